@@ -1,0 +1,84 @@
+package dev.dawg.auth;
+
+import java.time.Duration;
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+
+import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.ProblemWriter;
+import dev.dawg.platform.web.RequestIds;
+
+/**
+ * The one security filter chain: stateless, no sessions or CSRF tokens (clients authenticate every request
+ * with a bearer token or an API key), hardened headers, the CORS allowlist, and 401/403 as problem+json.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    /** API responses are data, never documents to render: nothing may load from them or frame them. */
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    /** Swagger UI is the only HTML the server serves; it needs its own scripts and styles. */
+    static final String DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
+            CorsConfigurationSource cors) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .cors(spec -> spec.configurationSource(cors))
+                .headers(headers -> headers
+                        .frameOptions(frame -> frame.mode(org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+                        .hsts(hsts -> hsts.maxAge(Duration.ofDays(365)).includeSubdomains(true))
+                        .writer(exchange -> {
+                            String path = exchange.getRequest().getPath().value();
+                            boolean docs = path.startsWith("/swagger-ui") || path.startsWith("/webjars/");
+                            exchange.getResponse().getHeaders().set("Content-Security-Policy", docs ? DOCS_CSP : API_CSP);
+                            return Mono.empty();
+                        }))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((exchange, ex) -> problems.write(exchange,
+                                ApiProblem.unauthorized("A valid access token or API key is required")
+                                        .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer")))
+                        .accessDeniedHandler((exchange, ex) -> problems.write(exchange,
+                                ApiProblem.forbidden("You may not do this"))))
+                .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
+                .build();
+    }
+
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(DawgProperties properties) {
+        CorsConfiguration config = new CorsConfiguration();
+        List<String> origins = properties.web().corsOrigins().stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
+        config.setAllowedOrigins(origins);
+        config.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+        config.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "If-None-Match", "X-API-Key",
+                "X-Share-Token", RequestIds.HEADER, "Range"));
+        config.setExposedHeaders(List.of("ETag", "Location", RequestIds.HEADER, "Retry-After", "RateLimit-Limit",
+                "RateLimit-Remaining", "RateLimit-Reset", "Content-Range", "Accept-Ranges", "Content-Disposition"));
+        config.setAllowCredentials(true);
+        config.setMaxAge(Duration.ofHours(1));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", config);
+        return source;
+    }
+}

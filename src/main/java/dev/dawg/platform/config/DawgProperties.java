@@ -1,0 +1,42 @@
+package dev.dawg.platform.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every setting of dawg-server, bound from {@code dawg.*} (each mapped from a {@code DAWG_*} environment
+ * variable in application.yaml, where the README's configuration table comes from).
+ */
+@ConfigurationProperties("dawg")
+public record DawgProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue Db db,
+        @DefaultValue Redis redis,
+        @DefaultValue S3 s3,
+        @DefaultValue Web web) {
+
+    /** PostgreSQL; an empty url means the embedded server. */
+    public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
+            @DefaultValue("") String replicaUrl, @DefaultValue("5s") Duration queryTimeout,
+            @DefaultValue("3s") Duration connectTimeout, @DefaultValue("20") int poolSize) {
+    }
+
+    /** Redis; an empty url means the embedded server. */
+    public record Redis(@DefaultValue("") String url) {
+    }
+
+    /** S3-compatible object storage; an empty endpoint means the in-process S3 endpoint. */
+    public record S3(@DefaultValue("") String endpoint, @DefaultValue("") String accessKey,
+            @DefaultValue("") String secretKey, @DefaultValue("dawg-assets") String bucket,
+            @DefaultValue("us-east-1") String region) {
+    }
+
+    /** HTTP edge settings. */
+    public record Web(@DefaultValue("") List<String> corsOrigins, @DefaultValue("12MB") DataSize maxRequestBody) {
+    }
+}

@@ -1,0 +1,159 @@
+package dev.dawg.platform.embedded;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Decides, for PostgreSQL, Redis and S3 independently, whether the configured external service is used
+ * or the embedded one is started, and publishes the Spring properties that connect to it.
+ *
+ * <p>It runs as the first bean-definition post-processor (after the test framework's dynamic properties
+ * are in place, before auto-configuration conditions are evaluated). Embedded servers are kept per data
+ * directory for the life of the JVM and stopped by Spring Boot's shutdown handlers, which run after every
+ * application context has closed, so in-flight requests finish before the database goes away.
+ */
+public final class DependencyEndpoints implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private static final Logger log = LoggerFactory.getLogger(DependencyEndpoints.class);
+    private static final String PROPERTY_SOURCE = "dawgDependencyEndpoints";
+    private static final Map<String, EmbeddedServer> RUNNING = new ConcurrentHashMap<>();
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        context.addBeanFactoryPostProcessor(new Publisher(context.getEnvironment()));
+        // A context that fails to start must not leave servers behind that keep the JVM (and the data) busy.
+        context.addApplicationListener(event -> {
+            if (event instanceof ApplicationFailedEvent) {
+                RUNNING.keySet().forEach(DependencyEndpoints::stop);
+            }
+        });
+    }
+
+    private record Publisher(ConfigurableEnvironment environment)
+            implements BeanDefinitionRegistryPostProcessor, PriorityOrdered {
+
+        @Override
+        public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+            if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
+                environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolve(environment)));
+            }
+        }
+
+        @Override
+        public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+    }
+
+    static Map<String, Object> resolve(ConfigurableEnvironment env) {
+        Path dataDir = Path.of(env.getProperty("dawg.data-dir", "./data")).toAbsolutePath().normalize();
+        String dbUrl = env.getProperty("dawg.db.url", "");
+        String redisUrl = env.getProperty("dawg.redis.url", "");
+        String s3Endpoint = env.getProperty("dawg.s3.endpoint", "");
+        boolean embeddedAvailable = ClassUtils.isPresent("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", null);
+        if (!embeddedAvailable && (dbUrl.isBlank() || redisUrl.isBlank() || s3Endpoint.isBlank())) {
+            throw new IllegalStateException("This build carries no embedded services (it was packaged with -Dproduction): "
+                    + "set DAWG_DB_URL, DAWG_REDIS_URL and DAWG_S3_ENDPOINT (see the README's configuration table), "
+                    + "or run from source with ./mvnw spring-boot:run");
+        }
+
+        // Start the embedded servers side by side: PostgreSQL dominates (initdb on the first start).
+        Map<String, CompletableFuture<EmbeddedServer>> starting = new LinkedHashMap<>();
+        if (dbUrl.isBlank()) {
+            starting.put("postgres", startAsync("PostgreSQL", dataDir, () -> EmbeddedPostgresServer.start(dataDir.resolve("postgres"))));
+        }
+        if (redisUrl.isBlank()) {
+            starting.put("redis", startAsync("Redis", dataDir, () -> EmbeddedRedisServer.start(dataDir.resolve("redis"))));
+        }
+        if (s3Endpoint.isBlank()) {
+            starting.put("s3", startAsync("S3 endpoint", dataDir, () -> EmbeddedS3Server.start(dataDir.resolve("objects"))));
+        }
+        Map<String, Object> dawg = new LinkedHashMap<>();
+        dawg.put("dawg.db.url", dbUrl);
+        dawg.put("dawg.db.user", env.getProperty("dawg.db.user", ""));
+        dawg.put("dawg.db.password", env.getProperty("dawg.db.password", ""));
+        dawg.put("dawg.redis.url", redisUrl);
+        for (CompletableFuture<EmbeddedServer> future : starting.values()) {
+            EmbeddedServer server = future.join();
+            dawg.putAll(server.connectionProperties());
+            log.info("{} (data in {})", server.summary(), dataDir);
+        }
+
+        Map<String, Object> properties = new LinkedHashMap<>(dawg);
+        DatabaseUrl database = DatabaseUrl.parse((String) dawg.get("dawg.db.url"));
+        properties.put("dawg.db.url", database.plain());
+        properties.put("spring.r2dbc.url", database.r2dbc());
+        properties.put("spring.r2dbc.username", dawg.get("dawg.db.user"));
+        properties.put("spring.r2dbc.password", dawg.get("dawg.db.password"));
+        properties.put("spring.flyway.url", database.jdbc());
+        properties.put("spring.flyway.user", dawg.get("dawg.db.user"));
+        properties.put("spring.flyway.password", dawg.get("dawg.db.password"));
+        String replica = env.getProperty("dawg.db.replica-url", "");
+        if (!replica.isBlank()) {
+            properties.put("dawg.db.replica-url", DatabaseUrl.parse(replica).plain());
+        }
+        properties.put("spring.data.redis.url", dawg.get("dawg.redis.url"));
+        return properties;
+    }
+
+    private interface Starter {
+        EmbeddedServer start() throws Exception;
+    }
+
+    private static CompletableFuture<EmbeddedServer> startAsync(String name, Path dataDir, Starter starter) {
+        String key = name + " in " + dataDir;
+        EmbeddedServer running = RUNNING.get(key);
+        if (running != null) {
+            return CompletableFuture.completedFuture(running);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                EmbeddedServer server = starter.start();
+                RUNNING.put(key, server);
+                SpringApplication.getShutdownHandlers().add(() -> stop(key));
+                return server;
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException("Could not start the embedded " + name + " in " + dataDir
+                        + ": " + ex.getMessage() + ". Check that the data directory is writable, or set the "
+                        + "environment variable for an external " + name + " (see the README)", ex);
+            }
+        });
+    }
+
+    private static void stop(String key) {
+        EmbeddedServer server = RUNNING.remove(key);
+        if (server != null) {
+            try {
+                server.close();
+                log.info("Embedded {} stopped", key);
+            }
+            catch (Exception ex) {
+                log.warn("Embedded {} did not stop cleanly: {}", key, ex.toString());
+            }
+        }
+    }
+}

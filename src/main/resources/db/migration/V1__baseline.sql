@@ -1,0 +1,2 @@
+-- Baseline: extensions every feature relies on.
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
