@@ -61,7 +61,9 @@ class SecurityConfiguration {
                                         .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer")))
                         .accessDeniedHandler((exchange, ex) -> problems.write(exchange,
                                 ApiProblem.forbidden("You may not do this"))))
-                .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers("/v3/springdoc", "/v3/springdoc.yaml").denyAll()
+                        .anyExchange().permitAll())
                 .build();
     }
 

@@ -31,7 +31,7 @@ public record DawgProperties(
     }
 
     /** S3-compatible object storage; an empty endpoint means the in-process S3 endpoint. */
-    public record S3(@DefaultValue("") String endpoint, @DefaultValue("") String accessKey,
+    public record S3(@DefaultValue("") String endpoint, @DefaultValue("") String publicEndpoint, @DefaultValue("") String accessKey,
             @DefaultValue("") String secretKey, @DefaultValue("dawg-assets") String bucket,
             @DefaultValue("us-east-1") String region) {
     }

@@ -1,0 +1,137 @@
+package dev.dawg.platform;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.support.Api;
+import dev.dawg.support.IntegrationTest;
+
+import static dev.dawg.support.Api.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The platform every feature stands on: one error shape, request ids, headers, health. */
+@IntegrationTest
+public class PlatformIntegrationTests {
+
+    /** A JSON echo route that exists only in this test, to drive the body-reading failures. */
+    @TestConfiguration
+    static class EchoRoute {
+        @Bean
+        RouterFunction<ServerResponse> echoRoute() {
+            return RouterFunctions.route()
+                    .POST("/platform-test/echo", request -> request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
+                            .flatMap(body -> ServerResponse.ok().bodyValue(body)))
+                    .GET("/platform-test/boom", request -> Mono.error(new IllegalStateException("secret internals at /work/x.sql")))
+                    .build();
+        }
+    }
+
+    @Autowired
+    Api api;
+
+    WebTestClient http() {
+        return api.http();
+    }
+
+    @Test
+    void shouldAnswerUnknownRouteWithNotFoundProblem() {
+        Map<String, Object> problem = assertProblem(http().get().uri("/api/no-such-thing").exchange(), 404, "NOT_FOUND");
+        assertThat(problem).containsEntry("instance", "/api/no-such-thing");
+    }
+
+    @Test
+    void shouldAnswerWrongMethodWithMethodNotAllowedAndAllowHeader() {
+        WebTestClient.ResponseSpec response = http().delete().uri("/platform-test/echo").exchange();
+        response.expectHeader().valueEquals("Allow", "POST");
+        assertProblem(response, 405, "METHOD_NOT_ALLOWED");
+    }
+
+    @Test
+    void shouldAnswerMalformedJsonWithBadRequest() {
+        assertProblem(http().post().uri("/platform-test/echo").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"title\": ").exchange(), 400, "MALFORMED_REQUEST");
+    }
+
+    @Test
+    void shouldAnswerUnsupportedMediaType() {
+        assertProblem(http().post().uri("/platform-test/echo").contentType(MediaType.parseMediaType("text/csv"))
+                .bodyValue("a,b").exchange(), 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    @Test
+    void shouldRefuseOversizedBodyByDeclaredLength() {
+        byte[] body = new byte[13 * 1024 * 1024];
+        assertProblem(http().post().uri("/platform-test/echo").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body).exchange(), 413, "PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void shouldHideInternalsOfUnexpectedFailures() {
+        Map<String, Object> problem = assertProblem(http().get().uri("/platform-test/boom").exchange(), 500, "INTERNAL_ERROR");
+        assertThat(problem.get("detail").toString()).doesNotContain("secret", "/work");
+    }
+
+    @Test
+    void shouldEchoAGivenRequestIdInHeaderAndProblem() {
+        Map<String, Object> problem = assertProblem(http().get().uri("/api/missing").header("X-Request-Id", "client-abc-123")
+                .exchange().expectHeader().valueEquals("X-Request-Id", "client-abc-123"), 404, "NOT_FOUND");
+        assertThat(problem).containsEntry("requestId", "client-abc-123");
+    }
+
+    @Test
+    void shouldReplaceAnUnsafeRequestIdWithAGeneratedOne() {
+        String id = http().get().uri("/actuator/health/liveness").header("X-Request-Id", "bad id\twith spaces")
+                .exchange().expectStatus().isOk().returnResult(String.class).getResponseHeaders().getFirst("X-Request-Id");
+        assertThat(id).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void shouldSendSecurityHeadersOnApiResponses() {
+        http().get().uri("/actuator/health/liveness").exchange()
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
+                .expectHeader().value("Content-Security-Policy", csp -> assertThat(csp).startsWith("default-src 'none'"));
+    }
+
+    @Test
+    void shouldReportHealthOfEveryDependency() {
+        http().get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.db.status").isEqualTo("UP")
+                .jsonPath("$.components.redis.status").isEqualTo("UP")
+                .jsonPath("$.components.storage.status").isEqualTo("UP");
+        http().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        http().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void shouldExposePrometheusMetrics() {
+        http().get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(text -> assertThat(text).contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void shouldServeTheOpenApiDocumentAndSwaggerUi() {
+        http().get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.info.title").isEqualTo("DAWG server API");
+        http().get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
+        http().get().uri("/v3/springdoc/swagger-config").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.url").isEqualTo("/v3/api-docs");
+    }
+}

@@ -1,0 +1,175 @@
+package dev.dawg.platform.docs;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RequestPredicate;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+
+import dev.dawg.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keeps the OpenAPI document true: every registered route must be in it, and nothing else. */
+@IntegrationTest
+class ApiDocumentationTests {
+
+    /** Routes that are infrastructure rather than API. */
+    private static final Set<String> UNDOCUMENTED = Set.of("GET /v3/api-docs");
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void shouldDocumentEveryRegisteredRouteAndNoOther() {
+        Set<String> registered = new TreeSet<>();
+        context.getBeansOfType(RouterFunction.class).values()
+                .forEach(router -> router.accept(new RouteCollector(registered)));
+        registered.removeAll(UNDOCUMENTED);
+
+        Set<String> documented = new TreeSet<>();
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) ApiDocumentation.load().get("paths");
+        paths.forEach((path, operations) -> operations.keySet().stream()
+                .filter(key -> Set.of("get", "post", "put", "patch", "delete").contains(key))
+                .forEach(method -> documented.add(method.toUpperCase() + " " + path)));
+
+        assertThat(documented).as("documented in openapi/dawg-api.yaml").containsExactlyInAnyOrderElementsOf(registered);
+    }
+
+    /** Flattens nested functional routes into "METHOD /path/{var}" strings. */
+    private static final class RouteCollector implements RouterFunctions.Visitor {
+
+        private final Set<String> routes;
+        private final Deque<String> prefixes = new ArrayDeque<>();
+
+        RouteCollector(Set<String> routes) {
+            this.routes = routes;
+        }
+
+        @Override
+        public void startNested(RequestPredicate predicate) {
+            PredicateReader reader = PredicateReader.read(predicate);
+            prefixes.push(currentPrefix() + reader.path);
+        }
+
+        @Override
+        public void endNested(RequestPredicate predicate) {
+            prefixes.pop();
+        }
+
+        @Override
+        public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
+            PredicateReader reader = PredicateReader.read(predicate);
+            String path = currentPrefix() + reader.path;
+            for (String method : reader.methods) {
+                routes.add(method + " " + (path.isEmpty() ? "/" : path));
+            }
+        }
+
+        @Override
+        public void resources(Function<ServerRequest, Mono<Resource>> lookupFunction) {
+        }
+
+        @Override
+        public void attributes(Map<String, Object> attributes) {
+        }
+
+        @Override
+        public void unknown(RouterFunction<?> routerFunction) {
+        }
+
+        private String currentPrefix() {
+            return prefixes.isEmpty() ? "" : prefixes.peek();
+        }
+    }
+
+    private static final class PredicateReader implements RequestPredicates.Visitor {
+
+        String path = "";
+        final Set<String> methods = new TreeSet<>();
+
+        static PredicateReader read(RequestPredicate predicate) {
+            PredicateReader reader = new PredicateReader();
+            predicate.accept(reader);
+            return reader;
+        }
+
+        @Override
+        public void method(Set<HttpMethod> httpMethods) {
+            httpMethods.forEach(method -> methods.add(method.name()));
+        }
+
+        @Override
+        public void path(String pattern) {
+            path += pattern;
+        }
+
+        @Override
+        public void pathExtension(String extension) {
+        }
+
+        @Override
+        public void header(String name, String value) {
+        }
+
+        @Override
+        public void queryParam(String name, String value) {
+        }
+
+        @Override
+        public void version(String version) {
+        }
+
+        @Override
+        public void startAnd() {
+        }
+
+        @Override
+        public void and() {
+        }
+
+        @Override
+        public void endAnd() {
+        }
+
+        @Override
+        public void startOr() {
+        }
+
+        @Override
+        public void or() {
+        }
+
+        @Override
+        public void endOr() {
+        }
+
+        @Override
+        public void startNegate() {
+        }
+
+        @Override
+        public void endNegate() {
+        }
+
+        @Override
+        public void unknown(RequestPredicate predicate) {
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.dawg.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+import reactor.blockhound.BlockHound;
+
+/**
+ * Once per test JVM: gives the embedded services a fresh data directory and installs BlockHound, so any
+ * blocking call on an event-loop thread fails the test that made it.
+ */
+public class TestRunSetup implements LauncherSessionListener {
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        String dataDir = System.getProperty("dawg.data-dir");
+        if (dataDir != null && System.getenv("DAWG_DATA_DIR") == null) {
+            deleteRecursively(Path.of(dataDir));
+        }
+        BlockHound.install(builder -> builder
+                // Logback appends synchronously to the console; test output is not a request path.
+                .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+                .allowBlockingCallsInside("java.util.UUID", "randomUUID"));
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("Cannot clear the test data directory " + root, ex);
+        }
+    }
+}
