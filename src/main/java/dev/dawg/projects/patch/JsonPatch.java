@@ -3,6 +3,7 @@ package dev.dawg.projects.patch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.dawg.projects.patch.PatchException.Reason;
 import tools.jackson.databind.JsonNode;
@@ -14,6 +15,8 @@ public record JsonPatch(List<PatchOperation> operations) {
 
     /** Default cap on the number of operations {@link #parse(JsonNode)} accepts. */
     public static final int DEFAULT_MAX_OPERATIONS = 10_000;
+
+    private static final Set<String> OPS = Set.of("add", "remove", "replace", "move", "copy", "test");
 
     public JsonPatch {
         operations = List.copyOf(operations);
@@ -81,25 +84,14 @@ public record JsonPatch(List<PatchOperation> operations) {
                 case "add" -> new PatchOperation.Add(pointer(node, "path"), value(node));
                 case "remove" -> new PatchOperation.Remove(pointer(node, "path"));
                 case "replace" -> new PatchOperation.Replace(pointer(node, "path"), value(node));
-                case "move" -> move(node);
+                case "move" -> new PatchOperation.Move(pointer(node, "from"), pointer(node, "path"));
                 case "copy" -> new PatchOperation.Copy(pointer(node, "from"), pointer(node, "path"));
                 case "test" -> new PatchOperation.Test(pointer(node, "path"), value(node));
                 default -> throw malformed(null, "unknown op \"" + PatchException.echo(op) + "\"");
             };
         } catch (PatchException e) {
-            boolean known = List.of("add", "remove", "replace", "move", "copy", "test").contains(op);
-            throw e.atOperation(index, known ? op : null);
+            throw e.atOperation(index, OPS.contains(op) ? op : null);
         }
-    }
-
-    private static PatchOperation.Move move(JsonNode node) {
-        JsonPointer from = pointer(node, "from");
-        JsonPointer path = pointer(node, "path");
-        if (from.isProperPrefixOf(path)) {
-            throw malformed(path.toString(), "cannot move " + PatchException.echo(from.toString())
-                    + " into its own child " + PatchException.echo(path.toString()));
-        }
-        return new PatchOperation.Move(from, path);
     }
 
     private static JsonPointer pointer(JsonNode operation, String member) {

@@ -54,11 +54,19 @@ public sealed interface PatchOperation {
         }
     }
 
-    /** {@code move}: remove the value at {@code from} and add it at {@code path}. */
+    /**
+     * {@code move}: remove the value at {@code from} and add it at {@code path}. Throws {@link PatchException}
+     * ({@code MALFORMED_PATCH}) if {@code from} is a proper prefix of {@code path}, whatever the document.
+     */
     record Move(JsonPointer from, JsonPointer path) implements PatchOperation {
         public Move {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(path, "path");
+            if (from.isProperPrefixOf(path)) {
+                throw new PatchException(PatchException.Reason.MALFORMED_PATCH, path.toString(),
+                        "cannot move " + (from.isRoot() ? "the whole document" : PatchException.echo(from.toString()))
+                                + " into its own child " + PatchException.echo(path.toString()));
+            }
         }
 
         @Override

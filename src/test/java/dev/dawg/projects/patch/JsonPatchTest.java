@@ -423,6 +423,13 @@ class JsonPatchTest {
         }
 
         @Test
+        void shouldRejectProgrammaticMoveIntoOwnChild() {
+            assertThatThrownBy(() -> new PatchOperation.Move(JsonPointer.parse("/tracks/0"), JsonPointer.parse("/tracks/0/clips/0")))
+                    .isInstanceOfSatisfying(PatchException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PATCH))
+                    .hasMessage("cannot move /tracks/0 into its own child /tracks/0/clips/0");
+        }
+
+        @Test
         void shouldMoveArrayElementToEndWithDash() {
             assertThat(apply("[1, 2, 3]", "[{\"op\": \"move\", \"from\": \"/0\", \"path\": \"/-\"}]"))
                     .isEqualTo(Json.parse("[2, 3, 1]"));
