@@ -1,0 +1,277 @@
+package dev.dawg.projects.patch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.dawg.projects.patch.PatchException.Reason;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** An RFC 6902 JSON Patch: a validated list of operations applied atomically to a copy of a document. */
+public record JsonPatch(List<PatchOperation> operations) {
+
+    /** Default cap on the number of operations {@link #parse(JsonNode)} accepts. */
+    public static final int DEFAULT_MAX_OPERATIONS = 10_000;
+
+    private static final Set<String> OPS = Set.of("add", "remove", "replace", "move", "copy", "test");
+
+    public JsonPatch {
+        operations = List.copyOf(operations);
+    }
+
+    /** Parses a patch document with at most {@link #DEFAULT_MAX_OPERATIONS} operations. */
+    public static JsonPatch parse(JsonNode patch) {
+        return parse(patch, DEFAULT_MAX_OPERATIONS);
+    }
+
+    /**
+     * Parses a patch document: a JSON array of operation objects. Members an operation does not define are
+     * ignored (RFC 6902 section 4). Throws {@link PatchException} with {@code MALFORMED_PATCH} on any
+     * structural problem, including more than {@code maxOperations} operations.
+     */
+    public static JsonPatch parse(JsonNode patch, int maxOperations) {
+        if (maxOperations < 0) {
+            throw new IllegalArgumentException("maxOperations must not be negative");
+        }
+        if (patch == null || !patch.isArray()) {
+            throw malformed(null, "a JSON Patch must be a JSON array of operation objects");
+        }
+        if (patch.size() > maxOperations) {
+            throw malformed(null, "a JSON Patch may hold at most " + maxOperations + " operations, this one has "
+                    + patch.size());
+        }
+        List<PatchOperation> operations = new ArrayList<>(patch.size());
+        for (int i = 0; i < patch.size(); i++) {
+            operations.add(parseOperation(patch.get(i), i));
+        }
+        return new JsonPatch(operations);
+    }
+
+    /**
+     * Applies every operation in order to a deep copy of {@code document} and returns that copy.
+     * {@code document} is never modified; if any operation fails, a {@link PatchException} naming it is thrown
+     * and no result is produced.
+     */
+    public JsonNode apply(JsonNode document) {
+        Objects.requireNonNull(document, "document");
+        // One copy up front, then in-place edits: per-operation copies would be quadratic on large projects.
+        Working working = new Working(document.deepCopy());
+        for (int i = 0; i < operations.size(); i++) {
+            PatchOperation operation = operations.get(i);
+            try {
+                working.apply(operation);
+            } catch (PatchException e) {
+                throw e.atOperation(i, operation.op());
+            }
+        }
+        return working.root;
+    }
+
+    private static PatchOperation parseOperation(JsonNode node, int index) {
+        if (node == null || !node.isObject()) {
+            throw malformed(null, "must be a JSON object").atOperation(index, null);
+        }
+        JsonNode opNode = node.get("op");
+        if (opNode == null || !opNode.isString()) {
+            throw malformed(null, "member \"op\" is missing or not a string").atOperation(index, null);
+        }
+        String op = opNode.stringValue();
+        try {
+            return switch (op) {
+                case "add" -> new PatchOperation.Add(pointer(node, "path"), value(node));
+                case "remove" -> new PatchOperation.Remove(pointer(node, "path"));
+                case "replace" -> new PatchOperation.Replace(pointer(node, "path"), value(node));
+                case "move" -> new PatchOperation.Move(pointer(node, "from"), pointer(node, "path"));
+                case "copy" -> new PatchOperation.Copy(pointer(node, "from"), pointer(node, "path"));
+                case "test" -> new PatchOperation.Test(pointer(node, "path"), value(node));
+                default -> throw malformed(null, "unknown op \"" + PatchException.echo(op) + "\"");
+            };
+        } catch (PatchException e) {
+            throw e.atOperation(index, OPS.contains(op) ? op : null);
+        }
+    }
+
+    private static JsonPointer pointer(JsonNode operation, String member) {
+        JsonNode text = operation.get(member);
+        if (text == null || !text.isString()) {
+            throw malformed(null, "member \"" + member + "\" is missing or not a string");
+        }
+        return JsonPointer.parse(text.stringValue());
+    }
+
+    private static JsonNode value(JsonNode operation) {
+        // Jackson maps an explicit "value": null to a NullNode; only an absent member yields Java null.
+        JsonNode value = operation.get("value");
+        if (value == null) {
+            throw malformed(null, "member \"value\" is missing");
+        }
+        return value;
+    }
+
+    private static PatchException malformed(String pointer, String detail) {
+        return new PatchException(Reason.MALFORMED_PATCH, pointer, detail);
+    }
+
+    /** The mutable copy being patched; {@code root} changes when an operation targets the whole document. */
+    private static final class Working {
+
+        private JsonNode root;
+
+        Working(JsonNode root) {
+            this.root = root;
+        }
+
+        void apply(PatchOperation operation) {
+            // Java 17: no pattern matching for switch yet, hence the instanceof chain.
+            if (operation instanceof PatchOperation.Add add) {
+                add(add.path(), add.value().deepCopy());
+            } else if (operation instanceof PatchOperation.Remove remove) {
+                remove(remove.path(), "path");
+            } else if (operation instanceof PatchOperation.Replace replace) {
+                replace(replace.path(), replace.value().deepCopy());
+            } else if (operation instanceof PatchOperation.Move move) {
+                if (move.from().equals(move.path())) {
+                    resolve(move.from(), "from");
+                } else {
+                    add(move.path(), remove(move.from(), "from"));
+                }
+            } else if (operation instanceof PatchOperation.Copy copy) {
+                add(copy.path(), resolve(copy.from(), "from").deepCopy());
+            } else if (operation instanceof PatchOperation.Test test) {
+                if (!JsonEquality.equivalent(resolve(test.path(), "path"), test.value())) {
+                    throw new PatchException(Reason.TEST_FAILED, test.path().toString(),
+                            "value at " + echo(test.path()) + " does not match the expected value");
+                }
+            } else {
+                throw new IllegalStateException("unhandled operation " + operation.getClass());
+            }
+        }
+
+        private void add(JsonPointer path, JsonNode value) {
+            if (path.isRoot()) {
+                root = value;
+                return;
+            }
+            JsonNode parent = resolve(path.parent(), path, "path");
+            String token = path.lastToken();
+            if (parent instanceof ObjectNode object) {
+                object.set(token, value);
+            } else if (parent instanceof ArrayNode array) {
+                if (JsonPointer.END_OF_ARRAY.equals(token)) {
+                    array.add(value);
+                    return;
+                }
+                int index = index(token, path, "path");
+                if (index > array.size()) {
+                    throw notFound(path, "path");
+                }
+                array.insert(index, value);
+            } else {
+                throw notContainer(path, path.parent(), "path");
+            }
+        }
+
+        private JsonNode remove(JsonPointer path, String role) {
+            if (path.isRoot()) {
+                throw new PatchException(Reason.INVALID_TARGET, "",
+                        "the whole document cannot be removed");
+            }
+            JsonNode parent = resolve(path.parent(), path, role);
+            String token = path.lastToken();
+            if (parent instanceof ObjectNode object) {
+                JsonNode removed = object.remove(token);
+                if (removed == null) {
+                    throw notFound(path, role);
+                }
+                return removed;
+            }
+            if (parent instanceof ArrayNode array) {
+                return array.remove(existingIndex(array, token, path, role));
+            }
+            throw notContainer(path, path.parent(), role);
+        }
+
+        private void replace(JsonPointer path, JsonNode value) {
+            if (path.isRoot()) {
+                root = value;
+                return;
+            }
+            JsonNode parent = resolve(path.parent(), path, "path");
+            String token = path.lastToken();
+            if (parent instanceof ObjectNode object) {
+                if (object.get(token) == null) {
+                    throw notFound(path, "path");
+                }
+                object.set(token, value);
+            } else if (parent instanceof ArrayNode array) {
+                array.set(existingIndex(array, token, path, "path"), value);
+            } else {
+                throw notContainer(path, path.parent(), "path");
+            }
+        }
+
+        private JsonNode resolve(JsonPointer pointer, String role) {
+            return resolve(pointer, pointer, role);
+        }
+
+        /** Walks to {@code pointer}; errors report {@code reported}, the pointer written in the operation. */
+        private JsonNode resolve(JsonPointer pointer, JsonPointer reported, String role) {
+            JsonNode current = root;
+            List<String> tokens = pointer.tokens();
+            for (int i = 0; i < tokens.size(); i++) {
+                String token = tokens.get(i);
+                if (current instanceof ObjectNode object) {
+                    current = object.get(token);
+                    if (current == null) {
+                        throw notFound(reported, role);
+                    }
+                } else if (current instanceof ArrayNode array) {
+                    current = array.get(existingIndex(array, token, reported, role));
+                } else {
+                    throw notContainer(reported, new JsonPointer(tokens.subList(0, i)), role);
+                }
+            }
+            return current;
+        }
+
+        private static int existingIndex(ArrayNode array, String token, JsonPointer reported, String role) {
+            if (JsonPointer.END_OF_ARRAY.equals(token)) {
+                // "-" names the slot after the last element, which never holds a value.
+                throw notFound(reported, role);
+            }
+            int index = index(token, reported, role);
+            if (index >= array.size()) {
+                throw notFound(reported, role);
+            }
+            return index;
+        }
+
+        private static int index(String token, JsonPointer reported, String role) {
+            int index = JsonPointer.arrayIndex(token);
+            if (index < 0) {
+                throw new PatchException(Reason.INVALID_TARGET, reported.toString(),
+                        role + " " + echo(reported) + " is invalid: \"" + PatchException.echo(token)
+                                + "\" is not an array index");
+            }
+            return index;
+        }
+
+        private static PatchException notFound(JsonPointer reported, String role) {
+            return new PatchException(Reason.PATH_NOT_FOUND, reported.toString(),
+                    role + " " + echo(reported) + " does not exist");
+        }
+
+        private static PatchException notContainer(JsonPointer reported, JsonPointer scalar, String role) {
+            return new PatchException(Reason.INVALID_TARGET, reported.toString(),
+                    role + " " + echo(reported) + " is invalid: " + (scalar.isRoot() ? "the document" : echo(scalar))
+                            + " is neither an object nor an array");
+        }
+
+        private static String echo(JsonPointer pointer) {
+            return pointer.isRoot() ? "\"\"" : PatchException.echo(pointer.toString());
+        }
+    }
+}
