@@ -8,7 +8,12 @@ import reactor.core.publisher.Mono;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
@@ -36,8 +41,32 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
-            CorsConfigurationSource cors) {
+            CorsConfigurationSource cors, AccessTokens accessTokens, ApiKeys apiKeys) {
+        ServerAuthenticationEntryPoint unauthorized = (exchange, ex) -> problems.write(exchange,
+                ApiProblem.unauthorized(ex instanceof org.springframework.security.oauth2.server.resource.InvalidBearerTokenException
+                                || ex instanceof org.springframework.security.authentication.BadCredentialsException
+                                ? "The access token or API key is invalid or expired"
+                                : "A valid access token or API key is required")
+                        .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
+        AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(ApiKeyAuthentication.manager(apiKeys));
+        apiKeyFilter.setServerAuthenticationConverter(ApiKeyAuthentication.converter());
+        apiKeyFilter.setRequiresAuthenticationMatcher(exchange -> ApiKeyAuthentication.hasKey(exchange)
+                ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch());
+        apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
+        apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
         return http
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .authenticationEntryPoint(unauthorized)
+                        .jwt(jwt -> jwt.jwtDecoder(accessTokens.decoder())
+                                .jwtAuthenticationConverter(token -> {
+                                    try {
+                                        return Mono.just(new CallerAuthentication(AccessTokens.toCurrentUser(token)));
+                                    }
+                                    catch (IllegalArgumentException ex) {
+                                        return Mono.error(new org.springframework.security.oauth2.server.resource.InvalidBearerTokenException("Malformed subject"));
+                                    }
+                                })))
+                .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -56,9 +85,7 @@ class SecurityConfiguration {
                             return Mono.empty();
                         }))
                 .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint((exchange, ex) -> problems.write(exchange,
-                                ApiProblem.unauthorized("A valid access token or API key is required")
-                                        .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer")))
+                        .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler((exchange, ex) -> problems.write(exchange,
                                 ApiProblem.forbidden("You may not do this"))))
                 .authorizeExchange(exchanges -> exchanges

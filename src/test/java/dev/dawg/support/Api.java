@@ -1,8 +1,12 @@
 package dev.dawg.support;
 
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.test.context.TestComponent;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -15,6 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestComponent
 public class Api {
 
+    public static final String PASSWORD = "correct horse battery";
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
     private final WebTestClient http;
 
     Api(WebTestClient http) {
@@ -25,13 +32,75 @@ public class Api {
         return http;
     }
 
+    /** A signed-in user of this test run, with tokens as the server issued them. */
+    public record User(UUID id, String username, String email, String password, String accessToken, String refreshToken) {
+
+        public String bearer() {
+            return "Bearer " + accessToken;
+        }
+    }
+
+    /** A fresh, unique username (3–30 characters) for this test run. */
+    public static String uniqueName(String stem) {
+        String suffix = Long.toString(System.nanoTime() % 1_000_000_000L, 36) + SEQUENCE.incrementAndGet();
+        String name = stem + "_" + suffix;
+        return name.length() > 30 ? name.substring(0, 30) : name;
+    }
+
+    public User signUp() {
+        return signUp(uniqueName("user"));
+    }
+
+    public User signUp(String username) {
+        Map<String, Object> session = http.post().uri("/api/auth/register").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", username + "@example.test", "username", username, "password", PASSWORD))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(MAP).returnResult().getResponseBody();
+        return toUser(session, PASSWORD);
+    }
+
+    /** The administrator bootstrapped from dawg.auth.admin-email (see the test configuration). */
+    public User admin() {
+        return login("admin@example.test", "admin password for tests");
+    }
+
+    public User login(String login, String password) {
+        Map<String, Object> session = http.post().uri("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("login", login, "password", password))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(MAP).returnResult().getResponseBody();
+        return toUser(session, password);
+    }
+
+    /** Creates an API key for {@code user} and returns its secret. */
+    public String createApiKey(User user, List<String> scopes) {
+        Map<String, Object> created = http.post().uri("/api/auth/api-keys").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "bot", "scopes", scopes))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(MAP).returnResult().getResponseBody();
+        return (String) created.get("key");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static User toUser(Map<String, Object> session, String password) {
+        Map<String, Object> user = (Map<String, Object>) session.get("user");
+        return new User(UUID.fromString((String) user.get("id")), (String) user.get("username"), (String) user.get("email"),
+                password, (String) session.get("accessToken"), (String) session.get("refreshToken"));
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    public static final Class<Map<String, Object>> MAP = (Class) Map.class;
+
     /** Asserts the one error shape and returns the problem body for further checks. */
     public static Map<String, Object> assertProblem(WebTestClient.ResponseSpec response, int status, String code) {
-        @SuppressWarnings("unchecked")
         Map<String, Object> body = response.expectStatus().isEqualTo(status)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().exists("X-Request-Id")
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectBody(MAP).returnResult().getResponseBody();
         assertThat(body).isNotNull();
         assertThat(body).containsEntry("status", status).containsEntry("code", code)
                 .containsKeys("type", "title", "detail", "instance", "requestId");

@@ -18,8 +18,12 @@ import org.springframework.context.annotation.Import;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // A known key lets tests forge the bad tokens (expired, wrong issuer...) that must be refused.
+        "dawg.auth.jwt-secret=" + IntegrationTest.JWT_SECRET })
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import(Api.class)
 public @interface IntegrationTest {
+
+    String JWT_SECRET = "integration-tests-hs256-secret-0123456789abcdef";
 }

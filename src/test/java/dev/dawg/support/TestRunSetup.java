@@ -25,7 +25,15 @@ public class TestRunSetup implements LauncherSessionListener {
         BlockHound.install(builder -> builder
                 // Logback appends synchronously to the console; test output is not a request path.
                 .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
-                .allowBlockingCallsInside("java.util.UUID", "randomUUID"));
+                // SecureRandom reads /dev/urandom, which never blocks once the kernel is seeded.
+                .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
+                .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+                // Printed as well as thrown: a reactive library may swallow the error and leave a request hanging.
+                .blockingMethodCallback(method -> {
+                    Error error = new reactor.blockhound.BlockingOperationError(method);
+                    error.printStackTrace();
+                    throw error;
+                }));
     }
 
     private static void deleteRecursively(Path root) {

@@ -18,7 +18,9 @@ public record DawgProperties(
         @DefaultValue Db db,
         @DefaultValue Redis redis,
         @DefaultValue S3 s3,
-        @DefaultValue Web web) {
+        @DefaultValue Web web,
+        @DefaultValue Auth auth,
+        @DefaultValue RateLimits rateLimit) {
 
     /** PostgreSQL; an empty url means the embedded server. */
     public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
@@ -34,6 +36,19 @@ public record DawgProperties(
     public record S3(@DefaultValue("") String endpoint, @DefaultValue("") String publicEndpoint, @DefaultValue("") String accessKey,
             @DefaultValue("") String secretKey, @DefaultValue("dawg-assets") String bucket,
             @DefaultValue("us-east-1") String region) {
+    }
+
+    /** Tokens, keys and the bootstrap administrator. */
+    public record Auth(@DefaultValue("") String jwtSecret, @DefaultValue("dawg-server") String issuer,
+            @DefaultValue("dawg-api") String audience, @DefaultValue("15m") Duration accessTokenTtl,
+            @DefaultValue("7d") Duration refreshTokenTtl, @DefaultValue("") String adminEmail,
+            @DefaultValue("") String adminPassword) {
+    }
+
+    /** Redis-backed limits, shared by all nodes; counts per window. */
+    public record RateLimits(@DefaultValue("10") int login, @DefaultValue("50") int loginPerIp,
+            @DefaultValue("60") int refresh, @DefaultValue("20") int register,
+            @DefaultValue("120") int writes, @DefaultValue("ratelimit:") String keyPrefix) {
     }
 
     /** HTTP edge settings. */

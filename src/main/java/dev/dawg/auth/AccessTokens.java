@@ -1,0 +1,111 @@
+package dev.dawg.auth;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.crypto.SecretKey;
+
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.stereotype.Component;
+
+import dev.dawg.platform.config.DawgProperties;
+
+/**
+ * Issues and verifies the short-lived access tokens (HS256 JWTs through Nimbus). Verification keeps Spring's
+ * default validators (timestamps) and adds what they leave out: issuer, audience and a required expiry.
+ */
+@Component
+public class AccessTokens {
+
+    static final String ROLES_CLAIM = "roles";
+    static final String USERNAME_CLAIM = "username";
+
+    private final JwtEncoder encoder;
+    private final ReactiveJwtDecoder decoder;
+    private final DawgProperties.Auth settings;
+    private final Clock clock;
+
+    AccessTokens(DawgProperties properties) {
+        this.settings = properties.auth();
+        this.clock = Clock.systemUTC();
+        SecretKey key = JwtSigningKey.load(settings.jwtSecret(), properties.dataDir());
+        this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
+        NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        nimbus.setJwtValidator(validator(settings));
+        this.decoder = nimbus;
+    }
+
+    static OAuth2TokenValidator<Jwt> validator(DawgProperties.Auth settings) {
+        // setJwtValidator replaces the defaults, so they are composed back in first.
+        return new DelegatingOAuth2TokenValidator<>(List.of(
+                JwtValidators.createDefault(),
+                new JwtIssuerValidator(settings.issuer()),
+                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(settings.audience())),
+                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
+                new JwtClaimValidator<String>(JwtClaimNames.SUB, sub -> sub != null && !sub.isBlank())));
+    }
+
+    public IssuedToken issue(UUID userId, String username, Set<Role> roles) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(settings.accessTokenTtl());
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(settings.issuer())
+                .audience(List.of(settings.audience()))
+                .subject(userId.toString())
+                .issuedAt(now)
+                .notBefore(now)
+                .expiresAt(expiresAt)
+                .id(UUID.randomUUID().toString())
+                .claim(USERNAME_CLAIM, username)
+                .claim(ROLES_CLAIM, roles.stream().map(Role::name).sorted().toList())
+                .build();
+        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).type("JWT").build(), claims))
+                .getTokenValue();
+        return new IssuedToken(token, settings.accessTokenTtl().toSeconds());
+    }
+
+    public ReactiveJwtDecoder decoder() {
+        return decoder;
+    }
+
+    static CurrentUser toCurrentUser(Jwt jwt) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        List<String> claimed = jwt.getClaimAsStringList(ROLES_CLAIM);
+        if (claimed != null) {
+            claimed.forEach(name -> {
+                try {
+                    roles.add(Role.valueOf(name));
+                }
+                catch (IllegalArgumentException ignored) {
+                    // A role this version does not know grants nothing.
+                }
+            });
+        }
+        return CurrentUser.fromAccessToken(UUID.fromString(jwt.getSubject()), jwt.getClaimAsString(USERNAME_CLAIM), roles);
+    }
+
+    /** An access token and its lifetime in seconds. */
+    public record IssuedToken(String token, long expiresInSeconds) {
+    }
+}

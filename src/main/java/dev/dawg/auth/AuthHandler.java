@@ -1,0 +1,270 @@
+package dev.dawg.auth;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpCookie;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.ratelimit.RateLimit;
+import dev.dawg.platform.ratelimit.RateLimitDecision;
+import dev.dawg.platform.ratelimit.RateLimiter;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.Ids;
+import dev.dawg.platform.web.JsonBodies;
+import dev.dawg.platform.web.JsonFields;
+import dev.dawg.users.UserAccount;
+import dev.dawg.users.UserAccounts;
+
+/** Sign-up, sign-in, token refresh and sign-out, the caller's own profile, and API keys. */
+@Component
+class AuthHandler {
+
+    static final String REFRESH_COOKIE = "dawg_refresh";
+    static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+    static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{3,30}");
+    private static final int MAX_SETTINGS_BYTES = 64 * 1024;
+
+    private final UserAccounts accounts;
+    private final PasswordHasher passwords;
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final ApiKeys apiKeys;
+    private final Callers callers;
+    private final JsonBodies bodies;
+    private final JsonMapper json;
+    private final RateLimiter rateLimiter;
+    private final DawgProperties.RateLimits limits;
+
+    AuthHandler(UserAccounts accounts, PasswordHasher passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
+            ApiKeys apiKeys, Callers callers, JsonBodies bodies, JsonMapper json, RateLimiter rateLimiter,
+            DawgProperties properties) {
+        this.accounts = accounts;
+        this.passwords = passwords;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.apiKeys = apiKeys;
+        this.callers = callers;
+        this.bodies = bodies;
+        this.json = json;
+        this.rateLimiter = rateLimiter;
+        this.limits = properties.rateLimit();
+    }
+
+    Mono<ServerResponse> register(ServerRequest request) {
+        String ip = clientIp(request);
+        return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), Duration.ofHours(1))))
+                .flatMap(decision -> bodies.object(request).flatMap(body -> {
+                    JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
+                    String email = fields.matching("email", fields.requiredString("email", 3, 254), EMAIL, "must be an email address");
+                    String username = fields.matching("username", fields.requiredString("username", 3, 30), USERNAME,
+                            "must be 3 to 30 letters, digits, '_' or '-'");
+                    String password = fields.requiredString("password", PasswordHasher.MIN_LENGTH, PasswordHasher.MAX_LENGTH);
+                    if (password != null && password.isBlank()) {
+                        fields.reject("password", "must not be only spaces");
+                    }
+                    String displayName = fields.optionalString("displayName", 1, 100).orElse(username);
+                    fields.validate();
+                    return passwords.hash(password)
+                            .flatMap(hash -> accounts.create(email.trim(), username, displayName.trim(), hash, EnumSet.of(Role.USER)))
+                            .flatMap(account -> signedIn(request, account, 201, decision));
+                }));
+    }
+
+    Mono<ServerResponse> login(ServerRequest request) {
+        String ip = clientIp(request);
+        return bodies.object(request).flatMap(body -> {
+            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("login", "password"));
+            String login = fields.requiredString("login", 1, 254);
+            String password = fields.requiredString("password", 1, PasswordHasher.MAX_LENGTH);
+            fields.validate();
+            String account = login.trim().toLowerCase(java.util.Locale.ROOT);
+            return rateLimiter.consume(List.of(
+                            new RateLimit("login:ip:" + ip, limits.loginPerIp(), Duration.ofMinutes(1)),
+                            new RateLimit("login:account:" + account, limits.login(), Duration.ofMinutes(1))))
+                    .flatMap(decision -> accounts.findByLogin(login.trim())
+                            .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                            .flatMap(found -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
+                                    .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
+                                            : Mono.error(ApiProblem.unauthorized("Wrong login or password")))));
+        });
+    }
+
+    Mono<ServerResponse> refresh(ServerRequest request) {
+        String ip = clientIp(request);
+        return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), Duration.ofMinutes(1))))
+                .flatMap(decision -> refreshTokenOf(request)
+                        .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("Send the refresh token in the cookie or as {\"refreshToken\": ...}")))
+                        .flatMap(refreshTokens::rotate)
+                        .flatMap(rotation -> accounts.findById(rotation.userId())
+                                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
+                                .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))));
+    }
+
+    Mono<ServerResponse> logout(ServerRequest request) {
+        return refreshTokenOf(request)
+                .flatMap(refreshTokens::revokeFamilyOf)
+                .then(ServerResponse.noContent().cookie(clearedCookie(request)).build());
+    }
+
+    Mono<ServerResponse> me(ServerRequest request) {
+        return callers.required(request)
+                .flatMap(user -> accounts.findById(user.id()))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
+                .flatMap(account -> ServerResponse.ok().bodyValue(meView(account)));
+    }
+
+    Mono<ServerResponse> updateMe(ServerRequest request) {
+        return callers.required(request).flatMap(user -> bodies.object(request).flatMap(body -> {
+            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("displayName", "bio", "avatarUrl", "settings"),
+                    Set.of("id", "email", "username", "roles", "role", "password", "passwordHash", "createdAt", "updatedAt"));
+            Map<String, Object> changes = new LinkedHashMap<>();
+            fields.optionalString("displayName", 1, 100).ifPresent(name -> changes.put("display_name", name.trim()));
+            fields.optionalString("bio", 0, 2000).ifPresent(bio -> changes.put("bio", bio));
+            if (fields.has("avatarUrl")) {
+                changes.put("avatar_url", fields.optionalUrl("avatarUrl", 2000).filter(url -> !url.isEmpty()).orElse(null));
+            }
+            fields.optionalObject("settings").ifPresent(settings -> {
+                byte[] encoded = json.writeValueAsBytes(settings);
+                if (encoded.length > MAX_SETTINGS_BYTES) {
+                    fields.reject("settings", "must be at most " + MAX_SETTINGS_BYTES + " bytes of JSON");
+                }
+                changes.put("settings", new String(encoded, java.nio.charset.StandardCharsets.UTF_8));
+            });
+            fields.validate();
+            return accounts.updateProfile(user.id(), changes).flatMap(account -> ServerResponse.ok().bodyValue(meView(account)));
+        }));
+    }
+
+    Mono<ServerResponse> createApiKey(ServerRequest request) {
+        return callers.required(request).flatMap(user -> {
+            if (user.viaApiKey()) {
+                return Mono.error(ApiProblem.forbidden("API keys cannot create API keys; sign in"));
+            }
+            return bodies.object(request).flatMap(body -> {
+                JsonFields fields = JsonFields.of(body).allowOnly(Set.of("name", "scopes"));
+                String name = fields.requiredString("name", 1, 100);
+                List<String> scopeNames = fields.optionalStringList("scopes", 10, 40).orElse(null);
+                Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+                if (scopeNames == null || scopeNames.isEmpty()) {
+                    fields.reject("scopes", "must list at least one of projects:read, projects:write, assets:read, assets:write, social:write");
+                }
+                else {
+                    for (String scopeName : scopeNames) {
+                        Scope.parse(scopeName).ifPresentOrElse(scopes::add,
+                                () -> fields.reject("scopes", "'" + scopeName + "' is not a scope"));
+                    }
+                }
+                fields.validate();
+                return apiKeys.create(user.id(), name.trim(), scopes)
+                        .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id())).bodyValue(created));
+            });
+        });
+    }
+
+    Mono<ServerResponse> listApiKeys(ServerRequest request) {
+        return callers.required(request)
+                .flatMap(user -> apiKeys.list(user.id()).collectList())
+                .flatMap(keys -> ServerResponse.ok().bodyValue(Map.of("items", keys, "nextCursor", java.util.Optional.empty())));
+    }
+
+    Mono<ServerResponse> revokeApiKey(ServerRequest request) {
+        return callers.required(request).flatMap(user -> Ids.parse(request.pathVariable("id"), "API key")
+                .flatMap(keyId -> apiKeys.revoke(user.id(), keyId))
+                .flatMap(revoked -> revoked ? ServerResponse.noContent().build()
+                        : Mono.error(ApiProblem.notFound("API key not found"))));
+    }
+
+    private Mono<ServerResponse> signedIn(ServerRequest request, UserAccount account, int status, RateLimitDecision decision) {
+        return refreshTokens.startFamily(account.id())
+                .flatMap(refreshToken -> session(request, account, refreshToken, status, decision));
+    }
+
+    private Mono<ServerResponse> session(ServerRequest request, UserAccount account, String refreshToken, int status,
+            RateLimitDecision decision) {
+        AccessTokens.IssuedToken access = accessTokens.issue(account.id(), account.username(), account.roles());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", meView(account));
+        body.put("accessToken", access.token());
+        body.put("refreshToken", refreshToken);
+        body.put("expiresIn", access.expiresInSeconds());
+        body.put("tokenType", "Bearer");
+        ServerResponse.BodyBuilder response = status == 201
+                ? ServerResponse.created(URI.create("/api/users/" + account.username()))
+                : ServerResponse.ok();
+        return response
+                .headers(decision::writeTo)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .cookie(refreshCookie(request, refreshToken, refreshTokens.ttl()))
+                .bodyValue(body);
+    }
+
+    private Mono<String> refreshTokenOf(ServerRequest request) {
+        HttpCookie cookie = request.cookies().getFirst(REFRESH_COOKIE);
+        Mono<String> fromBody = request.headers().contentType().isPresent() && request.headers().contentLength().orElse(1) != 0
+                ? bodies.object(request).flatMap(body -> {
+                    JsonFields fields = JsonFields.of(body).allowOnly(Set.of("refreshToken"));
+                    String token = fields.optionalString("refreshToken", 1, 200).orElse(null);
+                    fields.validate();
+                    return Mono.justOrEmpty(token);
+                })
+                : Mono.empty();
+        return fromBody.switchIfEmpty(Mono.justOrEmpty(cookie == null || cookie.getValue().isBlank() ? null : cookie.getValue()));
+    }
+
+    private static ResponseCookie refreshCookie(ServerRequest request, String token, Duration ttl) {
+        return ResponseCookie.from(REFRESH_COOKIE, token)
+                .httpOnly(true)
+                .secure(isSecure(request))
+                .sameSite("Strict")
+                .path("/api/auth")
+                .maxAge(ttl)
+                .build();
+    }
+
+    private static ResponseCookie clearedCookie(ServerRequest request) {
+        return ResponseCookie.from(REFRESH_COOKIE, "").httpOnly(true).secure(isSecure(request)).sameSite("Strict")
+                .path("/api/auth").maxAge(0).build();
+    }
+
+    private static boolean isSecure(ServerRequest request) {
+        return "https".equalsIgnoreCase(request.uri().getScheme());
+    }
+
+    static String clientIp(ServerRequest request) {
+        return request.remoteAddress().map(InetSocketAddress::getAddress).map(address -> address.getHostAddress()).orElse("unknown");
+    }
+
+    Map<String, Object> meView(UserAccount account) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", account.id());
+        view.put("email", account.email());
+        view.put("username", account.username());
+        view.put("displayName", account.displayName());
+        view.put("bio", account.bio());
+        view.put("avatarUrl", account.avatarUrl());
+        JsonNode settings = json.readTree(account.settingsJson());
+        view.put("settings", settings instanceof ObjectNode ? settings : json.createObjectNode());
+        view.put("roles", account.roles().stream().map(Role::name).sorted().toList());
+        view.put("createdAt", account.createdAt());
+        view.put("updatedAt", account.updatedAt());
+        return view;
+    }
+}

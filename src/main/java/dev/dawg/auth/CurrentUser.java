@@ -1,0 +1,40 @@
+package dev.dawg.auth;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.dawg.platform.web.ApiProblem;
+
+/**
+ * The authenticated caller of a request: from an access token (every scope) or an API key (its scopes only).
+ */
+public record CurrentUser(UUID id, String username, Set<Role> roles, Set<Scope> scopes, boolean viaApiKey) {
+
+    public static CurrentUser fromAccessToken(UUID id, String username, Set<Role> roles) {
+        return new CurrentUser(id, username, Set.copyOf(roles), EnumSet.allOf(Scope.class), false);
+    }
+
+    public boolean isAdmin() {
+        return roles.contains(Role.ADMIN);
+    }
+
+    public boolean has(Scope scope) {
+        return scopes.contains(scope);
+    }
+
+    /** Fails with 403 when an API key lacks the scope the operation needs. */
+    public CurrentUser require(Scope scope) {
+        if (!has(scope)) {
+            throw ApiProblem.forbidden("This API key lacks the '" + scope.value() + "' scope");
+        }
+        return this;
+    }
+
+    public CurrentUser requireAdmin() {
+        if (!isAdmin()) {
+            throw ApiProblem.forbidden("Only administrators may do this");
+        }
+        return this;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.dawg.auth;
+
+/** What an account may do beyond its own data. */
+public enum Role {
+    USER, ADMIN
+}

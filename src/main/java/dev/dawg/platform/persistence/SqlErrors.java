@@ -1,0 +1,34 @@
+package dev.dawg.platform.persistence;
+
+import java.util.Optional;
+
+import io.r2dbc.postgresql.api.ErrorDetails;
+import io.r2dbc.postgresql.api.PostgresqlException;
+
+/** Reads PostgreSQL's error details (SQLSTATE, constraint) out of whatever exception wraps them. */
+public final class SqlErrors {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+    private SqlErrors() {
+    }
+
+    /** The name of the unique constraint a failed insert or update ran into, if that is what happened. */
+    public static Optional<String> uniqueViolation(Throwable failure) {
+        return details(failure).filter(d -> UNIQUE_VIOLATION.equals(d.getCode())).map(d -> d.getConstraintName().orElse(""));
+    }
+
+    public static boolean isForeignKeyViolation(Throwable failure) {
+        return details(failure).filter(d -> FOREIGN_KEY_VIOLATION.equals(d.getCode())).isPresent();
+    }
+
+    private static Optional<ErrorDetails> details(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PostgresqlException postgres) {
+                return Optional.of(postgres.getErrorDetails());
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,324 @@
+package dev.dawg.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.dawg.support.Api;
+import dev.dawg.support.Api.User;
+import dev.dawg.support.IntegrationTest;
+
+import static dev.dawg.support.Api.MAP;
+import static dev.dawg.support.Api.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Sign-up, sign-in, refresh rotation, sign-out, profiles and API keys, with their failures. */
+@IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
+public class AuthIntegrationTests {
+
+    @Autowired
+    Api api;
+
+    WebTestClient http() {
+        return api.http();
+    }
+
+    WebTestClient.ResponseSpec register(Object body) {
+        return http().post().uri("/api/auth/register").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    WebTestClient.ResponseSpec login(String login, String password) {
+        return http().post().uri("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("login", login, "password", password)).exchange();
+    }
+
+    WebTestClient.ResponseSpec refreshWithBody(String token) {
+        return http().post().uri("/api/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("refreshToken", token)).exchange();
+    }
+
+    WebTestClient.ResponseSpec me(String authorization) {
+        return http().get().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, authorization).exchange();
+    }
+
+    @Test
+    void shouldRegisterAndReturnTokensUserAndRefreshCookie() {
+        String username = Api.uniqueName("newbie");
+        WebTestClient.ResponseSpec response = register(Map.of("email", username + "@example.test", "username", username,
+                "password", Api.PASSWORD, "displayName", "New Bie"));
+        response.expectStatus().isCreated()
+                .expectHeader().valueEquals("Location", "/api/users/" + username)
+                .expectHeader().valueEquals("Cache-Control", "no-store")
+                .expectHeader().value("Set-Cookie", cookie -> assertThat(cookie)
+                        .startsWith("dawg_refresh=rt_").containsIgnoringCase("HttpOnly")
+                        .contains("SameSite=Strict", "Path=/api/auth", "Max-Age=604800").doesNotContain("Secure"));
+        Map<String, Object> session = response.expectBody(MAP).returnResult().getResponseBody();
+        assertThat(session).containsKeys("accessToken", "refreshToken", "expiresIn", "user");
+        assertThat(session.get("expiresIn")).isEqualTo(900);
+        assertThat(session.toString()).doesNotContain(Api.PASSWORD, "argon2");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> user = (Map<String, Object>) session.get("user");
+        assertThat(user).containsEntry("username", username).containsEntry("displayName", "New Bie")
+                .containsEntry("roles", List.of("USER")).doesNotContainKey("passwordHash");
+
+        me("Bearer " + session.get("accessToken")).expectStatus().isOk().expectBody()
+                .jsonPath("$.username").isEqualTo(username)
+                .jsonPath("$.email").isEqualTo(username + "@example.test");
+    }
+
+    @Test
+    void shouldRefuseDuplicateEmailAndUsernameCaseInsensitively() {
+        User taken = api.signUp();
+        Map<String, Object> byEmail = assertProblem(register(Map.of("email", taken.email().toUpperCase(), "username", Api.uniqueName("other"),
+                "password", Api.PASSWORD)), 409, "CONFLICT");
+        assertThat(byEmail).containsEntry("field", "email");
+        Map<String, Object> byName = assertProblem(register(Map.of("email", Api.uniqueName("x") + "@example.test",
+                "username", taken.username().toUpperCase(), "password", Api.PASSWORD)), 409, "CONFLICT");
+        assertThat(byName).containsEntry("field", "username");
+    }
+
+    @Test
+    void shouldRefuseWeakPasswordAndBadFieldsWithFieldErrors() {
+        Map<String, Object> problem = assertProblem(register(Map.of("email", "not-an-email", "username", "a b",
+                "password", "short", "role", "ADMIN")), 400, "VALIDATION_FAILED");
+        @SuppressWarnings("unchecked")
+        List<Map<String, String>> errors = (List<Map<String, String>>) problem.get("errors");
+        assertThat(errors).extracting(error -> error.get("field")).contains("email", "username", "password", "role");
+    }
+
+    @Test
+    void shouldRefuseOverlongPassword() {
+        String username = Api.uniqueName("long");
+        assertProblem(register(Map.of("email", username + "@example.test", "username", username, "password", "x".repeat(129))),
+                400, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void shouldLoginWithEmailOrUsername() {
+        User user = api.signUp();
+        assertThat(api.login(user.username(), Api.PASSWORD).id()).isEqualTo(user.id());
+        assertThat(api.login(user.email().toUpperCase(), Api.PASSWORD).id()).isEqualTo(user.id());
+    }
+
+    @Test
+    void shouldAnswerWrongPasswordAndUnknownUserIdentically() {
+        User user = api.signUp();
+        Map<String, Object> wrongPassword = assertProblem(login(user.username(), "wrong password!"), 401, "UNAUTHORIZED");
+        Map<String, Object> unknownUser = assertProblem(login("nobody-" + user.username(), "wrong password!"), 401, "UNAUTHORIZED");
+        assertThat(wrongPassword.get("detail")).isEqualTo(unknownUser.get("detail"));
+        assertThat(wrongPassword.keySet()).isEqualTo(unknownUser.keySet());
+    }
+
+    @Test
+    void shouldRotateRefreshTokensAndRevokeTheFamilyOnReuse() {
+        User user = api.signUp();
+        Map<String, Object> second = refreshWithBody(user.refreshToken()).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        String next = (String) second.get("refreshToken");
+        assertThat(next).isNotEqualTo(user.refreshToken());
+        me("Bearer " + second.get("accessToken")).expectStatus().isOk();
+
+        // The first token is replayed: it fails, and so does everything descended from it.
+        assertProblem(refreshWithBody(user.refreshToken()), 401, "UNAUTHORIZED");
+        assertProblem(refreshWithBody(next), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldRefreshFromTheCookie() {
+        User user = api.signUp();
+        http().post().uri("/api/auth/refresh").cookie("dawg_refresh", user.refreshToken()).exchange()
+                .expectStatus().isOk()
+                .expectHeader().value("Set-Cookie", cookie -> assertThat(cookie).startsWith("dawg_refresh=rt_"));
+    }
+
+    @Test
+    void shouldLetExactlyOneOfConcurrentRefreshesWin() {
+        User user = api.signUp();
+        List<CompletableFuture<Integer>> attempts = new ArrayList<>();
+        IntStream.range(0, 8).forEach(i -> attempts.add(CompletableFuture.supplyAsync(() ->
+                refreshWithBody(user.refreshToken()).returnResult(String.class).getStatus().value())));
+        List<Integer> statuses = attempts.stream().map(CompletableFuture::join).toList();
+        assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
+        assertThat(statuses).filteredOn(status -> status == 401).hasSize(7);
+    }
+
+    @Test
+    void shouldLogOutByRevokingTheFamilyAndClearingTheCookie() {
+        User user = api.signUp();
+        http().post().uri("/api/auth/logout").cookie("dawg_refresh", user.refreshToken()).exchange()
+                .expectStatus().isNoContent()
+                .expectHeader().value("Set-Cookie", cookie -> assertThat(cookie).startsWith("dawg_refresh=;").contains("Max-Age=0"));
+        assertProblem(refreshWithBody(user.refreshToken()), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldNeverAcceptARefreshTokenAsAnAccessToken() {
+        User user = api.signUp();
+        assertProblem(me("Bearer " + user.refreshToken()), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldBootstrapTheConfiguredAdministratorWithTheAdminRole() {
+        User admin = api.admin();
+        http().get().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, admin.bearer()).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.roles").value(roles -> assertThat(asList(roles)).containsExactly("ADMIN", "USER"));
+        User someone = api.signUp();
+        http().get().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, someone.bearer()).exchange()
+                .expectBody().jsonPath("$.roles").value(roles -> assertThat(asList(roles)).containsExactly("USER"));
+    }
+
+    @Test
+    void shouldRequireAuthenticationForMe() {
+        assertProblem(http().get().uri("/api/auth/me").exchange(), 401, "UNAUTHORIZED");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "expired", "not-yet-valid", "missing-exp", "wrong-issuer", "wrong-audience", "wrong-key",
+            "tampered", "alg-none", "alg-None", "stripped-signature", "garbage" })
+    void shouldRefuseBadAccessTokens(String kind) {
+        User user = api.signUp();
+        String token = switch (kind) {
+            case "expired" -> Tokens.signed(user.id(), c -> c.expirationTime(new java.util.Date(System.currentTimeMillis() - 3_600_000)));
+            case "not-yet-valid" -> Tokens.signed(user.id(), c -> c.notBeforeTime(new java.util.Date(System.currentTimeMillis() + 3_600_000)));
+            case "missing-exp" -> Tokens.signed(user.id(), c -> c.expirationTime(null));
+            case "wrong-issuer" -> Tokens.signed(user.id(), c -> c.issuer("someone-else"));
+            case "wrong-audience" -> Tokens.signed(user.id(), c -> c.audience("other-api"));
+            case "wrong-key" -> Tokens.sign(Tokens.validClaims(user.id()).build(), "another-secret-that-is-long-enough-0123456789");
+            case "tampered" -> {
+                String[] parts = user.accessToken().split("\\.");
+                String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1])).replace("\"USER\"", "\"ADMIN\"");
+                yield parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes()) + "." + parts[2];
+            }
+            case "alg-none" -> Tokens.unsigned(user.id(), "none");
+            case "alg-None" -> Tokens.unsigned(user.id(), "None");
+            case "stripped-signature" -> user.accessToken().substring(0, user.accessToken().lastIndexOf('.') + 1);
+            default -> "not.a.jwt";
+        };
+        assertProblem(me("Bearer " + token), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldAcceptAForgedTokenOnlyWhenEverythingIsRight() {
+        User user = api.signUp();
+        me("Bearer " + Tokens.signed(user.id(), c -> { })).expectStatus().isOk();
+    }
+
+    @Test
+    void shouldUpdateOwnProfileAndRefuseReadOnlyFields() {
+        User user = api.signUp();
+        http().patch().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, user.bearer()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", "DJ Test", "bio", "makes beats", "settings", Map.of("theme", "dark", "metronome", true)))
+                .exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.displayName").isEqualTo("DJ Test")
+                .jsonPath("$.settings.theme").isEqualTo("dark");
+        me(user.bearer()).expectBody().jsonPath("$.bio").isEqualTo("makes beats");
+
+        Map<String, Object> problem = assertProblem(http().patch().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("roles", List.of("ADMIN"), "email", "x@y.z"))
+                .exchange(), 400, "VALIDATION_FAILED");
+        assertThat(problem.toString()).contains("read-only");
+        me(user.bearer()).expectBody().jsonPath("$.roles[0]").isEqualTo("USER");
+    }
+
+    @Test
+    void shouldShowPublicProfileWithoutEmail() {
+        User user = api.signUp();
+        http().get().uri("/api/users/{username}", user.username()).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.username").isEqualTo(user.username())
+                .jsonPath("$.publicProjectCount").isEqualTo(0)
+                .jsonPath("$.email").doesNotExist();
+        assertProblem(http().get().uri("/api/users/no_such_user_here").exchange(), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void shouldFindUsersByName() {
+        User user = api.signUp(Api.uniqueName("findme"));
+        http().get().uri("/api/search/users?q={q}", user.username()).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.items[0].username").isEqualTo(user.username())
+                .jsonPath("$.items[0].email").doesNotExist();
+    }
+
+    @Test
+    void shouldCreateListUseAndRevokeApiKeys() {
+        User user = api.signUp();
+        Map<String, Object> created = http().post().uri("/api/auth/api-keys").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "render bot", "scopes", List.of("projects:read")))
+                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        String key = (String) created.get("key");
+        assertThat(key).startsWith((String) created.get("prefix") + "_");
+
+        http().get().uri("/api/auth/api-keys").header(HttpHeaders.AUTHORIZATION, user.bearer()).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(list -> assertThat(list).contains("render bot").doesNotContain(key));
+
+        http().get().uri("/api/auth/me").header("X-API-Key", key).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.username").isEqualTo(user.username());
+
+        http().delete().uri("/api/auth/api-keys/{id}", created.get("id")).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .exchange().expectStatus().isNoContent();
+        assertProblem(http().get().uri("/api/auth/me").header("X-API-Key", key).exchange(), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldRefuseUnknownScopesAndKeysCreatingKeys() {
+        User user = api.signUp();
+        assertProblem(http().post().uri("/api/auth/api-keys").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "x", "scopes", List.of("everything")))
+                .exchange(), 400, "VALIDATION_FAILED");
+        String key = api.createApiKey(user, List.of("projects:read", "projects:write"));
+        assertProblem(http().post().uri("/api/auth/api-keys").header("X-API-Key", key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "y", "scopes", List.of("projects:read")))
+                .exchange(), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void shouldNotRevokeSomeoneElsesApiKey() {
+        User owner = api.signUp();
+        User other = api.signUp();
+        String key = api.createApiKey(owner, List.of("projects:read"));
+        String id = http().get().uri("/api/auth/api-keys").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectBody(MAP).returnResult().getResponseBody().get("items").toString().replaceAll(".*id=([0-9a-f-]{36}).*", "$1");
+        assertProblem(http().delete().uri("/api/auth/api-keys/{id}", id).header(HttpHeaders.AUTHORIZATION, other.bearer()).exchange(),
+                404, "NOT_FOUND");
+        http().get().uri("/api/auth/me").header("X-API-Key", key).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void shouldRefuseAWrongApiKey() {
+        assertProblem(http().get().uri("/api/auth/me").header("X-API-Key", "dawg_nothing_here").exchange(), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldKeepSecretsOutOfTheLogs(CapturedOutput output) {
+        User user = api.signUp();
+        User again = api.login(user.username(), Api.PASSWORD);
+        Map<String, Object> refreshed = refreshWithBody(again.refreshToken()).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        String key = api.createApiKey(user, List.of("projects:read"));
+        login(user.username(), "wrong password!").expectStatus().isUnauthorized();
+        assertThat(output.getAll()).doesNotContain(Api.PASSWORD, "wrong password!", user.refreshToken(), again.refreshToken(),
+                (String) refreshed.get("refreshToken"), key, "$argon2id$");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object json) {
+        return (List<Object>) json;
+    }
+}
