@@ -57,6 +57,7 @@ public record DawgProperties(
     }
 
     /** Project documents and their history. */
-    public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention) {
+    public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention,
+            @DefaultValue("64MB") DataSize documentCacheSize) {
     }
 }
