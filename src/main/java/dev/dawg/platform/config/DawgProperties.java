@@ -20,7 +20,8 @@ public record DawgProperties(
         @DefaultValue S3 s3,
         @DefaultValue Web web,
         @DefaultValue Auth auth,
-        @DefaultValue RateLimits rateLimit) {
+        @DefaultValue RateLimits rateLimit,
+        @DefaultValue Social social) {
 
     /** PostgreSQL; an empty url means the embedded server. */
     public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
@@ -53,5 +54,9 @@ public record DawgProperties(
 
     /** HTTP edge settings. */
     public record Web(@DefaultValue("") List<String> corsOrigins, @DefaultValue("12MB") DataSize maxRequestBody) {
+    }
+
+    /** Likes, comments and plays: how often one listener (user, or address when anonymous) counts a play. */
+    public record Social(@DefaultValue("30s") Duration playDedupeWindow) {
     }
 }
