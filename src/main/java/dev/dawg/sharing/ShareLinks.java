@@ -55,7 +55,8 @@ class ShareLinks {
         String keyset = afterCreatedAt == null ? "" : " AND (s.created_at, s.token) < (:afterCreatedAt, :afterToken) ";
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT" + ShareLink.COLUMNS + """
                         FROM share_links s
-                        WHERE s.project_id = :projectId AND s.revoked_at IS NULL""" + keyset + """
+                        WHERE s.project_id = :projectId AND s.revoked_at IS NULL
+                        """ + keyset + """
                         ORDER BY s.created_at DESC, s.token DESC LIMIT :fetch""")
                 .bind("projectId", projectId)
                 .bind("fetch", fetch);

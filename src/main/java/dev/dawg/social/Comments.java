@@ -54,7 +54,8 @@ class Comments {
         String keyset = afterCreatedAt == null ? "" : " AND (c.created_at, c.id) > (:afterCreatedAt, :afterId) ";
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT" + Comment.COLUMNS + """
                         FROM comments c JOIN users u ON u.id = c.author_id
-                        WHERE c.project_id = :projectId""" + keyset + """
+                        WHERE c.project_id = :projectId
+                        """ + keyset + """
                         ORDER BY c.created_at, c.id LIMIT :fetch""")
                 .bind("projectId", projectId)
                 .bind("fetch", fetch);
