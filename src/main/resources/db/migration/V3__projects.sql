@@ -56,3 +56,4 @@ CREATE TABLE project_versions (
     PRIMARY KEY (project_id, version)
 );
 CREATE INDEX project_versions_labelled_idx ON project_versions (project_id, version) WHERE label IS NOT NULL;
+CREATE INDEX projects_owner_title_idx ON projects (owner_id, title, id) WHERE deleted_at IS NULL;

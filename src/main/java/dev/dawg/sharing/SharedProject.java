@@ -38,7 +38,6 @@ final class SharedProject {
         project.put("timeSignature", row.get("time_signature", String.class));
         project.put("visibility", row.get("visibility", String.class));
         project.put("version", row.get("version", Integer.class));
-        project.put("projectData", new RawValue(row.get("project_data", String.class)));
         project.put("remixedFromId", row.get("remixed_from", UUID.class));
         project.put("likeCount", row.get("like_count", Integer.class));
         project.put("commentCount", row.get("comment_count", Integer.class));
@@ -46,6 +45,8 @@ final class SharedProject {
         project.put("remixCount", row.get("remix_count", Integer.class));
         project.put("createdAt", row.get("created_at", OffsetDateTime.class).toInstant());
         project.put("updatedAt", row.get("updated_at", OffsetDateTime.class).toInstant());
+        // Last, as GET /api/projects/{id} has it.
+        project.put("projectData", new RawValue(row.get("project_data", String.class)));
         return project;
     }
 }

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The full access matrix: owner, another user and an anonymous caller × private, unlisted and public projects ×
  * no token and view, remix, edit, expired and revoked share links, on every operation that asks the access rule,
- * each answering exactly as the contract says (404 wherever existence must not leak).
+ * each answering exactly as the contract says (404 wherever existence must not leak). Remix is the projects
+ * feature's to test; asset downloads join when assets land.
  */
 @IntegrationTest
 public class AccessMatrixIntegrationTests {
@@ -88,6 +89,18 @@ public class AccessMatrixIntegrationTests {
         return read == 200 ? success : read;
     }
 
+    /** Writing the project (If-Match the first version): signed in first, then edit access, 403 if merely readable. */
+    static int write(Cell cell) {
+        if (cell.caller() == Caller.ANONYMOUS) {
+            return 401;
+        }
+        if (cell.caller() == Caller.OWNER || cell.token() == Token.EDIT) {
+            return 200;
+        }
+        int read = read(cell);
+        return read == 200 ? 403 : read;
+    }
+
     /** Opening the link itself: whoever calls, only the link's own state counts. */
     static int openLink(Cell cell) {
         return switch (cell.token()) {
@@ -105,6 +118,12 @@ public class AccessMatrixIntegrationTests {
         Map<String, Function<Cell, Integer>> expected = new LinkedHashMap<>();
         Map<String, Function<Cell, Integer>> actual = new LinkedHashMap<>();
 
+        expected.put("GET project", AccessMatrixIntegrationTests::read);
+        actual.put("GET project", cell -> status(cell.as(api.http().get().uri("/api/projects/{id}", cell.projectId()))));
+        expected.put("PUT project", AccessMatrixIntegrationTests::write);
+        actual.put("PUT project", cell -> status(cell.as(api.http().put().uri("/api/projects/{id}", cell.projectId())
+                .header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("title", "Rewritten", "projectData", Map.of("tracks", List.of()))))));
         expected.put("GET /api/shares/{token}", AccessMatrixIntegrationTests::openLink);
         actual.put("GET /api/shares/{token}", cell -> cell.tokenValue() == null ? -1
                 : cell.as(api.http().get().uri("/api/shares/{token}", cell.tokenValue())).exchange().returnResult(String.class).getStatus().value());

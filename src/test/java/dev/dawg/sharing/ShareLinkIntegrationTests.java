@@ -87,6 +87,9 @@ public class ShareLinkIntegrationTests {
                 .containsEntry("visibility", "private").containsEntry("version", 1).containsKeys("title", "likeCount", "commentCount",
                         "playCount", "remixCount", "createdAt", "updatedAt", "tags", "remixedFromId");
         assertThat(project.get("projectData")).isEqualTo(Map.of("tracks", List.of(Map.of("name", "Drums", "gain", 0.8)), "bpm", 120));
+        // The same project, member for member, as its owner reads it at /api/projects/{id}.
+        assertThat(project).isEqualTo(api.getProject(owner, projectId).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody());
+        assertThat(List.copyOf(project.keySet())).endsWith("projectData");
         assertThat(open(token).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody()).containsEntry("viewCount", 2);
 
         List<Map<String, Object>> listed = (List<Map<String, Object>>) api.http().get().uri("/api/projects/{id}/shares", projectId)

@@ -42,18 +42,11 @@ public final class SocialFixtures {
         this.redis = redis;
     }
 
-    /** A project of {@code owner} with the given visibility and a small projectData. */
+    /** A project of {@code owner} with the given visibility and a small projectData, created through the API. */
     public UUID project(User owner, String visibility) {
-        return db.sql("""
-                        INSERT INTO projects (owner_id, title, visibility, project_data)
-                        VALUES (:owner, :title, :visibility, CAST(:data AS jsonb)) RETURNING id""")
-                .bind("owner", owner.id())
-                .bind("title", "Song " + Api.uniqueName("t"))
-                .bind("visibility", visibility)
-                .bind("data", "{\"tracks\": [{\"name\": \"Drums\", \"gain\": 0.8}], \"bpm\": 120}")
-                .map(row -> row.get("id", UUID.class))
-                .one()
-                .block(Duration.ofSeconds(10));
+        Map<String, Object> created = api.createProject(owner, Map.of("visibility", visibility,
+                "projectData", Map.of("tracks", List.of(Map.of("name", "Drums", "gain", 0.8)), "bpm", 120)));
+        return UUID.fromString((String) created.get("id"));
     }
 
     /** Creates a share link through the API and returns its body. */

@@ -85,6 +85,44 @@ public class Api {
         return (String) created.get("key");
     }
 
+    // Projects
+
+    /** Creates a project owned by {@code owner} from the given fields (title defaults) and returns it as answered. */
+    public Map<String, Object> createProject(User owner, Map<String, Object> fields) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(fields);
+        body.putIfAbsent("title", "Song " + SEQUENCE.incrementAndGet());
+        return http.post().uri("/api/projects").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isCreated()
+                .expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
+                .expectBody(MAP).returnResult().getResponseBody();
+    }
+
+    public Map<String, Object> createProject(User owner) {
+        return createProject(owner, Map.of());
+    }
+
+    /** A GET of the project as {@code caller} (null for anonymous); the spec is left for the test to check. */
+    public WebTestClient.ResponseSpec getProject(User caller, Object projectId) {
+        WebTestClient.RequestHeadersSpec<?> request = http.get().uri("/api/projects/{id}", projectId);
+        if (caller != null) {
+            request = request.header(HttpHeaders.AUTHORIZATION, caller.bearer());
+        }
+        return request.exchange();
+    }
+
+    /** A PUT of the whole project based on {@code version}. */
+    public WebTestClient.ResponseSpec putProject(User caller, Object projectId, int version, Map<String, Object> body) {
+        WebTestClient.RequestBodySpec request = http.put().uri("/api/projects/{id}", projectId)
+                .header(HttpHeaders.IF_MATCH, "\"" + version + "\"");
+        if (caller != null) {
+            request = request.header(HttpHeaders.AUTHORIZATION, caller.bearer());
+        }
+        return request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
     @SuppressWarnings("unchecked")
     private static User toUser(Map<String, Object> session, String password) {
         Map<String, Object> user = (Map<String, Object>) session.get("user");

@@ -21,6 +21,7 @@ public record DawgProperties(
         @DefaultValue Web web,
         @DefaultValue Auth auth,
         @DefaultValue RateLimits rateLimit,
+        @DefaultValue Projects projects,
         @DefaultValue Social social) {
 
     /** PostgreSQL; an empty url means the embedded server. */
@@ -54,6 +55,10 @@ public record DawgProperties(
 
     /** HTTP edge settings. */
     public record Web(@DefaultValue("") List<String> corsOrigins, @DefaultValue("12MB") DataSize maxRequestBody) {
+    }
+
+    /** Project documents and their history. */
+    public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention) {
     }
 
     /** Likes, comments and plays: how often one listener (user, or address when anonymous) counts a play. */

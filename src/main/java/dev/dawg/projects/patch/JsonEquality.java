@@ -7,12 +7,12 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /** JSON value equality as RFC 6902 {@code test} defines it: numbers by value, object members unordered. */
-final class JsonEquality {
+public final class JsonEquality {
 
     private JsonEquality() {
     }
 
-    static boolean equivalent(JsonNode a, JsonNode b) {
+    public static boolean equivalent(JsonNode a, JsonNode b) {
         // An explicit stack instead of recursion: documents built up by patches may nest deeper than a parser allows.
         Deque<JsonNode> left = new ArrayDeque<>();
         Deque<JsonNode> right = new ArrayDeque<>();

@@ -1,0 +1,91 @@
+package dev.dawg.projects;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.JsonFields;
+import dev.dawg.sharing.Visibility;
+
+/**
+ * The part of a project a client writes: metadata and the DAW document, validated. {@code visibility} is null
+ * when the client did not send it (a write then keeps the stored one).
+ *
+ * @param projectData the document as the JSON text that is stored and answered
+ */
+record ProjectContent(String title, String description, List<String> tags, Integer bpm, String keySignature,
+        String timeSignature, Visibility visibility, String projectData) {
+
+    /** Members a client may write. */
+    static final Set<String> WRITABLE = Set.of("title", "description", "tags", "bpm", "keySignature", "timeSignature",
+            "visibility", "projectData");
+    /** Members the server owns: sending them is a 400 that names them. */
+    static final Set<String> READ_ONLY = Set.of("id", "ownerId", "likeCount", "commentCount", "playCount", "remixCount",
+            "createdAt", "updatedAt", "remixedFromId", "version");
+
+    /**
+     * Reads and validates a body (or a patched document) holding the writable members; {@code extraAllowed} are
+     * members the caller handles itself (such as {@code version} or {@code label} on a PUT).
+     */
+    static ProjectContent read(ObjectNode body, Set<String> extraAllowed, long maxDataBytes, JsonMapper json) {
+        Set<String> allowed = new java.util.HashSet<>(WRITABLE);
+        allowed.addAll(extraAllowed);
+        Set<String> readOnly = new java.util.HashSet<>(READ_ONLY);
+        readOnly.removeAll(extraAllowed);
+        JsonFields fields = JsonFields.of(body).allowOnly(allowed, readOnly);
+        String title = fields.requiredString("title", 1, 200);
+        if (title != null && title.isBlank()) {
+            fields.reject("title", "must not be blank");
+        }
+        String description = fields.optionalString("description", 0, 5000).orElse("");
+        List<String> tags = fields.optionalStringList("tags", 20, 40).map(ProjectContent::distinct).orElse(List.of());
+        Integer bpm = fields.optionalInt("bpm", 20, 999).orElse(null);
+        String key = fields.optionalString("keySignature", 1, 20).orElse(null);
+        String timeSignature = fields.optionalString("timeSignature", 3, 7).orElse(null);
+        if (timeSignature != null && !timeSignature.matches("[1-9][0-9]?/(1|2|4|8|16|32|64)")) {
+            fields.reject("timeSignature", "must look like 4/4, 3/4 or 7/8");
+        }
+        Visibility visibility = null;
+        if (fields.has("visibility")) {
+            String raw = fields.optionalString("visibility", 1, 20).orElse("");
+            visibility = Visibility.parse(raw).orElse(null);
+            if (visibility == null) {
+                fields.reject("visibility", "must be private, unlisted or public");
+            }
+        }
+        JsonNode data = body.get("projectData");
+        if (data != null && !data.isNull() && !data.isObject()) {
+            fields.reject("projectData", "must be a JSON object");
+        }
+        fields.validate();
+        String dataText = data == null || data.isNull() ? "{}" : json.writeValueAsString(data);
+        long size = dataText.getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxDataBytes) {
+            throw ApiProblem.payloadTooLarge("projectData is " + size + " bytes; at most " + maxDataBytes + " are accepted")
+                    .with("limitBytes", maxDataBytes);
+        }
+        return new ProjectContent(title.trim(), description, tags, bpm, key == null ? null : key.trim(),
+                timeSignature, visibility, dataText);
+    }
+
+    int sizeBytes() {
+        return projectData.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    ProjectContent withVisibility(Visibility value) {
+        return new ProjectContent(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
+    }
+
+    ProjectContent withTitle(String value) {
+        return new ProjectContent(value, description, tags, bpm, keySignature, timeSignature, visibility, projectData);
+    }
+
+    private static List<String> distinct(List<String> tags) {
+        return tags.stream().map(tag -> tag.toLowerCase(java.util.Locale.ROOT)).distinct().toList();
+    }
+}

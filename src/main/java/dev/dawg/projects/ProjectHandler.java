@@ -1,0 +1,305 @@
+package dev.dawg.projects;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.auth.Callers;
+import dev.dawg.auth.CurrentUser;
+import dev.dawg.auth.Scope;
+import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.Ids;
+import dev.dawg.platform.web.JsonBodies;
+import dev.dawg.projects.patch.JsonEquality;
+import dev.dawg.projects.patch.JsonMergePatch;
+import dev.dawg.projects.patch.JsonPatch;
+import dev.dawg.projects.patch.PatchException;
+import dev.dawg.realtime.ProjectEvent;
+import dev.dawg.realtime.ProjectEvents;
+import dev.dawg.sharing.AccessLevel;
+import dev.dawg.sharing.ProjectAccess;
+
+/**
+ * Create, read, replace, patch and delete one project. Reads pass the stored document through untouched;
+ * writes are conditional on the version the client holds (If-Match) and publish {@code project:updated}.
+ */
+@Component
+class ProjectHandler {
+
+    static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");
+    static final MediaType JSON_PATCH = MediaType.parseMediaType("application/json-patch+json");
+    private static final Logger log = LoggerFactory.getLogger(ProjectHandler.class);
+    /** Pruning old snapshots is batched: once every this many versions of a project. */
+    private static final int PRUNE_EVERY = 10;
+
+    private final ProjectStore store;
+    private final ProjectJson views;
+    private final ProjectAccess access;
+    private final ProjectEvents events;
+    private final Callers callers;
+    private final JsonBodies bodies;
+    private final JsonMapper json;
+    private final long maxDataBytes;
+    private final int versionRetention;
+
+    ProjectHandler(ProjectStore store, ProjectJson views, ProjectAccess access, ProjectEvents events, Callers callers,
+            JsonBodies bodies, JsonMapper json, DawgProperties properties) {
+        this.store = store;
+        this.views = views;
+        this.access = access;
+        this.events = events;
+        this.callers = callers;
+        this.bodies = bodies;
+        this.json = json;
+        this.maxDataBytes = properties.projects().maxDataSize().toBytes();
+        this.versionRetention = properties.projects().versionRetention();
+    }
+
+    Mono<ServerResponse> create(ServerRequest request) {
+        return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> bodies.object(request).flatMap(body -> {
+            String label = label(request, body);
+            ProjectContent content = ProjectContent.read(body, Set.of(), maxDataBytes, json);
+            return store.create(user.id(), content, null, label)
+                    .flatMap(project -> created(project));
+        }));
+    }
+
+    Mono<ServerResponse> get(ServerRequest request) {
+        return Ids.parse(request.pathVariable("id"), "Project").flatMap(id -> reader(request).flatMap(caller -> {
+            int known = Preconditions.ifNoneMatch(request);
+            return store.findForRead(id, ProjectAccess.shareToken(request), known)
+                    .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                    .flatMap(found -> {
+                        Project project = found.getT1();
+                        access.decide(caller, id, project.ownerId(), project.visibility(), found.getT2().orElse(null));
+                        if (project.version() == known) {
+                            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(project.etag())
+                                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+                        }
+                        return ok(project);
+                    });
+        }));
+    }
+
+    Mono<ServerResponse> replace(ServerRequest request) {
+        return writable(request).flatMap(write -> bodies.object(request).flatMap(body -> {
+            int expected = Preconditions.expectedVersion(request, body);
+            String label = label(request, body);
+            ProjectContent content = ProjectContent.read(body, Set.of(), maxDataBytes, json);
+            return save(write, expected, content, label, null, null);
+        }));
+    }
+
+    Mono<ServerResponse> patch(ServerRequest request) {
+        MediaType type = request.headers().contentType().orElse(null);
+        boolean merge = type != null && MERGE_PATCH.isCompatibleWith(type);
+        boolean jsonPatch = type != null && JSON_PATCH.isCompatibleWith(type);
+        if (!merge && !jsonPatch) {
+            return Mono.error(ApiProblem.unsupportedMediaType("Send the patch as " + MERGE_PATCH + " (RFC 7396) or " + JSON_PATCH + " (RFC 6902)"));
+        }
+        return writable(request).flatMap(write -> bodies.bytes(request).flatMap(bytes -> {
+            JsonNode patch = parse(bytes);
+            int expected;
+            if (merge) {
+                if (!patch.isObject()) {
+                    throw ApiProblem.malformed("A merge patch of a project must be a JSON object");
+                }
+                expected = Preconditions.expectedVersion(request, (ObjectNode) patch);
+            }
+            else {
+                Integer ifMatch = Preconditions.ifMatch(request);
+                if (ifMatch == null) {
+                    throw Preconditions.required();
+                }
+                expected = ifMatch;
+            }
+            JsonPatch operations = merge ? null : parsePatch(patch);
+            String label = label(request, null);
+            return store.findWithData(write.projectId())
+                    .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                    .flatMap(current -> {
+                        if (current.version() != expected) {
+                            return Mono.error(Preconditions.conflict(current.version()));
+                        }
+                        ProjectContent content = patched(current, merge ? null : operations, merge ? patch : null);
+                        return save(write, expected, content, label, patch, merge ? "merge-patch" : "json-patch");
+                    });
+        }));
+    }
+
+    Mono<ServerResponse> delete(ServerRequest request) {
+        return Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(id -> callers.required(request, Scope.PROJECTS_WRITE)
+                        .flatMap(user -> access.grant(request, id))
+                        .map(grant -> grant.require(AccessLevel.OWNER))
+                        .flatMap(grant -> store.softDelete(id)))
+                .flatMap(deleted -> deleted ? ServerResponse.noContent().build() : Mono.error(ProjectAccess.notFound()));
+    }
+
+    /** A write in progress: who writes, and what the access rule granted them on which project. */
+    record Write(CurrentUser user, ProjectAccess.Grant grant) {
+
+        UUID projectId() {
+            return grant.projectId();
+        }
+    }
+
+    /** The signed-in caller (API keys need projects:write) with edit access to the project in the path. */
+    Mono<Write> writable(ServerRequest request) {
+        return Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(id -> callers.required(request, Scope.PROJECTS_WRITE)
+                        .flatMap(user -> access.grant(request, id)
+                                .map(grant -> new Write(user, grant.require(AccessLevel.EDIT)))));
+    }
+
+    /**
+     * Stores the next version if the project is still at {@code expected}, prunes old snapshots now and then,
+     * publishes {@code project:updated} and answers the new state.
+     */
+    Mono<ServerResponse> save(Write write, int expected, ProjectContent content, String label, JsonNode patch, String patchType) {
+        ProjectAccess.Grant grant = write.grant();
+        if (content.visibility() != null && content.visibility() != grant.visibility() && !grant.isOwner()) {
+            return Mono.error(ApiProblem.forbidden("Only the project's owner may change its visibility"));
+        }
+        return store.update(grant.projectId(), expected, content, write.user().id(), label)
+                .switchIfEmpty(Mono.defer(() -> store.currentVersion(grant.projectId())
+                        .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                        .flatMap(current -> Mono.error(Preconditions.conflict(current)))))
+                .flatMap(updated -> pruneHistory(updated)
+                        .then(events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(), actor(write.user()),
+                                updated.version(), patch, patchType)))
+                        .then(ok(updated)));
+    }
+
+    static ProjectEvent.Actor actor(CurrentUser user) {
+        return new ProjectEvent.Actor(user.id(), user.username());
+    }
+
+    Mono<ServerResponse> ok(Project project) {
+        return ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .eTag(project.etag())
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .bodyValue(views.full(project));
+    }
+
+    Mono<ServerResponse> created(Project project) {
+        return ServerResponse.created(URI.create("/api/projects/" + project.id()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .eTag(project.etag())
+                .bodyValue(views.full(project));
+    }
+
+    /** The caller of a read, if any; an API key needs projects:read. */
+    Mono<Optional<CurrentUser>> reader(ServerRequest request) {
+        return callers.optional(request).map(caller -> {
+            caller.ifPresent(user -> user.require(Scope.PROJECTS_READ));
+            return caller;
+        });
+    }
+
+    private Mono<Void> pruneHistory(Project updated) {
+        if (updated.version() % PRUNE_EVERY != 0 || updated.version() <= versionRetention) {
+            return Mono.empty();
+        }
+        return store.prune(updated.id(), updated.version(), versionRetention)
+                .doOnError(ex -> log.warn("Could not prune the history of project {}: {}", updated.id(), ex.toString()))
+                .onErrorComplete()
+                .then();
+    }
+
+    /** The project after the patch, validated like a PUT; the server's own members must come out unchanged. */
+    private ProjectContent patched(Project current, JsonPatch operations, JsonNode mergePatch) {
+        ObjectNode before = views.tree(current);
+        JsonNode after;
+        try {
+            after = operations != null ? operations.apply(before) : JsonMergePatch.apply(before, mergePatch);
+        }
+        catch (PatchException ex) {
+            throw problem(ex);
+        }
+        if (!(after instanceof ObjectNode result)) {
+            throw ApiProblem.validation("", "the patched project must stay a JSON object");
+        }
+        java.util.List<ApiProblem.FieldError> changed = new java.util.ArrayList<>();
+        for (String name : ProjectContent.READ_ONLY) {
+            JsonNode was = before.get(name);
+            JsonNode now = result.get(name);
+            boolean same = was == null ? now == null : now != null && JsonEquality.equivalent(was, now);
+            if (!same) {
+                changed.add(new ApiProblem.FieldError(name, "is read-only and cannot be changed"));
+            }
+            result.remove(name);
+        }
+        if (!changed.isEmpty()) {
+            throw ApiProblem.validation(changed);
+        }
+        return ProjectContent.read(result, Set.of(), maxDataBytes, json);
+    }
+
+    private JsonNode parse(byte[] bytes) {
+        try {
+            return json.readTree(bytes);
+        }
+        catch (JacksonException ex) {
+            throw ApiProblem.malformed("The patch is not valid JSON (" + ex.getOriginalMessage() + ")");
+        }
+    }
+
+    private static JsonPatch parsePatch(JsonNode patch) {
+        try {
+            return JsonPatch.parse(patch);
+        }
+        catch (PatchException ex) {
+            throw problem(ex);
+        }
+    }
+
+    static ApiProblem problem(PatchException ex) {
+        ApiProblem problem = switch (ex.reason()) {
+            case MALFORMED_PATCH -> ApiProblem.malformed(ex.getMessage());
+            case TEST_FAILED -> ApiProblem.of(HttpStatus.CONFLICT, "CONFLICT", ex.getMessage());
+            case PATH_NOT_FOUND, INVALID_TARGET -> ApiProblem.of(HttpStatus.valueOf(422), "UNPROCESSABLE", ex.getMessage());
+        };
+        ex.operationIndex().ifPresent(index -> problem.with("operationIndex", index));
+        ex.pointer().ifPresent(pointer -> problem.with("path", pointer));
+        return problem;
+    }
+
+    /** A version label from {@code ?label=} or a {@code label} member of the body (taken out of it). */
+    static String label(ServerRequest request, ObjectNode body) {
+        JsonNode fromBody = body == null ? null : body.remove("label");
+        String value = request.queryParam("label").orElse(null);
+        if (fromBody != null && !fromBody.isNull()) {
+            if (!fromBody.isString()) {
+                throw ApiProblem.validation("label", "must be a string");
+            }
+            value = fromBody.stringValue();
+        }
+        if (value == null) {
+            return null;
+        }
+        value = value.trim();
+        if (value.isEmpty() || value.length() > 100) {
+            throw ApiProblem.validation("label", "must be 1 to 100 characters");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.dawg.projects;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.auth.Callers;
+import dev.dawg.auth.CurrentUser;
+import dev.dawg.auth.Scope;
+import dev.dawg.platform.web.Pages;
+
+/** Lists of project summaries (never documents): the caller's own, and search over public projects. */
+@Component
+class ProjectListHandler {
+
+    private final ProjectStore store;
+    private final ProjectHandler projects;
+    private final ProjectJson views;
+    private final Callers callers;
+
+    ProjectListHandler(ProjectStore store, ProjectHandler projects, ProjectJson views, Callers callers) {
+        this.store = store;
+        this.projects = projects;
+        this.views = views;
+        this.callers = callers;
+    }
+
+    Mono<ServerResponse> own(ServerRequest request) {
+        return callers.required(request, Scope.PROJECTS_READ).flatMap(user -> {
+            ProjectQuery query = ProjectQuery.ownList(request);
+            int limit = Pages.limit(request);
+            return store.listOwned(user.id(), query, limit + 1).collectList()
+                    .flatMap(found -> ServerResponse.ok().bodyValue(page(found, limit, query)));
+        });
+    }
+
+    Mono<ServerResponse> search(ServerRequest request) {
+        return projects.reader(request).flatMap(caller -> {
+            ProjectQuery query = ProjectQuery.search(request);
+            UUID callerId = caller.map(CurrentUser::id).orElse(null);
+            if (query.pagesByOffset()) {
+                Pages.OffsetPage page = Pages.offsetPage(request);
+                return store.search(callerId, query, page.limit() + 1, page.offset()).map(views::summary).collectList()
+                        .flatMap(found -> ServerResponse.ok().bodyValue(page.toBody(found)));
+            }
+            int limit = Pages.limit(request);
+            return store.search(callerId, query, limit + 1, 0).collectList()
+                    .flatMap(found -> ServerResponse.ok().bodyValue(page(found, limit, query)));
+        });
+    }
+
+    private Map<String, Object> page(List<Project> found, int limit, ProjectQuery query) {
+        Map<String, Object> body = Pages.keysetBody(found, limit, query::cursorAfter);
+        @SuppressWarnings("unchecked")
+        List<Project> items = (List<Project>) body.get("items");
+        body.put("items", items.stream().map(views::summary).toList());
+        return body;
+    }
+}

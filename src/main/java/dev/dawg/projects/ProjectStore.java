@@ -1,0 +1,225 @@
+package dev.dawg.projects;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import io.r2dbc.postgresql.codec.Json;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
+import reactor.util.function.Tuples;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.stereotype.Repository;
+
+import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.ShareFacts;
+
+/**
+ * The projects and project_versions tables. Every write is one SQL statement that changes the project and
+ * stores its snapshot together, so a version is never acknowledged without its history entry, and the version
+ * check is part of the UPDATE itself: of writers racing on one version exactly one matches a row.
+ */
+@Repository
+class ProjectStore {
+
+    private static final String SNAPSHOT_COLUMNS = "project_id, version, title, description, tags, bpm, key_signature, "
+            + "time_signature, project_data, author_id, size_bytes, label";
+
+    private final DatabaseClient db;
+
+    ProjectStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** A history entry without its document. */
+    record VersionSummary(int version, Instant createdAt, UUID authorId, int sizeBytes, String label) {
+    }
+
+    /** Creates a project at version 1 with its first snapshot; for a remix, also counts it on the original. */
+    Mono<Project> create(UUID ownerId, ProjectContent content, UUID remixedFrom, String label) {
+        String remix = remixedFrom == null ? ""
+                : ", counted AS (UPDATE projects SET remix_count = remix_count + 1 WHERE id = :remixedFrom RETURNING 1) ";
+        String sql = "WITH created AS (INSERT INTO projects (owner_id, title, description, tags, bpm, key_signature, "
+                + "time_signature, visibility, project_data, remixed_from) VALUES (:owner, :title, :description, :tags, :bpm, "
+                + ":key, :timeSignature, :visibility, :data, :remixedFrom) RETURNING *), "
+                + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
+                + "tags, bpm, key_signature, time_signature, project_data, owner_id, :size, :label FROM created)" + remix
+                + " SELECT " + Project.columns("") + " FROM created";
+        GenericExecuteSpec spec = bindContent(db.sql(sql), content)
+                .bind("owner", ownerId)
+                .bind("visibility", content.visibility() == null ? "private" : content.visibility().wireName())
+                .bind("size", content.sizeBytes());
+        spec = nullable(spec, "remixedFrom", remixedFrom, UUID.class);
+        spec = nullable(spec, "label", label, String.class);
+        return spec.map(row -> Project.from(row, false)).one().map(project -> project.withData(content.projectData()));
+    }
+
+    /**
+     * The project with the share link named by {@code shareToken} (for the access rule), and its document unless
+     * the caller already holds {@code knownVersion} (a revalidation needs no document).
+     */
+    Mono<Tuple2<Project, java.util.Optional<ShareFacts>>> findForRead(UUID id, String shareToken, int knownVersion) {
+        return db.sql("SELECT " + Project.columns("p") + ", CASE WHEN p.version = :known THEN NULL ELSE p.project_data::text END "
+                        + "AS project_data_text, " + ProjectAccess.SHARE_COLUMNS + " FROM projects p " + ProjectAccess.SHARE_JOIN
+                        + " WHERE p.id = :id AND p.deleted_at IS NULL")
+                .bind("id", id)
+                .bind("known", knownVersion)
+                .bind("shareToken", shareToken == null ? "" : shareToken)
+                .map(row -> Tuples.of(Project.from(row, true), java.util.Optional.ofNullable(ShareFacts.from(row))))
+                .one();
+    }
+
+    /** The project with its document, for a patch or a copy. */
+    Mono<Project> findWithData(UUID id) {
+        return db.sql("SELECT " + Project.columns("p") + ", p.project_data::text AS project_data_text FROM projects p "
+                        + "WHERE p.id = :id AND p.deleted_at IS NULL")
+                .bind("id", id)
+                .map(row -> Project.from(row, true))
+                .one();
+    }
+
+    /**
+     * Writes the next version if the project is still at {@code expectedVersion}; empty when it is not (or is
+     * gone), which the caller turns into a 409 or 404.
+     */
+    Mono<Project> update(UUID id, int expectedVersion, ProjectContent content, UUID authorId, String label) {
+        String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
+                + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
+                + "project_data = :data, version = version + 1, updated_at = now() "
+                + "WHERE id = :id AND version = :expected AND deleted_at IS NULL RETURNING *), "
+                + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
+                + "tags, bpm, key_signature, time_signature, project_data, :author, :size, :label FROM updated) "
+                + "SELECT " + Project.columns("") + " FROM updated";
+        GenericExecuteSpec spec = bindContent(db.sql(sql), content)
+                .bind("id", id)
+                .bind("expected", expectedVersion)
+                .bind("author", authorId)
+                .bind("size", content.sizeBytes());
+        spec = nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class);
+        spec = nullable(spec, "label", label, String.class);
+        return spec.map(row -> Project.from(row, false)).one().map(project -> project.withData(content.projectData()));
+    }
+
+    /** The stored version of a live project (empty when it does not exist or was deleted). */
+    Mono<Integer> currentVersion(UUID id) {
+        return db.sql("SELECT version FROM projects WHERE id = :id AND deleted_at IS NULL")
+                .bind("id", id).map(row -> row.get("version", Integer.class)).one();
+    }
+
+    Mono<Long> currentRemixCount(UUID id) {
+        return db.sql("SELECT remix_count FROM projects WHERE id = :id").bind("id", id)
+                .map(row -> row.get("remix_count", Number.class).longValue()).one();
+    }
+
+    Mono<Boolean> softDelete(UUID id) {
+        return db.sql("UPDATE projects SET deleted_at = now() WHERE id = :id AND deleted_at IS NULL")
+                .bind("id", id).fetch().rowsUpdated().map(count -> count > 0);
+    }
+
+    /** History, newest first, keyset-paginated by version. */
+    Flux<VersionSummary> versions(UUID id, Integer beforeVersion, int limit) {
+        return db.sql("SELECT version, created_at, author_id, size_bytes, label FROM project_versions WHERE project_id = :id "
+                        + "AND version < :before ORDER BY version DESC LIMIT :limit")
+                .bind("id", id)
+                .bind("before", beforeVersion == null ? Integer.MAX_VALUE : beforeVersion)
+                .bind("limit", limit)
+                .map(row -> new VersionSummary(row.get("version", Integer.class),
+                        row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author_id", UUID.class),
+                        row.get("size_bytes", Integer.class), row.get("label", String.class)))
+                .all();
+    }
+
+    /** One snapshot as a project (its id and owner, the snapshot's content and version, the document text). */
+    Mono<Tuple2<VersionSummary, Project>> version(Project current, int version) {
+        return db.sql("SELECT version, title, description, tags, bpm, key_signature, time_signature, author_id, size_bytes, "
+                        + "label, created_at, project_data::text AS project_data_text FROM project_versions "
+                        + "WHERE project_id = :id AND version = :version")
+                .bind("id", current.id())
+                .bind("version", version)
+                .map(row -> {
+                    Instant createdAt = row.get("created_at", OffsetDateTime.class).toInstant();
+                    String[] tags = row.get("tags", String[].class);
+                    VersionSummary summary = new VersionSummary(row.get("version", Integer.class), createdAt,
+                            row.get("author_id", UUID.class), row.get("size_bytes", Integer.class), row.get("label", String.class));
+                    Project snapshot = new Project(current.id(), current.ownerId(), row.get("title", String.class),
+                            row.get("description", String.class), tags == null ? List.of() : List.of(tags), row.get("bpm", Integer.class),
+                            row.get("key_signature", String.class), row.get("time_signature", String.class), current.visibility(),
+                            summary.version(), current.remixedFromId(), current.likeCount(), current.commentCount(),
+                            current.playCount(), current.remixCount(), current.createdAt(), createdAt,
+                            row.get("project_data_text", String.class));
+                    return Tuples.of(summary, snapshot);
+                })
+                .one();
+    }
+
+    Mono<VersionSummary> label(UUID id, int version, String label) {
+        return nullable(db.sql("UPDATE project_versions SET label = :label WHERE project_id = :id AND version = :version "
+                        + "RETURNING version, created_at, author_id, size_bytes, label"), "label", label, String.class)
+                .bind("id", id)
+                .bind("version", version)
+                .map(row -> new VersionSummary(row.get("version", Integer.class),
+                        row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author_id", UUID.class),
+                        row.get("size_bytes", Integer.class), row.get("label", String.class)))
+                .one();
+    }
+
+    /**
+     * Drops unlabelled snapshots older than the newest {@code keep}. It touches only project_versions rows
+     * that no writer needs, so it never holds up a write to the project.
+     */
+    Mono<Long> prune(UUID id, int newestVersion, int keep) {
+        return db.sql("DELETE FROM project_versions WHERE project_id = :id AND label IS NULL AND version <= :oldest")
+                .bind("id", id)
+                .bind("oldest", newestVersion - keep)
+                .fetch().rowsUpdated();
+    }
+
+    /** The owner's projects (summaries) with the list's filters, in keyset order. */
+    Flux<Project> listOwned(UUID ownerId, ProjectQuery query, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.owner_id = :owner "
+                + "AND p.deleted_at IS NULL");
+        query.appendFilters(sql);
+        query.appendKeyset(sql);
+        sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit");
+        GenericExecuteSpec spec = query.bind(db.sql(sql.toString())).bind("owner", ownerId).bind("limit", limit);
+        return spec.map(row -> Project.from(row, false)).all();
+    }
+
+    /** Public projects and the caller's own, ranked or sorted as the query asks. */
+    Flux<Project> search(UUID callerId, ProjectQuery query, int limit, int offset) {
+        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.deleted_at IS NULL "
+                + "AND (p.visibility = 'public' OR p.owner_id = :caller)");
+        query.appendFilters(sql);
+        query.appendKeyset(sql);
+        sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit OFFSET :offset");
+        GenericExecuteSpec spec = query.bind(db.sql(sql.toString()))
+                .bind("caller", callerId == null ? new UUID(0, 0) : callerId)
+                .bind("limit", limit)
+                .bind("offset", offset);
+        return spec.map(row -> Project.from(row, false)).all();
+    }
+
+    private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectContent content) {
+        spec = spec.bind("title", content.title())
+                .bind("description", content.description())
+                .bind("tags", content.tags().toArray(String[]::new))
+                .bind("data", Json.of(content.projectData().getBytes(StandardCharsets.UTF_8)));
+        spec = nullable(spec, "bpm", content.bpm(), Integer.class);
+        spec = nullable(spec, "key", content.keySignature(), String.class);
+        return nullable(spec, "timeSignature", content.timeSignature(), String.class);
+    }
+
+    static GenericExecuteSpec nullable(GenericExecuteSpec spec, String name, Object value, Class<?> type) {
+        return value == null ? spec.bindNull(name, type) : spec.bind(name, value);
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.dawg.projects;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+
+import dev.dawg.support.Api;
+import dev.dawg.support.Api.User;
+import dev.dawg.support.IntegrationTest;
+
+import static dev.dawg.support.Api.MAP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Sixteen clients race whole-project PUTs and merge-patch PATCHes on one project, each re-reading and retrying
+ * on 409 as a DAW client does. Every client bumps only its own counter in projectData, so a lost update would
+ * show as a counter below its client's acknowledged writes.
+ */
+@IntegrationTest
+public class NoLostUpdateIntegrationTests {
+
+    static final int CLIENTS = 16;
+    /** 16 × 6 acknowledged writes plus version 1 stay inside the default history retention (100). */
+    static final int WRITES_PER_CLIENT = 6;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    DatabaseClient db;
+
+    /** A write the server acknowledged: which version it made, by whom, with which counter value. */
+    record Acknowledged(int version, int client, int counter) {
+    }
+
+    @Test
+    void shouldNeverLoseAnAcknowledgedWriteUnderConcurrentPutsAndPatches() throws Exception {
+        User owner = api.signUp();
+        Map<String, Object> counters = new HashMap<>();
+        for (int client = 0; client < CLIENTS; client++) {
+            counters.put("c" + client, 0);
+        }
+        Object id = api.createProject(owner, Map.of("title", "Contended", "projectData", Map.of("counters", counters))).get("id");
+
+        List<Acknowledged> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger conflicts = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int client = 0; client < CLIENTS; client++) {
+                int me = client;
+                running.add(clients.submit(() -> {
+                    for (int n = 1; n <= WRITES_PER_CLIENT; n++) {
+                        while (true) {
+                            attempts.incrementAndGet();
+                            EntityExchangeResult<Map<String, Object>> result = write(owner, id, me, n);
+                            if (result.getStatus().value() == 200) {
+                                acknowledged.add(new Acknowledged((Integer) result.getResponseBody().get("version"), me, n));
+                                break;
+                            }
+                            assertThat(result.getStatus().value()).as("only version conflicts may refuse a write").isEqualTo(409);
+                            assertThat(result.getResponseBody()).containsEntry("code", "VERSION_CONFLICT");
+                            conflicts.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : running) {
+                future.get();
+            }
+        }
+        finally {
+            clients.shutdownNow();
+        }
+
+        Map<String, Object> finalProject = api.getProject(owner, id).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat(acknowledged).hasSize(CLIENTS * WRITES_PER_CLIENT);
+        assertThat(finalProject).containsEntry("version", 1 + acknowledged.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> finalCounters = (Map<String, Object>) ((Map<String, Object>) finalProject.get("projectData")).get("counters");
+        for (int client = 0; client < CLIENTS; client++) {
+            assertThat(finalCounters).as("counter of client %d", client).containsEntry("c" + client, WRITES_PER_CLIENT);
+        }
+        assertThat(acknowledged).extracting(Acknowledged::version).doesNotHaveDuplicates();
+        Map<Integer, Map<String, Object>> history = new HashMap<>();
+        db.sql("SELECT version, (project_data -> 'counters')::text AS counters FROM project_versions WHERE project_id = :id")
+                .bind("id", UUID.fromString((String) id))
+                .map(row -> Map.entry(row.get("version", Integer.class), row.get("counters", String.class)))
+                .all().toStream()
+                .forEach(entry -> history.put(entry.getKey(), parse(entry.getValue())));
+        assertThat(history).hasSize(1 + acknowledged.size());
+        for (Acknowledged write : acknowledged) {
+            assertThat(history.get(write.version())).as("snapshot of version %d", write.version())
+                    .containsEntry("c" + write.client(), write.counter());
+        }
+        assertThat(attempts.get()).isGreaterThan(acknowledged.size());
+        System.out.printf("No-lost-update race: %d attempts, %d acknowledged, %d conflicts%n", attempts.get(), acknowledged.size(), conflicts.get());
+    }
+
+    /** One attempt: read the current version, then PUT (even clients) or merge-patch (odd) based on it. */
+    private EntityExchangeResult<Map<String, Object>> write(User owner, Object id, int client, int counter) {
+        Map<String, Object> current = api.getProject(owner, id).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        String ifMatch = "\"" + current.get("version") + "\"";
+        if (client % 2 == 0) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = new HashMap<>((Map<String, Object>) current.get("projectData"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> counters = new HashMap<>((Map<String, Object>) data.get("counters"));
+            counters.put("c" + client, counter);
+            data.put("counters", counters);
+            return api.http().put().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .header(HttpHeaders.IF_MATCH, ifMatch).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("title", "Contended", "projectData", data))
+                    .exchange().expectBody(MAP).returnResult();
+        }
+        return api.http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .header(HttpHeaders.IF_MATCH, ifMatch).contentType(MediaType.parseMediaType("application/merge-patch+json"))
+                .bodyValue(Map.of("projectData", Map.of("counters", Map.of("c" + client, counter))))
+                .exchange().expectBody(MAP).returnResult();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String json) {
+        return tools.jackson.databind.json.JsonMapper.builder().build().readValue(json, Map.class);
+    }
+}
