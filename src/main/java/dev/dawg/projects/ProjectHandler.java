@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -51,6 +52,7 @@ class ProjectHandler {
 
     private final ProjectStore store;
     private final ProjectJson views;
+    private final ProjectDocuments documents;
     private final ProjectAccess access;
     private final ProjectEvents events;
     private final Callers callers;
@@ -59,10 +61,11 @@ class ProjectHandler {
     private final long maxDataBytes;
     private final int versionRetention;
 
-    ProjectHandler(ProjectStore store, ProjectJson views, ProjectAccess access, ProjectEvents events, Callers callers,
+    ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectAccess access, ProjectEvents events, Callers callers,
             JsonBodies bodies, JsonMapper json, DawgProperties properties) {
         this.store = store;
         this.views = views;
+        this.documents = documents;
         this.access = access;
         this.events = events;
         this.callers = callers;
@@ -81,21 +84,40 @@ class ProjectHandler {
         }));
     }
 
+    /**
+     * One light query for the version and the access facts; the document comes from the per-node cache of
+     * immutable versions, or (on a miss) from a second query that also refreshes the facts.
+     */
     Mono<ServerResponse> get(ServerRequest request) {
         return Ids.parse(request.pathVariable("id"), "Project").flatMap(id -> reader(request).flatMap(caller -> {
             int known = Preconditions.ifNoneMatch(request);
-            return store.findForRead(id, ProjectAccess.shareToken(request), known)
+            String shareToken = ProjectAccess.shareToken(request);
+            return store.findForRead(id, shareToken, false)
                     .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                     .flatMap(found -> {
                         Project project = found.getT1();
                         access.decide(caller, id, project.ownerId(), project.visibility(), found.getT2().orElse(null));
                         if (project.version() == known) {
-                            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(project.etag())
-                                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+                            return notModified(project);
                         }
-                        return ok(project);
+                        byte[] cached = documents.get(id, project.version());
+                        if (cached != null) {
+                            return ok(project, cached);
+                        }
+                        return store.findForRead(id, shareToken, true)
+                                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                                .flatMap(fresh -> {
+                                    Project full = fresh.getT1();
+                                    access.decide(caller, id, full.ownerId(), full.visibility(), fresh.getT2().orElse(null));
+                                    return full.version() == known ? notModified(full) : ok(full, documents.remember(full));
+                                });
                     });
         }));
+    }
+
+    private static Mono<ServerResponse> notModified(Project project) {
+        return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(project.etag())
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
     }
 
     Mono<ServerResponse> replace(ServerRequest request) {
@@ -193,18 +215,26 @@ class ProjectHandler {
     }
 
     Mono<ServerResponse> ok(Project project) {
+        return ok(project, documents.remember(project));
+    }
+
+    private Mono<ServerResponse> ok(Project project, byte[] document) {
+        ProjectJson.Body body = views.full(project, document);
         return ServerResponse.ok()
                 .contentType(MediaType.APPLICATION_JSON)
+                .contentLength(body.contentLength())
                 .eTag(project.etag())
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
-                .bodyValue(views.full(project));
+                .body(BodyInserters.fromDataBuffers(body.parts()));
     }
 
     Mono<ServerResponse> created(Project project) {
+        ProjectJson.Body body = views.full(project, documents.remember(project));
         return ServerResponse.created(URI.create("/api/projects/" + project.id()))
                 .contentType(MediaType.APPLICATION_JSON)
+                .contentLength(body.contentLength())
                 .eTag(project.etag())
-                .bodyValue(views.full(project));
+                .body(BodyInserters.fromDataBuffers(body.parts()));
     }
 
     /** The caller of a read, if any; an API key needs projects:read. */

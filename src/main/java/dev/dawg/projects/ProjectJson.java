@@ -1,28 +1,37 @@
 package dev.dawg.projects;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Projects as the API answers them. The document is spliced into the response as the stored JSON text:
+ * Projects as the API answers them. The document is spliced into the response as stored JSON text:
  * a read never parses {@code projectData}, however large.
  */
 @Component
 class ProjectJson {
 
     private static final byte[] DATA_MEMBER = ",\"projectData\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CLOSING_BRACE = { '}' };
 
     private final JsonMapper json;
 
     ProjectJson(JsonMapper json) {
         this.json = json;
+    }
+
+    /** A response body in parts, with its total length (so it is not sent chunked). */
+    record Body(long contentLength, Flux<DataBuffer> parts) {
     }
 
     /** The metadata members, in the contract's order. */
@@ -48,12 +57,22 @@ class ProjectJson {
         return view;
     }
 
-    /** The full project: its metadata followed by {@code projectData} exactly as stored. */
-    byte[] full(Project project) {
-        return splice(summary(project), project.projectData());
+    /**
+     * The full project: its metadata, then the document bytes wrapped as they are (a cached document is
+     * never copied per request).
+     */
+    Body full(Project project, byte[] document) {
+        byte[] head = json.writeValueAsBytes(summary(project));
+        DefaultDataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+        long length = head.length - 1L + DATA_MEMBER.length + document.length + CLOSING_BRACE.length;
+        return new Body(length, Flux.just(
+                buffers.wrap(ByteBuffer.wrap(head, 0, head.length - 1)),
+                buffers.wrap(DATA_MEMBER),
+                buffers.wrap(document),
+                buffers.wrap(CLOSING_BRACE)));
     }
 
-    /** The members of {@code head} followed by {@code "projectData"} with {@code data}, which is JSON text. */
+    /** The members of {@code head} followed by {@code "projectData"} with {@code dataText}, which is JSON text. */
     byte[] splice(Map<String, Object> head, String dataText) {
         byte[] headBytes = json.writeValueAsBytes(head);
         byte[] data = dataText.getBytes(StandardCharsets.UTF_8);
@@ -61,7 +80,7 @@ class ProjectJson {
         out.write(headBytes, 0, headBytes.length - 1);
         out.writeBytes(DATA_MEMBER);
         out.writeBytes(data);
-        out.write('}');
+        out.writeBytes(CLOSING_BRACE);
         return out.toByteArray();
     }
 

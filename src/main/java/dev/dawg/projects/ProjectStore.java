@@ -61,17 +61,16 @@ class ProjectStore {
     }
 
     /**
-     * The project with the share link named by {@code shareToken} (for the access rule), and its document unless
-     * the caller already holds {@code knownVersion} (a revalidation needs no document).
+     * The project with the share link named by {@code shareToken} (for the access rule), and its document when
+     * {@code withData} (a read whose document is cached, or a revalidation, needs only the metadata).
      */
-    Mono<Tuple2<Project, java.util.Optional<ShareFacts>>> findForRead(UUID id, String shareToken, int knownVersion) {
-        return db.sql("SELECT " + Project.columns("p") + ", CASE WHEN p.version = :known THEN NULL ELSE p.project_data::text END "
-                        + "AS project_data_text, " + ProjectAccess.SHARE_COLUMNS + " FROM projects p " + ProjectAccess.SHARE_JOIN
+    Mono<Tuple2<Project, java.util.Optional<ShareFacts>>> findForRead(UUID id, String shareToken, boolean withData) {
+        return db.sql("SELECT " + Project.columns("p") + (withData ? ", p.project_data::text AS project_data_text, " : ", ")
+                        + ProjectAccess.SHARE_COLUMNS + " FROM projects p " + ProjectAccess.SHARE_JOIN
                         + " WHERE p.id = :id AND p.deleted_at IS NULL")
                 .bind("id", id)
-                .bind("known", knownVersion)
                 .bind("shareToken", shareToken == null ? "" : shareToken)
-                .map(row -> Tuples.of(Project.from(row, true), java.util.Optional.ofNullable(ShareFacts.from(row))))
+                .map(row -> Tuples.of(Project.from(row, withData), java.util.Optional.ofNullable(ShareFacts.from(row))))
                 .one();
     }
 

@@ -97,6 +97,17 @@ public class ProjectIntegrationTests {
     }
 
     @Test
+    void shouldReadAVersionWrittenByAnotherNodeFromTheDatabase() {
+        Object id = create(owner, song()).get("id");
+        // Another node's write: this node's document cache has never seen version 2.
+        db.sql("UPDATE projects SET version = 2, project_data = '{\"from\": \"node B\"}'::jsonb WHERE id = :id")
+                .bind("id", UUID.fromString((String) id)).fetch().rowsUpdated().block();
+        Map<String, Object> read = api.getProject(owner, id).expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"").expectBody(MAP).returnResult().getResponseBody();
+        assertThat(read.get("projectData")).isEqualTo(Map.of("from", "node B"));
+    }
+
+    @Test
     void shouldAnswerNotModifiedWhenTheClientHoldsTheCurrentVersion() {
         Object id = create(owner, song()).get("id");
         http().get().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())

@@ -58,7 +58,8 @@ public record DawgProperties(
     }
 
     /** Project documents and their history. */
-    public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention) {
+    public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention,
+            @DefaultValue("64MB") DataSize documentCacheSize) {
     }
 
     /** Likes, comments and plays: how often one listener (user, or address when anonymous) counts a play. */
