@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The load harness: seeds thousands of users and ~50 KB projects, starts the server against the machine's
+# PostgreSQL and Redis, and drives it with wrk. Each scenario runs RUNS times; the median is reported.
+#
+#   src/load/run.sh                      # every scenario
+#   src/load/run.sh get-anon autosave-patch
+#
+# Needs wrk and psql (Debian: apt-get install -y wrk postgresql-client), PostgreSQL on PGHOST:PGPORT (trust
+# auth as PGUSER) and Redis on REDIS_URL. Results: target/load/results.md (and the raw wrk output beside it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PORT=${PORT:-18090}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-5s}
+RUNS=${RUNS:-3}
+USERS=${USERS:-1000}
+PROJECTS=${PROJECTS:-5000}
+CONNECTIONS=${CONNECTIONS:-64}
+WRITERS=${WRITERS:-16}
+PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export PGHOST PGPORT PGUSER
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+DB=${LOAD_DB:-dawg_load}
+WORK=target/load
+SCENARIOS=("$@")
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-auth revalidate search autosave-patch autosave-put)
+BASE=http://127.0.0.1:$PORT
+
+say() { printf '==> %s\n' "$*"; }
+for tool in wrk psql curl; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y wrk postgresql-client curl" >&2; exit 1; }
+done
+mkdir -p "$WORK" && rm -rf "$WORK/data"
+JAR=$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)
+if [ -z "$JAR" ]; then
+  say "Building the server jar"
+  ./mvnw -B -q -DskipTests package
+  JAR=$(ls target/dawg-server-*.jar | head -1)
+fi
+
+say "Fresh database $DB"
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+
+say "Starting the server on port $PORT"
+started=$(date +%s%N)
+DAWG_DATA_DIR=$WORK/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$DB DAWG_DB_USER=$PGUSER \
+  DAWG_REDIS_URL=$REDIS_URL DAWG_RATE_LIMIT_LOGIN=100000 DAWG_RATE_LIMIT_REGISTER=100000 DAWG_RATE_LIMIT_WRITES=1000000 \
+  java ${JAVA_OPTS:--Xmx512m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+until curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1; do
+  kill -0 $SERVER 2>/dev/null || { echo "The server died; see $WORK/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+say "Healthy after ${ready_ms} ms (embedded S3, external PostgreSQL and Redis)"
+
+say "Seeding $USERS users and $PROJECTS projects"
+curl -fs -o /dev/null -X POST "$BASE/api/auth/register" -H 'Content-Type: application/json' \
+  -d '{"email":"loadtemplate@example.test","username":"loadtemplate","password":"load test password"}'
+(cd "$WORK" && psql -q -d "$DB" -v users="$USERS" -v projects="$PROJECTS" -v template=loadtemplate -f ../../src/load/seed.sql)
+psql -qAt -d "$DB" -c "SELECT id FROM projects WHERE visibility = 'public'" > "$WORK/ids.txt"
+psql -qAt -d "$DB" -c "SELECT p.id FROM projects p JOIN users u ON u.id = p.owner_id WHERE u.username = 'loadtemplate' ORDER BY p.title" > "$WORK/owned.txt"
+TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"login":"loadtemplate","password":"load test password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+echo "document size: $(wc -c < "$WORK/put-body.json") bytes; public projects: $(wc -l < "$WORK/ids.txt")"
+
+run_wrk() { # name, wrk args...
+  local name=$1; shift
+  # A discarded warm-up run first: the JIT and the connection pools settle before anything is counted.
+  (cd "$WORK" && wrk -d "$WARMUP" "$@") > "$WORK/$name.warmup.txt" 2>&1
+  for run in $(seq 1 "$RUNS"); do
+    (cd "$WORK" && wrk --latency -d "$DURATION" "$@") > "$WORK/$name.$run.txt" 2>&1
+    grep -E "Requests/sec|99%|Non-2xx|autosave" "$WORK/$name.$run.txt" | tr '\n' ' '; echo
+  done
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f\n", v}'; }
+
+RESULTS=$WORK/results.md
+{
+  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | errors (non-2xx/3xx) |"
+  echo "|---|---|---|---|---|"
+} > "$RESULTS"
+for scenario in "${SCENARIOS[@]}"; do
+  say "Scenario $scenario ($RUNS × $DURATION)"
+  case $scenario in
+    get-anon) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
+    get-auth) TOKEN=$TOKEN IDS=owned.txt run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
+    revalidate) ETAG_ONE=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
+    search) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/search.lua "$BASE" ;;
+    autosave-patch) TOKEN=$TOKEN MODE=patch run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/autosave.lua "$BASE" ;;
+    autosave-put) TOKEN=$TOKEN MODE=put run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/autosave.lua "$BASE" ;;
+    *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+  esac
+  rps=$(cat "$WORK/$scenario".[0-9]*.txt | grep "Requests/sec" | awk '{print $2}' | median)
+  p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +50%" "$f" | awk '{print $2}' | to_ms; done | median)
+  p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +99%" "$f" | awk '{print $2}' | to_ms; done | median)
+  errors=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "Non-2xx" "$f" || echo "x 0") | awk '{print $NF}'; done | median)
+  echo "| $scenario | $rps | $p50 | $p99 | $errors |" >> "$RESULTS"
+done
+rss=$(ps -o rss= -p $SERVER | awk '{printf "%d", $1/1024}')
+{
+  echo
+  echo "Server: start to healthy ${ready_ms} ms; RSS after the run ${rss} MB; $(nproc) cores; $(date -u +%F); wrk $CONNECTIONS connections (autosave: $WRITERS writers)."
+} >> "$RESULTS"
+cat "$RESULTS"
