@@ -21,7 +21,8 @@ public record DawgProperties(
         @DefaultValue Web web,
         @DefaultValue Auth auth,
         @DefaultValue RateLimits rateLimit,
-        @DefaultValue Projects projects) {
+        @DefaultValue Projects projects,
+        @DefaultValue Social social) {
 
     /** PostgreSQL; an empty url means the embedded server. */
     public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
@@ -59,5 +60,9 @@ public record DawgProperties(
     /** Project documents and their history. */
     public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention,
             @DefaultValue("64MB") DataSize documentCacheSize) {
+    }
+
+    /** Likes, comments and plays: how often one listener (user, or address when anonymous) counts a play. */
+    public record Social(@DefaultValue("30s") Duration playDedupeWindow) {
     }
 }

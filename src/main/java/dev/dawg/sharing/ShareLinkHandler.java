@@ -1,0 +1,231 @@
+package dev.dawg.sharing;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.CacheControl;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import dev.dawg.auth.Callers;
+import dev.dawg.auth.CurrentUser;
+import dev.dawg.auth.Scope;
+import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.ratelimit.RateLimiter;
+import dev.dawg.platform.ratelimit.UserWrites;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.Ids;
+import dev.dawg.platform.web.JsonBodies;
+import dev.dawg.platform.web.JsonFields;
+import dev.dawg.platform.web.Pages;
+import dev.dawg.realtime.ProjectEvent;
+import dev.dawg.realtime.ProjectEvents;
+
+/** Share links: the owner creates, lists, changes and revokes them; anyone holding one opens the project. */
+@Component
+class ShareLinkHandler {
+
+    private static final Set<String> FIELDS = Set.of("accessLevel", "expiresAt");
+    private static final Set<String> READ_ONLY = Set.of("token", "url", "projectId", "viewCount", "createdAt");
+    /** Far enough for any real use; beyond it a date is more likely a mistake (or a unit error) than a plan. */
+    private static final Duration MAX_LIFETIME = Duration.ofDays(3650);
+
+    private final ShareLinks links;
+    private final ProjectAccess access;
+    private final Callers callers;
+    private final JsonBodies bodies;
+    private final RateLimiter rateLimiter;
+    private final DawgProperties.RateLimits limits;
+    private final ProjectEvents events;
+    private final Clock clock = Clock.systemUTC();
+
+    ShareLinkHandler(ShareLinks links, ProjectAccess access, Callers callers, JsonBodies bodies, RateLimiter rateLimiter,
+            DawgProperties properties, ProjectEvents events) {
+        this.links = links;
+        this.access = access;
+        this.callers = callers;
+        this.bodies = bodies;
+        this.rateLimiter = rateLimiter;
+        this.limits = properties.rateLimit();
+        this.events = events;
+    }
+
+    Mono<ServerResponse> create(ServerRequest request) {
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(projectId -> access.grant(request, projectId))
+                .map(grant -> grant.require(AccessLevel.OWNER))
+                .flatMap(grant -> bodies.object(request).flatMap(body -> {
+                    JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
+                    AccessLevel level = accessLevel(fields, body, true);
+                    Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
+                    fields.validate();
+                    return rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
+                            .flatMap(decision -> links.create(grant.projectId(), user.id(), level, expiresAt.flatMap(e -> e).orElse(null))
+                                    .flatMap(link -> events.publish(ProjectEvent.projectShared(grant.projectId(), grant.ownerId(),
+                                                    actor(user), level.wireName()))
+                                            .then(ServerResponse.created(URI.create("/api/shares/" + link.token()))
+                                                    .headers(decision::writeTo)
+                                                    .cacheControl(CacheControl.noStore())
+                                                    .bodyValue(view(request, link)))));
+                })));
+    }
+
+    Mono<ServerResponse> list(ServerRequest request) {
+        int limit = Pages.limit(request);
+        List<String> cursor = Pages.cursor(request, 2);
+        Instant afterCreatedAt = cursor == null ? null : cursorInstant(cursor.get(0));
+        return callers.required(request).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(projectId -> access.grant(request, projectId))
+                .map(grant -> grant.require(AccessLevel.OWNER))
+                .flatMap(grant -> links.list(grant.projectId(), limit + 1, afterCreatedAt, cursor == null ? null : cursor.get(1))
+                        .collectList())
+                .flatMap(fetched -> {
+                    List<ShareLink> shown = fetched.size() > limit ? fetched.subList(0, limit) : fetched;
+                    Map<String, Object> page = new LinkedHashMap<>();
+                    page.put("items", shown.stream().map(link -> view(request, link)).toList());
+                    ShareLink last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
+                    page.put("nextCursor", fetched.size() > limit ? Pages.encodeCursor(last.createdAt().toString(), last.token()) : null);
+                    return ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(page);
+                }));
+    }
+
+    /** Anyone holding the token: the project in full at the link's level; each opening counts a view. */
+    Mono<ServerResponse> open(ServerRequest request) {
+        String token = request.pathVariable("token");
+        return links.open(token)
+                .flatMap(opened -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("accessLevel", opened.link().accessLevel().wireName());
+                    body.put("expiresAt", opened.link().expiresAt());
+                    body.put("viewCount", opened.link().viewCount());
+                    body.put("project", opened.project());
+                    return ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(body);
+                })
+                .switchIfEmpty(Mono.defer(() -> links.findLive(token)
+                        .flatMap(found -> Mono.<ServerResponse>error(found.getKey().isExpired(clock.instant())
+                                ? ApiProblem.gone("This share link has expired") : linkNotFound()))
+                        .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))));
+    }
+
+    Mono<ServerResponse> update(ServerRequest request) {
+        String token = request.pathVariable("token");
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownedLink(user, token)
+                .flatMap(link -> bodies.object(request).flatMap(body -> {
+                    JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
+                    AccessLevel level = accessLevel(fields, body, false);
+                    Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
+                    if (body.isEmpty()) {
+                        fields.reject("accessLevel", "send accessLevel and/or expiresAt to change");
+                    }
+                    fields.validate();
+                    return links.update(token, level, expiresAt);
+                }))
+                .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
+                .flatMap(link -> ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(view(request, link))));
+    }
+
+    Mono<ServerResponse> revoke(ServerRequest request) {
+        String token = request.pathVariable("token");
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownedLink(user, token)
+                .flatMap(link -> links.revoke(token))
+                .flatMap(revoked -> revoked ? ServerResponse.noContent().build() : Mono.error(linkNotFound())));
+    }
+
+    /** The live link if the caller owns its project: 404 for an unknown or revoked token, 403 for anyone else. */
+    private Mono<ShareLink> ownedLink(CurrentUser user, String token) {
+        return links.findLive(token)
+                .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
+                .flatMap(found -> access.grant(Optional.of(user), found.getKey().projectId(), token)
+                        .map(grant -> grant.require(AccessLevel.OWNER))
+                        .thenReturn(found.getKey()));
+    }
+
+    private static AccessLevel accessLevel(JsonFields fields, ObjectNode body, boolean required) {
+        String value = required ? fields.requiredString("accessLevel", 1, 20) : fields.optionalString("accessLevel", 1, 20).orElse(null);
+        if (value == null) {
+            return null;
+        }
+        Optional<AccessLevel> level = AccessLevel.ofShareLevel(value);
+        if (level.isEmpty()) {
+            fields.reject("accessLevel", "must be one of view, remix, edit");
+        }
+        return level.orElse(null);
+    }
+
+    /** Absent: empty; JSON null: a present empty value (no expiry); otherwise a future ISO-8601 date-time. */
+    private Optional<Optional<Instant>> expiresAt(JsonFields fields, ObjectNode body) {
+        JsonNode node = body.get("expiresAt");
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (node.isNull()) {
+            return Optional.of(Optional.empty());
+        }
+        if (!node.isString()) {
+            fields.reject("expiresAt", "must be an ISO-8601 date-time with an offset, e.g. 2030-01-31T12:00:00Z");
+            return Optional.empty();
+        }
+        Instant expiresAt;
+        try {
+            expiresAt = OffsetDateTime.parse(node.stringValue()).toInstant();
+        }
+        catch (DateTimeParseException ex) {
+            fields.reject("expiresAt", "must be an ISO-8601 date-time with an offset, e.g. 2030-01-31T12:00:00Z");
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (!expiresAt.isAfter(now)) {
+            fields.reject("expiresAt", "must be in the future");
+        }
+        else if (expiresAt.isAfter(now.plus(MAX_LIFETIME))) {
+            fields.reject("expiresAt", "must be at most " + MAX_LIFETIME.toDays() + " days ahead; omit it for a link that never expires");
+        }
+        return Optional.of(Optional.of(expiresAt));
+    }
+
+    private static Instant cursorInstant(String value) {
+        try {
+            return Instant.parse(value);
+        }
+        catch (DateTimeParseException ex) {
+            throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
+        }
+    }
+
+    private static Map<String, Object> view(ServerRequest request, ShareLink link) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("token", link.token());
+        view.put("url", UriComponentsBuilder.fromUri(request.uri()).replacePath("/api/shares/" + link.token())
+                .replaceQuery(null).fragment(null).build().toUriString());
+        view.put("projectId", link.projectId());
+        view.put("accessLevel", link.accessLevel().wireName());
+        view.put("expiresAt", link.expiresAt());
+        view.put("viewCount", link.viewCount());
+        view.put("createdAt", link.createdAt());
+        return view;
+    }
+
+    static ProjectEvent.Actor actor(CurrentUser user) {
+        return new ProjectEvent.Actor(user.id(), user.username());
+    }
+
+    private static ApiProblem linkNotFound() {
+        return ApiProblem.notFound("Share link not found");
+    }
+
+}

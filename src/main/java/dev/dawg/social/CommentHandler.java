@@ -1,0 +1,148 @@
+package dev.dawg.social;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.auth.Callers;
+import dev.dawg.auth.Scope;
+import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.ratelimit.RateLimiter;
+import dev.dawg.platform.ratelimit.UserWrites;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.Ids;
+import dev.dawg.platform.web.JsonBodies;
+import dev.dawg.platform.web.JsonFields;
+import dev.dawg.platform.web.Pages;
+import dev.dawg.realtime.ProjectEvent;
+import dev.dawg.realtime.ProjectEvents;
+import dev.dawg.sharing.AccessLevel;
+import dev.dawg.sharing.ProjectAccess;
+
+/**
+ * Comments: anyone signed in who may read a project comments on it; the listing is oldest first, so a reply
+ * always comes after the comment it answers; the author or the project's owner deletes.
+ */
+@Component
+class CommentHandler {
+
+    static final int MAX_LENGTH = 2000;
+    private static final Set<String> FIELDS = Set.of("text", "parentId");
+    private static final Set<String> READ_ONLY = Set.of("id", "projectId", "author", "authorId", "createdAt");
+
+    private final Comments comments;
+    private final ProjectAccess access;
+    private final Callers callers;
+    private final JsonBodies bodies;
+    private final RateLimiter rateLimiter;
+    private final DawgProperties.RateLimits limits;
+    private final ProjectEvents events;
+
+    CommentHandler(Comments comments, ProjectAccess access, Callers callers, JsonBodies bodies, RateLimiter rateLimiter,
+            DawgProperties properties, ProjectEvents events) {
+        this.comments = comments;
+        this.access = access;
+        this.callers = callers;
+        this.bodies = bodies;
+        this.rateLimiter = rateLimiter;
+        this.limits = properties.rateLimit();
+        this.events = events;
+    }
+
+    Mono<ServerResponse> create(ServerRequest request) {
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(projectId -> access.grant(request, projectId))
+                .map(grant -> grant.require(AccessLevel.VIEW))
+                .flatMap(grant -> bodies.object(request).flatMap(body -> {
+                    JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
+                    String text = fields.requiredString("text", 1, MAX_LENGTH);
+                    if (text != null && text.isBlank()) {
+                        fields.reject("text", "must not be blank");
+                    }
+                    UUID parentId = parentId(fields, body.get("parentId"));
+                    fields.validate();
+                    return rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
+                            .flatMap(decision -> comments.create(grant.projectId(), user.id(), parentId, text)
+                                    .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
+                                                    LikeHandler.actor(user), comment))
+                                            .then(ServerResponse.created(URI.create("/api/comments/" + comment.id()))
+                                                    .headers(decision::writeTo).bodyValue(comment))));
+                })));
+    }
+
+    Mono<ServerResponse> list(ServerRequest request) {
+        int limit = Pages.limit(request);
+        List<String> cursor = Pages.cursor(request, 2);
+        Instant afterCreatedAt = cursor == null ? null : cursorInstant(cursor.get(0));
+        UUID afterId = cursor == null ? null : cursorId(cursor.get(1));
+        return Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(projectId -> access.grant(request, projectId))
+                .flatMap(grant -> comments.list(grant.projectId(), limit + 1, afterCreatedAt, afterId).collectList())
+                .flatMap(fetched -> ServerResponse.ok().bodyValue(Pages.keysetBody(fetched, limit,
+                        last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString()))));
+    }
+
+    /** By the comment's author or the project's owner; anyone else who can read the project gets 403, the rest 404. */
+    Mono<ServerResponse> delete(ServerRequest request) {
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Comment")
+                .flatMap(commentId -> comments.placement(commentId)
+                        .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Comment not found")))
+                        .flatMap(placement -> access.grant(request, placement.projectId())
+                                .onErrorMap(ex -> ex instanceof ApiProblem problem && problem.status().value() == 404,
+                                        ex -> ApiProblem.notFound("Comment not found"))
+                                .flatMap(grant -> {
+                                    if (!grant.isOwner() && !placement.authorId().equals(user.id())) {
+                                        return Mono.error(ApiProblem.forbidden("Only the comment's author or the project's owner may delete it"));
+                                    }
+                                    return comments.delete(commentId);
+                                }))
+                        .flatMap(deleted -> deleted ? ServerResponse.noContent().build()
+                                : Mono.error(ApiProblem.notFound("Comment not found")))));
+    }
+
+    private static UUID parentId(JsonFields fields, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            fields.reject("parentId", "must be the id of a comment of this project");
+            return null;
+        }
+        try {
+            return UUID.fromString(node.stringValue());
+        }
+        catch (IllegalArgumentException ex) {
+            fields.reject("parentId", "must be the id of a comment of this project");
+            return null;
+        }
+    }
+
+    private static Instant cursorInstant(String value) {
+        try {
+            return Instant.parse(value);
+        }
+        catch (DateTimeParseException ex) {
+            throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
+        }
+    }
+
+    private static UUID cursorId(String value) {
+        try {
+            return UUID.fromString(value);
+        }
+        catch (IllegalArgumentException ex) {
+            throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
+        }
+    }
+
+}

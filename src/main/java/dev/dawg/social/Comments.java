@@ -1,0 +1,100 @@
+package dev.dawg.social;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import io.r2dbc.spi.R2dbcException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+import dev.dawg.platform.persistence.SqlErrors;
+import dev.dawg.platform.web.ApiProblem;
+
+/**
+ * Storage of comments. {@code comment_count} is kept by a trigger in the same transaction as each row change
+ * (see V6__social.sql), so it also counts the replies that go with a deleted comment.
+ */
+@Component
+class Comments {
+
+    /** Deadlock: a reply and the deletion of its thread met on the project row; the loser's statement is rolled back. */
+    private static final String DEADLOCK = "40P01";
+
+    private final DatabaseClient db;
+
+    Comments(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Adds a comment; a parent that is not a comment of the same project is a 400 on {@code parentId}. */
+    Mono<Comment> create(UUID projectId, UUID authorId, UUID parentId, String text) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("""
+                        WITH c AS (
+                            INSERT INTO comments (project_id, author_id, parent_id, body)
+                            VALUES (:projectId, :authorId, :parentId, :body) RETURNING *)
+                        SELECT""" + Comment.COLUMNS + "FROM c JOIN users u ON u.id = c.author_id")
+                .bind("projectId", projectId)
+                .bind("authorId", authorId)
+                .bind("body", text);
+        spec = parentId == null ? spec.bindNull("parentId", UUID.class) : spec.bind("parentId", parentId);
+        return spec.map(Comment::from).one()
+                .retryWhen(retryOnDeadlock())
+                .onErrorMap(ex -> parentId != null && SqlErrors.isForeignKeyViolation(ex),
+                        ex -> ApiProblem.validation("parentId", "must be a comment of this project"));
+    }
+
+    /** A page of a project's comments, oldest first, after the keyset {@code (createdAt, id)}. */
+    Flux<Comment> list(UUID projectId, int fetch, Instant afterCreatedAt, UUID afterId) {
+        String keyset = afterCreatedAt == null ? "" : " AND (c.created_at, c.id) > (:afterCreatedAt, :afterId) ";
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT" + Comment.COLUMNS + """
+                        FROM comments c JOIN users u ON u.id = c.author_id
+                        WHERE c.project_id = :projectId
+                        """ + keyset + """
+                        ORDER BY c.created_at, c.id LIMIT :fetch""")
+                .bind("projectId", projectId)
+                .bind("fetch", fetch);
+        if (afterCreatedAt != null) {
+            spec = spec.bind("afterCreatedAt", afterCreatedAt.atOffset(ZoneOffset.UTC)).bind("afterId", afterId);
+        }
+        return spec.map(Comment::from).all();
+    }
+
+    /** Where a comment lives and who wrote it, for the delete permission check. */
+    record Placement(UUID projectId, UUID authorId) {
+    }
+
+    Mono<Placement> placement(UUID commentId) {
+        return db.sql("SELECT project_id, author_id FROM comments WHERE id = :id")
+                .bind("id", commentId)
+                .map(row -> new Placement(row.get("project_id", UUID.class), row.get("author_id", UUID.class)))
+                .one();
+    }
+
+    /** Deletes a comment and, through the cascade, its replies; false when it was already gone. */
+    Mono<Boolean> delete(UUID commentId) {
+        return db.sql("DELETE FROM comments WHERE id = :id")
+                .bind("id", commentId)
+                .fetch().rowsUpdated()
+                .retryWhen(retryOnDeadlock())
+                .map(deleted -> deleted > 0);
+    }
+
+    private static Retry retryOnDeadlock() {
+        return Retry.backoff(3, Duration.ofMillis(10)).filter(Comments::isDeadlock).onRetryExhaustedThrow((spec, signal) -> signal.failure());
+    }
+
+    private static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof R2dbcException r2dbc && DEADLOCK.equals(r2dbc.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.dawg.social;
+
+import java.net.InetSocketAddress;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.platform.web.Ids;
+import dev.dawg.sharing.ProjectAccess;
+
+/** Plays: anyone who may read a project counts a play, at most once per listener per window. */
+@Component
+class PlayHandler {
+
+    private final Plays plays;
+    private final ProjectAccess access;
+
+    PlayHandler(Plays plays, ProjectAccess access) {
+        this.plays = plays;
+        this.access = access;
+    }
+
+    Mono<ServerResponse> play(ServerRequest request) {
+        return Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(projectId -> access.grant(request, projectId))
+                .flatMap(grant -> plays.count(grant.projectId(), grant.caller()
+                        .map(user -> "user:" + user.id())
+                        .orElseGet(() -> "ip:" + clientAddress(request))))
+                .then(ServerResponse.noContent().build());
+    }
+
+    private static String clientAddress(ServerRequest request) {
+        return request.remoteAddress().map(InetSocketAddress::getAddress).map(address -> address.getHostAddress()).orElse("unknown");
+    }
+}

@@ -1,0 +1,197 @@
+package dev.dawg.sharing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.dawg.support.Api;
+import dev.dawg.support.Api.User;
+import dev.dawg.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The full access matrix: owner, another user and an anonymous caller × private, unlisted and public projects ×
+ * no token and view, remix, edit, expired and revoked share links, on every operation that asks the access rule,
+ * each answering exactly as the contract says (404 wherever existence must not leak). Remix is the projects
+ * feature's to test; asset downloads join when assets land.
+ */
+@IntegrationTest
+public class AccessMatrixIntegrationTests {
+
+    enum Caller { OWNER, OTHER, ANONYMOUS }
+
+    enum Token { NONE, VIEW, REMIX, EDIT, EXPIRED, REVOKED }
+
+    @Autowired
+    Api api;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    ReactiveRedisConnectionFactory redis;
+
+    SocialFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new SocialFixtures(api, db, redis);
+    }
+
+    /** One cell: the situation, and a request made in it. */
+    record Cell(Caller caller, String visibility, Token token, User user, UUID projectId, String tokenValue) {
+
+        <S extends WebTestClient.RequestHeadersSpec<?>> S as(S spec) {
+            if (user != null) {
+                spec.header(HttpHeaders.AUTHORIZATION, user.bearer());
+            }
+            if (tokenValue != null) {
+                spec.header(ProjectAccess.SHARE_HEADER, tokenValue);
+            }
+            return spec;
+        }
+
+        @Override
+        public String toString() {
+            return caller + " × " + visibility + " × " + token;
+        }
+    }
+
+    /** What the contract says a caller who only reads gets: 200, or 404/410 when the rule refuses reading. */
+    static int read(Cell cell) {
+        if (cell.caller() == Caller.OWNER) {
+            return 200;
+        }
+        if (cell.token() == Token.VIEW || cell.token() == Token.REMIX || cell.token() == Token.EDIT || !"private".equals(cell.visibility())) {
+            return 200;
+        }
+        return cell.token() == Token.EXPIRED ? 410 : 404;
+    }
+
+    /** A social write (like, comment): signed in first (401), then reading is enough. */
+    static int socialWrite(Cell cell, int success) {
+        if (cell.caller() == Caller.ANONYMOUS) {
+            return 401;
+        }
+        int read = read(cell);
+        return read == 200 ? success : read;
+    }
+
+    /** Writing the project (If-Match the first version): signed in first, then edit access, 403 if merely readable. */
+    static int write(Cell cell) {
+        if (cell.caller() == Caller.ANONYMOUS) {
+            return 401;
+        }
+        if (cell.caller() == Caller.OWNER || cell.token() == Token.EDIT) {
+            return 200;
+        }
+        int read = read(cell);
+        return read == 200 ? 403 : read;
+    }
+
+    /** Opening the link itself: whoever calls, only the link's own state counts. */
+    static int openLink(Cell cell) {
+        return switch (cell.token()) {
+            case NONE -> -1;
+            case VIEW, REMIX, EDIT -> 200;
+            case EXPIRED -> 410;
+            case REVOKED -> 404;
+        };
+    }
+
+    @Test
+    void shouldAnswerEveryCallerVisibilityAndTokenExactlyAsTheContractSays() {
+        User owner = api.signUp();
+        User other = api.signUp();
+        Map<String, Function<Cell, Integer>> expected = new LinkedHashMap<>();
+        Map<String, Function<Cell, Integer>> actual = new LinkedHashMap<>();
+
+        expected.put("GET project", AccessMatrixIntegrationTests::read);
+        actual.put("GET project", cell -> status(cell.as(api.http().get().uri("/api/projects/{id}", cell.projectId()))));
+        expected.put("PUT project", AccessMatrixIntegrationTests::write);
+        actual.put("PUT project", cell -> status(cell.as(api.http().put().uri("/api/projects/{id}", cell.projectId())
+                .header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("title", "Rewritten", "projectData", Map.of("tracks", List.of()))))));
+        expected.put("GET /api/shares/{token}", AccessMatrixIntegrationTests::openLink);
+        actual.put("GET /api/shares/{token}", cell -> cell.tokenValue() == null ? -1
+                : cell.as(api.http().get().uri("/api/shares/{token}", cell.tokenValue())).exchange().returnResult(String.class).getStatus().value());
+        expected.put("GET comments", AccessMatrixIntegrationTests::read);
+        actual.put("GET comments", cell -> status(cell.as(api.http().get().uri("/api/projects/{id}/comments", cell.projectId()))));
+        expected.put("POST plays", cell -> read(cell) == 200 ? 204 : read(cell));
+        actual.put("POST plays", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/plays", cell.projectId()))));
+        expected.put("POST comment", cell -> socialWrite(cell, 201));
+        actual.put("POST comment", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/comments", cell.projectId())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", "matrix")))));
+        expected.put("POST like", cell -> socialWrite(cell, 200));
+        actual.put("POST like", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/like", cell.projectId()))));
+        expected.put("DELETE like", cell -> socialWrite(cell, 200));
+        actual.put("DELETE like", cell -> status(cell.as(api.http().delete().uri("/api/projects/{id}/like", cell.projectId()))));
+        expected.put("POST shares", cell -> cell.caller() == Caller.ANONYMOUS ? 401 : cell.caller() == Caller.OWNER ? 201
+                : read(cell) == 200 ? 403 : read(cell));
+        actual.put("POST shares", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/shares", cell.projectId())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("accessLevel", "view")))));
+
+        List<String> mismatches = new ArrayList<>();
+        int checked = 0;
+        for (Caller caller : Caller.values()) {
+            for (String visibility : List.of("private", "unlisted", "public")) {
+                for (Token token : Token.values()) {
+                    UUID projectId = fixtures.project(owner, visibility);
+                    String tokenValue = switch (token) {
+                        case NONE -> null;
+                        case VIEW, REMIX, EDIT -> (String) fixtures.share(owner, projectId, token.name().toLowerCase()).get("token");
+                        case EXPIRED -> fixtures.expiredShare(owner, projectId, "edit");
+                        case REVOKED -> fixtures.revokedShare(owner, projectId, "edit");
+                    };
+                    User user = switch (caller) {
+                        case OWNER -> owner;
+                        case OTHER -> other;
+                        case ANONYMOUS -> null;
+                    };
+                    Cell cell = new Cell(caller, visibility, token, user, projectId, tokenValue);
+                    for (String operation : expected.keySet()) {
+                        int want = expected.get(operation).apply(cell);
+                        int got = actual.get(operation).apply(cell);
+                        checked++;
+                        if (want != got) {
+                            mismatches.add(cell + " × " + operation + ": expected " + want + ", got " + got);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(mismatches).as("cells answering otherwise than the contract").isEmpty();
+        assertThat(checked).isEqualTo(3 * 3 * 6 * expected.size());
+    }
+
+    @Test
+    void shouldAcceptTheTokenAsAQueryParameterAndNeverOpenAnotherProjectWithIt() {
+        User owner = api.signUp();
+        User other = api.signUp();
+        UUID shared = fixtures.project(owner, "private");
+        UUID notShared = fixtures.project(owner, "private");
+        String token = (String) fixtures.share(owner, shared, "edit").get("token");
+        api.http().get().uri("/api/projects/{id}/comments?share={t}", shared, token).exchange().expectStatus().isOk();
+        api.http().post().uri("/api/projects/{id}/like?share={t}", shared, token).header(HttpHeaders.AUTHORIZATION, other.bearer())
+                .exchange().expectStatus().isOk();
+        Api.assertProblem(api.http().get().uri("/api/projects/{id}/comments?share={t}", notShared, token).exchange(), 404, "NOT_FOUND");
+        Api.assertProblem(api.http().post().uri("/api/projects/{id}/like", notShared).header(HttpHeaders.AUTHORIZATION, other.bearer())
+                .header(ProjectAccess.SHARE_HEADER, token).exchange(), 404, "NOT_FOUND");
+    }
+
+    static int status(WebTestClient.RequestHeadersSpec<?> spec) {
+        return spec.exchange().returnResult(String.class).getStatus().value();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.dawg.social;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.dawg.sharing.SocialFixtures;
+import dev.dawg.support.Api;
+import dev.dawg.support.Api.User;
+import dev.dawg.support.IntegrationTest;
+
+import static dev.dawg.support.Api.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The per-user budget of social writes, and the play window, with small values. */
+@IntegrationTest
+@TestPropertySource(properties = { "dawg.rate-limit.writes=4", "dawg.social.play-dedupe-window=1s" })
+public class SocialLimitsIntegrationTests {
+
+    @Autowired
+    Api api;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    ReactiveRedisConnectionFactory redis;
+
+    SocialFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new SocialFixtures(api, db, redis);
+    }
+
+    @Test
+    void shouldShareOneWriteBudgetBetweenLikesCommentsAndShareLinks() {
+        User owner = api.signUp();
+        User fan = api.signUp();
+        UUID projectId = fixtures.project(owner, "public");
+        api.http().post().uri("/api/projects/{id}/like", projectId).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange()
+                .expectStatus().isOk().expectHeader().valueEquals("RateLimit-Limit", "4").expectHeader().valueEquals("RateLimit-Remaining", "3");
+        api.http().delete().uri("/api/projects/{id}/like", projectId).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange()
+                .expectStatus().isOk();
+        comment(fan, projectId).expectStatus().isCreated();
+        comment(fan, projectId).expectStatus().isCreated().expectHeader().valueEquals("RateLimit-Remaining", "0");
+        WebTestClient.ResponseSpec limited = comment(fan, projectId);
+        limited.expectHeader().exists(HttpHeaders.RETRY_AFTER).expectHeader().valueEquals("RateLimit-Remaining", "0");
+        assertProblem(limited, 429, "RATE_LIMITED");
+        assertProblem(api.http().post().uri("/api/projects/{id}/like", projectId).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange(),
+                429, "RATE_LIMITED");
+        // Nothing is written past the limit.
+        assertThat(fixtures.counters(projectId)).containsEntry("comments", 2L).containsEntry("likes", 0L);
+
+        // The budget is per user: the owner still has theirs, and share links spend it too.
+        for (int i = 0; i < 4; i++) {
+            fixtures.share(owner, projectId, "view");
+        }
+        assertProblem(api.http().post().uri("/api/projects/{id}/shares", projectId).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("accessLevel", "view")).exchange(), 429, "RATE_LIMITED");
+        assertThat(fixtures.count("SELECT count(*) FROM share_links WHERE project_id = :id", projectId)).isEqualTo(4);
+    }
+
+    @Test
+    void shouldCountTheSameListenerAgainOnceTheWindowHasPassed() {
+        User owner = api.signUp();
+        UUID projectId = fixtures.project(owner, "public");
+        play(projectId);
+        play(projectId);
+        assertThat(fixtures.counters(projectId)).containsEntry("plays", 1L);
+        // Each poll is one more play: only a play after the 1 s window may count.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            play(projectId);
+            return fixtures.counters(projectId).get("plays") == 2L;
+        });
+    }
+
+    void play(UUID projectId) {
+        api.http().post().uri("/api/projects/{id}/plays", projectId).exchange().expectStatus().isNoContent();
+    }
+
+    WebTestClient.ResponseSpec comment(User user, UUID projectId) {
+        return api.http().post().uri("/api/projects/{id}/comments", projectId).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", "nice")).exchange();
+    }
+}
