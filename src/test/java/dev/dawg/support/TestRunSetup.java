@@ -28,6 +28,13 @@ public class TestRunSetup implements LauncherSessionListener {
                 // SecureRandom reads /dev/urandom, which never blocks once the kernel is seeded.
                 .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
                 .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+                // Lettuce guards the hand-over of a command to its connection with a short in-memory lock; event
+                // loops that dispatch to one shared connection at once briefly wait on it (redis/lettuce#2510).
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters")
+                // Netty 4.2's adaptive allocator takes a short lock when it grows its magazines under contention.
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
                 // Printed as well as thrown: a reactive library may swallow the error and leave a request hanging.
                 .blockingMethodCallback(method -> {
                     Error error = new reactor.blockhound.BlockingOperationError(method);
