@@ -28,6 +28,9 @@ public class TestRunSetup implements LauncherSessionListener {
                 // SecureRandom reads /dev/urandom, which never blocks once the kernel is seeded.
                 .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
                 .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+                // Netty 4.2's adaptive allocator takes a short StampedLock when it grows under load (streamed
+                // uploads and downloads); Netty's own BlockHound integration does not list it yet.
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
                 // Printed as well as thrown: a reactive library may swallow the error and leave a request hanging.
                 .blockingMethodCallback(method -> {
                     Error error = new reactor.blockhound.BlockingOperationError(method);
