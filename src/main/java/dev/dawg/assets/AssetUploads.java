@@ -30,7 +30,6 @@ import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.http.codec.multipart.PartEventHttpMessageReader;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
-import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -311,7 +310,7 @@ class AssetUploads {
                         fields.reject("contentType", "must be a concrete media type such as audio/wav");
                     }
                 }
-                catch (InvalidMimeTypeException ex) {
+                catch (IllegalArgumentException ex) {
                     fields.reject("contentType", "must be a media type such as audio/wav");
                 }
             }

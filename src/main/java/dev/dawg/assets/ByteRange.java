@@ -48,7 +48,7 @@ record ByteRange(long first, long last) {
             return Optional.of(new ByteRange(Math.max(0, size - suffix), size - 1));
         }
         long first = number(from);
-        long last = to.isEmpty() ? size - 1 : number(to);
+        long last = to.isEmpty() ? Long.MAX_VALUE : number(to);
         if (first < 0 || last < 0 || last < first) {
             return Optional.empty();
         }
