@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
@@ -294,6 +295,13 @@ class AssetStore {
     }
 
     // ---- the sample library's seeds
+
+    /** The built-in samples still in the library: their seed key and object key. */
+    Flux<Map.Entry<String, String>> builtInObjects() {
+        return db.sql("SELECT library_key, object_key FROM assets WHERE library_key IS NOT NULL")
+                .map(row -> Map.entry(row.get("library_key", String.class), row.get("object_key", String.class)))
+                .all();
+    }
 
     Flux<String> seededKeys() {
         return db.sql("SELECT library_key FROM library_seeds").map(row -> row.get(0, String.class)).all();

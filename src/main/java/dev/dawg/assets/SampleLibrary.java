@@ -61,7 +61,7 @@ class SampleLibrary {
     }
 
     private Mono<Void> seedMissing() {
-        return store.seededKeys().collect(java.util.stream.Collectors.toSet())
+        return restoreLost().then(store.seededKeys().collect(java.util.stream.Collectors.toSet())
                 .flatMapMany(done -> Flux.fromIterable(SampleSynth.LIBRARY).filter(sample -> !done.contains(sample.key())))
                 .concatMap(this::seed)
                 .count()
@@ -70,6 +70,24 @@ class SampleLibrary {
                         log.info("Seeded {} built-in samples into the sample library", count);
                     }
                 })
+                .then());
+    }
+
+    /**
+     * Puts back the object of a built-in sample whose row exists but whose object does not (a store restored
+     * from an older backup, or emptied while the database was kept): the sound is rendered again, byte for byte.
+     */
+    private Mono<Void> restoreLost() {
+        return store.builtInObjects()
+                .concatMap(entry -> storage.stat(entry.getValue()).hasElement().flatMap(present -> {
+                    SampleSynth.Sample sample = SampleSynth.LIBRARY.stream().filter(s -> s.key().equals(entry.getKey())).findFirst().orElse(null);
+                    if (present || sample == null) {
+                        return Mono.empty();
+                    }
+                    log.warn("The object of built-in sample {} is missing from the store; rendering it again", sample.key());
+                    return Mono.fromCallable(sample::wav).subscribeOn(Schedulers.parallel())
+                            .flatMap(bytes -> storage.put(entry.getValue(), bytes, bytes.length, "audio/wav"));
+                }))
                 .then();
     }
 

@@ -72,6 +72,21 @@ class SampleLibraryIntegrationTests {
         assertThat(assets.storedKeys()).isEqualTo(keys);
     }
 
+    @Test
+    void shouldRenderAgainABuiltInSampleWhoseObjectWasLost() {
+        Map<String, Object> kick = listed("?category=kick").get(0);
+        String key = assets.objectKey(java.util.UUID.fromString((String) kick.get("id")));
+        context().getBean(dev.dawg.assets.storage.ObjectStorage.class).remove(key).block();
+        assertThat(assets.objectExists(key)).isFalse();
+
+        new SampleLibrary(context().getBean(AssetStore.class), context().getBean(dev.dawg.assets.storage.ObjectStorage.class))
+                .ready().block();
+
+        byte[] content = assets.get((String) kick.get("contentUrl"), null).expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(AssetApi.sha256(content)).isEqualTo(kick.get("sha256"));
+    }
+
     @Autowired
     org.springframework.context.ApplicationContext applicationContext;
 
