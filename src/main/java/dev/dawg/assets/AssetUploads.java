@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.ResolvableType;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -209,6 +210,9 @@ class AssetUploads {
                     }
                     return release(all);
                 }))
+                // A part without a filename is a form field, held in memory and so capped at 16 KB.
+                .onErrorMap(DataBufferLimitException.class, ex -> ApiProblem.validation("file",
+                        "send the audio as a file part (with a filename); form fields are limited to 16 KB"))
                 .then(Mono.fromCallable(() -> {
                     if (received.written == null) {
                         throw ApiProblem.validation("file", "is required: send the audio in a multipart part named 'file'");

@@ -9,6 +9,7 @@ import java.util.List;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -123,7 +124,6 @@ final class StreamedObjectWriter {
                 int take = Math.min(buffer.readableByteCount(), partSize - partFill);
                 ensureCapacity(partFill + take);
                 buffer.read(part, partFill, take);
-                sha256.update(part, partFill, take);
                 if (!sniff(part, partFill, take)) {
                     return refuse(notAudio());
                 }
@@ -198,6 +198,13 @@ final class StreamedObjectWriter {
         if (chunk.refusal() != null) {
             return Mono.error(chunk.refusal());
         }
+        // Parts come here one at a time and in order, so the digest sees the bytes in order; it is computed on a
+        // CPU worker while the part goes to the store and the event loop reads the next one.
+        Mono<Void> hash = Mono.<Void>fromRunnable(() -> sha256.update(chunk.data(), 0, chunk.length())).subscribeOn(Schedulers.parallel());
+        return Mono.when(hash, write(chunk));
+    }
+
+    private Mono<Void> write(Chunk chunk) {
         if (chunk.last() && s3UploadId == null) {
             // The whole file fits in one part: one request, no multipart upload.
             return hooks.reserve(chunk.length()).then(storage.put(key, chunk.data(), chunk.length(), format.contentType()));

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Downloads: streamed bytes with ranges, headers that keep browsers safe, presigned redirects, listing and deletion. */
 @AssetIntegrationTest
-class AssetDownloadIntegrationTests {
+public class AssetDownloadIntegrationTests {
 
     @Autowired
     Api api;

@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Streamed multipart uploads: every format with its metadata, and every refusal leaving nothing behind. */
 @AssetIntegrationTest
-class AssetUploadIntegrationTests {
+public class AssetUploadIntegrationTests {
 
     @Autowired
     Api api;

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Presigned uploads: request a URL, PUT the bytes straight to the store with a plain HTTP client, complete. */
 @AssetIntegrationTest
-class PresignedUploadIntegrationTests {
+public class PresignedUploadIntegrationTests {
 
     @Autowired
     Api api;

@@ -113,7 +113,8 @@ public class ObjectStorage {
         this.http = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                        .responseTimeout(Duration.ofMinutes(1))))
+                        // Also bounds a pause in reading: a listener's client may hold a download back that long.
+                        .responseTimeout(Duration.ofMinutes(10))))
                 .build();
         this.bucket = s3.bucket();
         // Created once on first use; a failure is not cached, so the next call tries again.
