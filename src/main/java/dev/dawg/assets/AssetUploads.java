@@ -167,7 +167,8 @@ class AssetUploads {
                     @Override
                     public Mono<Void> reserve(long bytes) {
                         if (library) {
-                            return Mono.empty(); // the sample library counts against no one's quota
+                            // The sample library counts against no one's quota; this only keeps the upload alive.
+                            return store.reserve(pending.id(), 0, Long.MAX_VALUE, properties.uploadTimeout()).then();
                         }
                         return store.reserve(pending.id(), bytes, limit, properties.uploadTimeout())
                                 .flatMap(granted -> granted ? Mono.<Void>empty() : store.usage(pending.ownerId())

@@ -75,6 +75,9 @@ public class PresignedUploadIntegrationTests {
         assertThat((String) upload.get("uploadUrl")).contains("X-Amz-Signature=").doesNotContain("tone.flac");
         assertThat(assets.usedBytes(owner.id())).as("reserved while pending").isEqualTo(flac.length);
 
+        HttpRequest otherType = HttpRequest.newBuilder(URI.create((String) upload.get("uploadUrl")))
+                .header(HttpHeaders.CONTENT_TYPE, "text/html").PUT(HttpRequest.BodyPublishers.ofByteArray(flac)).build();
+        assertThat(http.send(otherType, HttpResponse.BodyHandlers.discarding()).statusCode()).as("the type is signed").isEqualTo(403);
         assertThat(put(upload, flac)).isEqualTo(200);
         Map<String, Object> asset = complete(owner, upload.get("uploadId")).expectStatus().isCreated()
                 .expectHeader().exists(HttpHeaders.LOCATION)

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,9 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectAPIArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.Signer;
+import io.minio.Time;
+import io.minio.Utils;
 import io.minio.StatObjectArgs;
 import io.minio.UploadPartArgs;
 import io.minio.errors.ErrorResponseException;
@@ -30,8 +35,11 @@ import io.minio.messages.Part;
 import io.netty.channel.ChannelOption;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -66,6 +74,10 @@ public class ObjectStorage {
     private final MinioAsyncClient client;
     private final MinioAsyncClient publicSigner;
     private final WebClient http;
+    private final HttpUrl publicEndpoint;
+    private final String region;
+    private final String accessKey;
+    private final String secretKey;
     private final String bucket;
     private final Mono<Void> bucketReady;
 
@@ -105,6 +117,10 @@ public class ObjectStorage {
                 .region(s3.region())
                 .credentials(s3.accessKey(), s3.secretKey())
                 .build();
+        this.publicEndpoint = HttpUrl.get(publicEndpoint);
+        this.region = s3.region();
+        this.accessKey = s3.accessKey();
+        this.secretKey = s3.secretKey();
         ConnectionProvider connections = ConnectionProvider.builder("object-storage")
                 .maxConnections(256)
                 .pendingAcquireMaxCount(1024)
@@ -226,9 +242,23 @@ public class ObjectStorage {
                         ex -> new IllegalStateException("The store answered " + ex.getStatusCode() + " for object " + key));
     }
 
-    /** A URL a browser may PUT the object to until {@code ttl} passes; the given headers are part of the signature. */
+    /**
+     * A URL a browser may PUT the object to until {@code ttl} passes, with {@code signedHeaders} (such as its
+     * Content-Type) part of the signature, so a PUT with other values is refused by the store. The MinIO
+     * client signs only the host of a presigned URL, hence the request is signed here with its signer.
+     */
     public String presignedPut(String key, Duration ttl, Map<String, String> signedHeaders) {
-        return presign(publicSigner, Http.Method.PUT, key, ttl, signedHeaders);
+        HttpUrl url = publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build();
+        Request.Builder request = new Request.Builder().url(url).put(RequestBody.create(new byte[0], null, 0, 0))
+                .header("Host", Utils.getHostHeader(url))
+                .header(Http.Headers.X_AMZ_DATE, ZonedDateTime.now(ZoneOffset.UTC).format(Time.AMZ_DATE_FORMAT));
+        signedHeaders.forEach(request::header);
+        try {
+            return Signer.presignV4(request.build(), region, accessKey, secretKey, (int) ttl.toSeconds()).toString();
+        }
+        catch (MinioException ex) {
+            throw new IllegalStateException("Cannot presign an upload of " + key, ex);
+        }
     }
 
     /** A URL a browser may GET the object from until {@code ttl} passes; {@code overrides} are response-* parameters. */
