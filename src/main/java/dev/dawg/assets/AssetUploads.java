@@ -100,7 +100,7 @@ class AssetUploads {
         return Ids.parse(request.pathVariable("id"), "Project")
                 .flatMap(projectId -> access.uploader(request, projectId)
                         .flatMap(caller -> precheck(request, caller, true)
-                                .then(receive(request, caller, projectId))))
+                                .then(Mono.defer(() -> receive(request, caller, projectId)))))
                 .flatMap(AssetUploads::created);
     }
 
@@ -108,7 +108,7 @@ class AssetUploads {
     Mono<ServerResponse> uploadToLibrary(ServerRequest request) {
         return callers.required(request, Scope.ASSETS_WRITE)
                 .map(CurrentUser::requireAdmin)
-                .flatMap(admin -> precheck(request, admin, false).then(receive(request, admin, null)))
+                .flatMap(admin -> precheck(request, admin, false).then(Mono.defer(() -> receive(request, admin, null))))
                 .flatMap(AssetUploads::created);
     }
 
@@ -142,6 +142,7 @@ class AssetUploads {
     private record InFlight(AssetStore.PendingUpload pending, StreamedObjectWriter writer) {
     }
 
+    /** Call inside {@code Mono.defer}: it takes one of the node's upload permits, given back when the upload ends. */
     private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UUID projectId) {
         if (!streams.tryAcquire()) {
             return Mono.error(ApiProblem.serviceUnavailable("This server is receiving as many uploads as it can; retry shortly"));

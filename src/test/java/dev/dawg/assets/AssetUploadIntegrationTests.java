@@ -159,6 +159,22 @@ public class AssetUploadIntegrationTests {
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("PAYLOAD_TOO_LARGE");
         assets.assertNothingStored(project, owner, before);
+        // Refusals before the body is read hold none of the node's upload permits (there are 8).
+        byte[] small = multipart(AssetApi.resource("tone-44k1-16bit-mono.wav"));
+        for (int i = 0; i < 12; i++) {
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/api/projects/" + project + "/assets"))
+                    .header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .header(HttpHeaders.CONTENT_TYPE, "audio/wav")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(small)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .isEqualTo(415);
+        }
+        HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/projects/" + project + "/assets"))
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(small)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
     }
 
     @Test
