@@ -34,7 +34,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.dawg.assets.audio.AudioFormat;
 import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
@@ -324,7 +323,8 @@ class AssetUploads {
             if (size > maxBytes) {
                 throw ApiProblem.payloadTooLarge("The file is " + size + " bytes; the limit is " + maxBytes);
             }
-            return new PresignRequest(Filenames.clean(filename, AudioFormat.WAV), size, contentType);
+            // Cleaned when the upload completes, with the extension of the format found then.
+            return new PresignRequest(filename, size, contentType);
         }
     }
 
