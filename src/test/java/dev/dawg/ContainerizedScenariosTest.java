@@ -11,6 +11,9 @@ import com.redis.testcontainers.RedisContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.dawg.assets.AssetDownloadIntegrationTests;
+import dev.dawg.assets.AssetUploadIntegrationTests;
+import dev.dawg.assets.PresignedUploadIntegrationTests;
 import dev.dawg.platform.PlatformIntegrationTests;
 
 /**
@@ -43,5 +46,17 @@ class ContainerizedScenariosTest {
 
     @Nested
     class Platform extends PlatformIntegrationTests {
+    }
+
+    @Nested
+    class AssetUploads extends AssetUploadIntegrationTests {
+    }
+
+    @Nested
+    class PresignedUploads extends PresignedUploadIntegrationTests {
+    }
+
+    @Nested
+    class AssetDownloads extends AssetDownloadIntegrationTests {
     }
 }

@@ -1,21 +1,70 @@
 package dev.dawg.assets.storage;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
+import io.minio.AbortMultipartUploadArgs;
 import io.minio.BucketExistsArgs;
+import io.minio.CompleteMultipartUploadArgs;
+import io.minio.CreateMultipartUploadArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.Http;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
+import io.minio.PutObjectAPIArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Signer;
+import io.minio.Time;
+import io.minio.Utils;
+import io.minio.StatObjectArgs;
+import io.minio.UploadPartArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import io.minio.messages.Part;
+import io.netty.channel.ChannelOption;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import dev.dawg.platform.config.DawgProperties;
 
 /**
  * The S3-compatible object store (MinIO, S3 or the embedded endpoint) through MinIO's asynchronous client,
  * so no call ever blocks an event-loop thread. Owns the bucket; object keys are always chosen by the server.
+ *
+ * <p>Downloads stream through a non-blocking HTTP client from a presigned URL (the MinIO client hands out an
+ * {@link InputStream}, which would need a thread per download). Presigned URLs given to browsers are signed
+ * for {@code dawg.s3.public-endpoint} when it is set, since the signature covers the host.
  */
 @Component
 public class ObjectStorage {
@@ -23,15 +72,65 @@ public class ObjectStorage {
     private static final Logger log = LoggerFactory.getLogger(ObjectStorage.class);
 
     private final MinioAsyncClient client;
+    private final MinioAsyncClient publicSigner;
+    private final WebClient http;
+    private final HttpUrl publicEndpoint;
+    private final String region;
+    private final String accessKey;
+    private final String secretKey;
     private final String bucket;
     private final Mono<Void> bucketReady;
 
+    /** An object as the store describes it. */
+    public record StoredObject(String key, long size, String etag) {
+    }
+
+    /** A part of a multipart upload, as the store acknowledged it (ETag and checksums). */
+    public record UploadedPart(Part part) {
+    }
+
     ObjectStorage(DawgProperties properties) {
         DawgProperties.S3 s3 = properties.s3();
+        // MinIO's default OkHttp dispatcher runs at most 5 requests per host: too few for parallel uploads.
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(256);
+        dispatcher.setMaxRequestsPerHost(256);
+        OkHttpClient okHttp = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
+                .connectTimeout(10, TimeUnit.SECONDS)
+                .writeTimeout(5, TimeUnit.MINUTES)
+                .readTimeout(5, TimeUnit.MINUTES)
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .addInterceptor(new Http.StatusRetryInterceptor())
+                .build();
         this.client = MinioAsyncClient.builder()
                 .endpoint(s3.endpoint())
                 .region(s3.region())
                 .credentials(s3.accessKey(), s3.secretKey())
+                .httpClient(okHttp, true)
+                .build();
+        String publicEndpoint = s3.publicEndpoint() == null || s3.publicEndpoint().isBlank() ? s3.endpoint() : s3.publicEndpoint();
+        // Signing is local arithmetic when the region is known: this client never makes a request.
+        this.publicSigner = MinioAsyncClient.builder()
+                .endpoint(publicEndpoint)
+                .region(s3.region())
+                .credentials(s3.accessKey(), s3.secretKey())
+                .build();
+        this.publicEndpoint = HttpUrl.get(publicEndpoint);
+        this.region = s3.region();
+        this.accessKey = s3.accessKey();
+        this.secretKey = s3.secretKey();
+        ConnectionProvider connections = ConnectionProvider.builder("object-storage")
+                .maxConnections(256)
+                .pendingAcquireMaxCount(1024)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build();
+        this.http = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                        // Also bounds a pause in reading: a listener's client may hold a download back that long.
+                        .responseTimeout(Duration.ofMinutes(10))))
                 .build();
         this.bucket = s3.bucket();
         // Created once on first use; a failure is not cached, so the next call tries again.
@@ -56,11 +155,164 @@ public class ObjectStorage {
         return Mono.fromFuture(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
     }
 
+    /** The object's size and ETag, or empty when there is no such object. */
+    public Mono<StoredObject> stat(String key) {
+        return Mono.fromFuture(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()))
+                .map(stat -> new StoredObject(key, stat.size(), stat.etag()))
+                .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty())
+                .onErrorMap(CompletionException.class, ex -> ex.getCause() == null ? ex : ex.getCause());
+    }
+
+    /** Stores a small object in one request. */
+    public Mono<Void> put(String key, byte[] data, int length, String contentType) {
+        return ready().then(Mono.fromFuture(() -> client.putObject(PutObjectAPIArgs.builder().bucket(bucket).object(key)
+                        .data(data, length).contentType(contentType).build())))
+                .then();
+    }
+
+    /** Starts a multipart upload and answers its upload id. */
+    public Mono<String> startMultipart(String key, String contentType) {
+        return ready().then(Mono.fromFuture(() -> client.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(bucket)
+                        .object(key).headers(new Http.Headers(HttpHeaders.CONTENT_TYPE, contentType)).build())))
+                .map(response -> response.result().uploadId());
+    }
+
+    /**
+     * Uploads one part. The client hashes the part to sign it, so the call is made on a CPU worker rather
+     * than on the caller's (possibly event-loop) thread.
+     */
+    public Mono<UploadedPart> uploadPart(String key, String uploadId, int number, byte[] data, int length) {
+        return Mono.fromFuture(() -> client.uploadPart(UploadPartArgs.builder().bucket(bucket).object(key)
+                        .uploadId(uploadId).partNumber(number).data(data, length).build()))
+                .subscribeOn(Schedulers.parallel())
+                .map(response -> new UploadedPart(response.part()));
+    }
+
+    public Mono<Void> completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
+        Part[] list = parts.stream().map(UploadedPart::part).toArray(Part[]::new);
+        return Mono.fromFuture(() -> client.completeMultipartUpload(CompleteMultipartUploadArgs.builder().bucket(bucket)
+                        .object(key).uploadId(uploadId).parts(list).build()))
+                .then();
+    }
+
+    /** Aborts a multipart upload; one that is already gone counts as aborted. */
+    public Mono<Void> abortMultipart(String key, String uploadId) {
+        return Mono.fromFuture(() -> client.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(bucket)
+                        .object(key).uploadId(uploadId).build()))
+                .then()
+                .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
+    }
+
+    /** Removes an object; a missing one counts as removed. */
+    public Mono<Void> remove(String key) {
+        return Mono.fromFuture(() -> client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build()))
+                .then()
+                .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
+    }
+
+    /**
+     * Up to {@code length} bytes of the object from {@code offset} (fewer at its end). Blocks the calling thread:
+     * call it only off the event loop (the audio probe runs on {@code boundedElastic}).
+     */
+    public byte[] readRangeBlocking(String key, long offset, int length) throws IOException {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key)
+                .offset(offset).length((long) length).build()).get(1, TimeUnit.MINUTES)) {
+            return in.readNBytes(length);
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+            throw new IOException("Reading object " + key + " failed: " + describe(ex).orElse(ex.toString()), ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while reading object " + key, ex);
+        }
+    }
+
+    /**
+     * Streams {@code length} bytes of the object from {@code offset} without blocking, straight from the
+     * store's socket to the caller's.
+     */
+    public Flux<DataBuffer> stream(String key, long offset, long length) {
+        URI url = URI.create(presign(client, Http.Method.GET, key, Duration.ofMinutes(5), Map.of()));
+        return http.get().uri(url)
+                .header(HttpHeaders.RANGE, "bytes=" + offset + "-" + (offset + length - 1))
+                .retrieve()
+                .bodyToFlux(DataBuffer.class)
+                .onErrorMap(WebClientResponseException.class,
+                        ex -> new IllegalStateException("The store answered " + ex.getStatusCode() + " for object " + key));
+    }
+
+    /**
+     * A URL a browser may PUT the object to until {@code ttl} passes, with {@code signedHeaders} (such as its
+     * Content-Type) part of the signature, so a PUT with other values is refused by the store. The MinIO
+     * client signs only the host of a presigned URL, hence the request is signed here with its signer.
+     */
+    public String presignedPut(String key, Duration ttl, Map<String, String> signedHeaders) {
+        HttpUrl url = publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build();
+        Request.Builder request = new Request.Builder().url(url).put(RequestBody.create(new byte[0], null, 0, 0))
+                .header("Host", Utils.getHostHeader(url))
+                .header(Http.Headers.X_AMZ_DATE, ZonedDateTime.now(ZoneOffset.UTC).format(Time.AMZ_DATE_FORMAT));
+        signedHeaders.forEach(request::header);
+        try {
+            return Signer.presignV4(request.build(), region, accessKey, secretKey, (int) ttl.toSeconds()).toString();
+        }
+        catch (MinioException ex) {
+            throw new IllegalStateException("Cannot presign an upload of " + key, ex);
+        }
+    }
+
+    /** A URL a browser may GET the object from until {@code ttl} passes; {@code overrides} are response-* parameters. */
+    public String presignedGet(String key, Duration ttl, Map<String, String> overrides) {
+        try {
+            return publicSigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Http.Method.GET)
+                    .bucket(bucket).object(key).expiry((int) ttl.toSeconds(), TimeUnit.SECONDS).extraQueryParams(overrides).build());
+        }
+        catch (MinioException ex) {
+            throw new IllegalStateException("Cannot presign a download of " + key, ex);
+        }
+    }
+
+    private String presign(MinioAsyncClient signer, Http.Method method, String key, Duration ttl, Map<String, String> headers) {
+        try {
+            GetPresignedObjectUrlArgs.Builder args = GetPresignedObjectUrlArgs.builder().method(method).bucket(bucket).object(key)
+                    .expiry((int) ttl.toSeconds(), TimeUnit.SECONDS);
+            if (!headers.isEmpty()) {
+                args.extraHeaders(headers);
+            }
+            return signer.getPresignedObjectUrl(args.build());
+        }
+        catch (MinioException ex) {
+            throw new IllegalStateException("Cannot presign " + method + " of " + key, ex);
+        }
+    }
+
+    /** Whether a failure means the object (or multipart upload) does not exist. */
+    static boolean isMissing(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ErrorResponseException error) {
+                String code = error.errorResponse() == null ? "" : error.errorResponse().code();
+                return Arrays.asList("NoSuchKey", "NoSuchObject", "NoSuchUpload", "ResourceNotFound").contains(code)
+                        || error.response() != null && error.response().code() == HttpStatus.NOT_FOUND.value();
+            }
+        }
+        return false;
+    }
+
     private Mono<Void> createBucketIfMissing() {
         return bucketExists()
                 .flatMap(exists -> exists ? Mono.<Void>empty()
                         : Mono.fromFuture(() -> client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build()))
                                 .doOnSuccess(created -> log.info("Created bucket {}", bucket))
                                 .then());
+    }
+
+    /** The first store-side failure behind a wrapped one, for logs. */
+    public static Optional<String> describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ErrorResponseException error && error.errorResponse() != null) {
+                return Optional.of(error.errorResponse().code() + ": " + error.errorResponse().message());
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -1,0 +1,180 @@
+package dev.dawg.assets;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.auth.Callers;
+import dev.dawg.auth.Scope;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.Ids;
+import dev.dawg.platform.web.Pages;
+
+/** Reading assets: metadata, project lists, ranged downloads, deletion, the quota and search. */
+@Component
+class AssetHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(AssetHandler.class);
+
+    private final AssetStore store;
+    private final AssetAccess access;
+    private final Callers callers;
+    private final ObjectStorage storage;
+    private final AssetProperties properties;
+
+    AssetHandler(AssetStore store, AssetAccess access, Callers callers, ObjectStorage storage, AssetProperties properties) {
+        this.store = store;
+        this.access = access;
+        this.callers = callers;
+        this.storage = storage;
+        this.properties = properties;
+    }
+
+    /** {@code GET /api/assets/{id}}. */
+    Mono<ServerResponse> get(ServerRequest request) {
+        return access.readable(request).flatMap(asset -> ServerResponse.ok().bodyValue(asset.view()));
+    }
+
+    /** {@code GET /api/projects/{id}/assets}: newest first, keyset-paginated. */
+    Mono<ServerResponse> listProject(ServerRequest request) {
+        int limit = Pages.limit(request);
+        List<String> cursor = Pages.cursor(request, 2);
+        Instant beforeCreated;
+        UUID beforeId;
+        try {
+            beforeCreated = cursor == null ? null : Instant.parse(cursor.get(0));
+            beforeId = cursor == null ? null : UUID.fromString(cursor.get(1));
+        }
+        catch (DateTimeParseException | IllegalArgumentException ex) {
+            return Mono.error(ApiProblem.validation("cursor", "is not a cursor this list gave out"));
+        }
+        return Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(projectId -> access.projectReader(request, projectId)
+                        .flatMap(grant -> store.listProject(projectId, beforeCreated, beforeId, limit + 1).collectList()))
+                .map(found -> Pages.keysetBody(found, limit, last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString())))
+                .map(AssetHandler::views)
+                .flatMap(body -> ServerResponse.ok().bodyValue(body));
+    }
+
+    /**
+     * {@code GET /api/assets/{id}/content}: the bytes streamed from the store, one range at a time (206), or
+     * with {@code ?redirect=true} a 302 to a short-lived presigned URL.
+     */
+    Mono<ServerResponse> content(ServerRequest request) {
+        return access.readable(request).flatMap(asset -> {
+            String disposition = Filenames.attachment(asset.filename());
+            if (request.queryParam("redirect").map("true"::equalsIgnoreCase).orElse(false)) {
+                String url = storage.presignedGet(asset.objectKey(), properties.downloadUrlTtl(),
+                        Map.of("response-content-type", asset.contentType(), "response-content-disposition", disposition));
+                return ServerResponse.status(HttpStatus.FOUND).location(URI.create(url))
+                        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                        .build();
+            }
+            String etag = "\"" + asset.sha256() + "\"";
+            if (matches(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+                return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+            }
+            long size = asset.sizeBytes();
+            String ifRange = request.headers().firstHeader(HttpHeaders.IF_RANGE);
+            Optional<ByteRange> range = ifRange != null && !ifRange.strip().equals(etag) ? Optional.empty()
+                    : ByteRange.parse(request.headers().firstHeader(HttpHeaders.RANGE), size);
+            long first = range.map(ByteRange::first).orElse(0L);
+            long length = range.map(ByteRange::length).orElse(size);
+            ServerResponse.BodyBuilder response = ServerResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK)
+                    .contentType(MediaType.parseMediaType(asset.contentType()))
+                    .contentLength(length)
+                    .eTag(etag)
+                    .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                    .header(HttpHeaders.CONTENT_DISPOSITION, disposition)
+                    .header("X-Content-Type-Options", "nosniff")
+                    // Revalidated every time (access may change), cheaply: the ETag is the content's hash.
+                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
+            range.ifPresent(r -> response.header(HttpHeaders.CONTENT_RANGE, r.contentRange(size)));
+            return response.body(BodyInserters.fromDataBuffers(storage.stream(asset.objectKey(), first, length)));
+        });
+    }
+
+    /** {@code DELETE /api/assets/{id}}: the row goes (and with it the quota it used), then the object. */
+    Mono<ServerResponse> delete(ServerRequest request) {
+        return access.deletable(request)
+                .flatMap(asset -> store.delete(asset.id()))
+                .flatMap(deleted -> storage.remove(deleted.objectKey())
+                        .then(store.forgetOrphan(deleted.objectKey()))
+                        .onErrorResume(ex -> {
+                            // The row is gone and the object queued: the sweep removes it when the store is back.
+                            log.warn("Could not remove object of deleted asset {} at once: {}", deleted.id(), ex.toString());
+                            return Mono.empty();
+                        }))
+                .then(ServerResponse.noContent().build());
+    }
+
+    /** {@code GET /api/assets/quota}: bytes in use (stored plus held for uploads in flight) and the limit. */
+    Mono<ServerResponse> quota(ServerRequest request) {
+        return callers.required(request, Scope.ASSETS_READ)
+                .flatMap(caller -> store.usage(caller.id()))
+                .flatMap(usage -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("usedBytes", usage.usedBytes() + usage.reservedBytes());
+                    body.put("limitBytes", properties.quota().toBytes());
+                    body.put("storedBytes", usage.usedBytes());
+                    body.put("reservedBytes", usage.reservedBytes());
+                    return ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body);
+                });
+    }
+
+    /** {@code GET /api/search/assets?q=}: the caller's own assets and the sample library. */
+    Mono<ServerResponse> search(ServerRequest request) {
+        String query = request.queryParam("q").map(String::strip).orElse("");
+        if (query.isEmpty() || query.length() > 100) {
+            return Mono.error(ApiProblem.validation("q", "must be 1 to 100 characters"));
+        }
+        List<String> terms = Arrays.stream(query.split("\\s+")).filter(term -> !term.isEmpty()).limit(5).toList();
+        Pages.OffsetPage page = Pages.offsetPage(request);
+        return callers.optional(request)
+                .flatMap(caller -> {
+                    caller.ifPresent(user -> user.require(Scope.ASSETS_READ));
+                    return store.search(caller.map(user -> user.id()).orElse(null), terms, page.limit() + 1, page.offset()).collectList();
+                })
+                .map(found -> views(page.toBody(found)))
+                .flatMap(body -> ServerResponse.ok().bodyValue(body));
+    }
+
+    /** A page body with its assets shown as views. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> views(Map<String, Object> body) {
+        body.put("items", ((List<Asset>) body.get("items")).stream().map(Asset::view).toList());
+        return body;
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.dawg.assets;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of audio assets, bound from {@code dawg.assets.*} (each mapped from a {@code DAWG_ASSETS_*}
+ * variable in application.yaml).
+ *
+ * @param maxUploadSize largest audio file accepted (413 above it)
+ * @param quota bytes each user may store, uploads in flight included (413 {@code QUOTA_EXCEEDED} above it)
+ * @param partSize bytes per multipart part of a streamed upload; memory per upload is about twice this
+ * @param maxConcurrentUploads streamed uploads one node runs at once (503 with Retry-After beyond)
+ * @param uploadUrlTtl how long a presigned upload URL works
+ * @param uploadTimeout how long an upload may stay unfinished before the sweep discards it (after the URL expired)
+ * @param downloadUrlTtl how long a presigned download URL ({@code ?redirect=true}) works
+ * @param sweepInterval how often each node looks for abandoned uploads and orphaned objects
+ */
+@ConfigurationProperties("dawg.assets")
+public record AssetProperties(
+        @DefaultValue("500MB") DataSize maxUploadSize,
+        @DefaultValue("1GB") DataSize quota,
+        @DefaultValue("8MB") DataSize partSize,
+        @DefaultValue("8") int maxConcurrentUploads,
+        @DefaultValue("15m") Duration uploadUrlTtl,
+        @DefaultValue("1h") Duration uploadTimeout,
+        @DefaultValue("5m") Duration downloadUrlTtl,
+        @DefaultValue("1m") Duration sweepInterval) {
+
+    public AssetProperties {
+        if (partSize.toBytes() < DataSize.ofMegabytes(5).toBytes() || partSize.toBytes() > DataSize.ofMegabytes(256).toBytes()) {
+            throw new IllegalArgumentException("dawg.assets.part-size must be between 5MB (the S3 minimum) and 256MB");
+        }
+        if (maxConcurrentUploads < 1) {
+            throw new IllegalArgumentException("dawg.assets.max-concurrent-uploads must be at least 1");
+        }
+        if (uploadUrlTtl.isNegative() || uploadUrlTtl.isZero() || uploadUrlTtl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("dawg.assets.upload-url-ttl must be between 1s and 7d (the S3 maximum)");
+        }
+        if (downloadUrlTtl.isNegative() || downloadUrlTtl.isZero() || downloadUrlTtl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("dawg.assets.download-url-ttl must be between 1s and 7d (the S3 maximum)");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.dawg.assets;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+
+import dev.dawg.support.Api;
+
+import static dev.dawg.support.Api.MAP;
+import static dev.dawg.support.Api.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Downloads: streamed bytes with ranges, headers that keep browsers safe, presigned redirects, listing and deletion. */
+@AssetIntegrationTest
+public class AssetDownloadIntegrationTests {
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    AssetApi assets;
+
+    Api.User owner;
+    UUID project;
+    byte[] wav;
+    String assetId;
+
+    @BeforeEach
+    void upload() {
+        owner = api.signUp();
+        project = assets.project(owner, "private");
+        wav = AssetApi.resource("tone-44k1-16bit-mono.wav");
+        assetId = (String) assets.uploaded(owner, project, "Kick \"hard\"; v2 \u00fc.wav", wav).get("id");
+    }
+
+    EntityExchangeResult<byte[]> range(String range) {
+        return assets.http().get().uri("/api/assets/" + assetId + "/content").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .header(HttpHeaders.RANGE, range).exchange()
+                .expectBody(byte[].class).returnResult();
+    }
+
+    @Test
+    void shouldStreamTheWholeFileWithSafeHeaders() {
+        EntityExchangeResult<byte[]> result = assets.get("/api/assets/" + assetId + "/content", owner.bearer())
+                .expectStatus().isOk().expectBody(byte[].class).returnResult();
+
+        assertThat(result.getResponseBody()).isEqualTo(wav);
+        HttpHeaders headers = result.getResponseHeaders();
+        assertThat(headers.getContentType()).hasToString("audio/wav");
+        assertThat(headers.getContentLength()).isEqualTo(wav.length);
+        assertThat(headers.getFirst(HttpHeaders.ACCEPT_RANGES)).isEqualTo("bytes");
+        assertThat(headers.get("X-Content-Type-Options")).containsExactly("nosniff");
+        assertThat(headers.getETag()).isEqualTo("\"" + AssetApi.sha256(wav) + "\"");
+        // The stored name had quotes, a semicolon and a line break: none may reach the header unescaped.
+        assertThat(headers.getFirst(HttpHeaders.CONTENT_DISPOSITION))
+                .isEqualTo("attachment; filename=\"Kick _hard__ v2 _.wav\"; filename*=UTF-8''Kick%20%22hard%22%3B%20v2%20%C3%BC.wav");
+    }
+
+    @Test
+    void shouldServeTheFirstBytesAMiddleRangeASuffixAndAnOpenEndedRange() {
+        EntityExchangeResult<byte[]> first = range("bytes=0-99");
+        assertThat(first.getStatus().value()).isEqualTo(206);
+        assertThat(first.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 0, 100));
+        assertThat(first.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 0-99/" + wav.length);
+        assertThat(first.getResponseHeaders().getContentLength()).isEqualTo(100);
+
+        EntityExchangeResult<byte[]> middle = range("bytes=1000-1999");
+        assertThat(middle.getStatus().value()).isEqualTo(206);
+        assertThat(middle.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 1000, 2000));
+        assertThat(middle.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 1000-1999/" + wav.length);
+
+        EntityExchangeResult<byte[]> suffix = range("bytes=-500");
+        assertThat(suffix.getStatus().value()).isEqualTo(206);
+        assertThat(suffix.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, wav.length - 500, wav.length));
+        assertThat(suffix.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE))
+                .isEqualTo("bytes " + (wav.length - 500) + "-" + (wav.length - 1) + "/" + wav.length);
+
+        EntityExchangeResult<byte[]> rest = range("bytes=44000-");
+        assertThat(rest.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 44000, wav.length));
+
+        EntityExchangeResult<byte[]> pastEnd = range("bytes=44000-99999999");
+        assertThat(pastEnd.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 44000-" + (wav.length - 1) + "/" + wav.length);
+    }
+
+    @Test
+    void shouldAnswer416ForAnUnsatisfiableRangeAndIgnoreOnesItDoesNotServe() {
+        assertProblem(assets.http().get().uri("/api/assets/" + assetId + "/content").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                        .header(HttpHeaders.RANGE, "bytes=" + wav.length + "-").exchange()
+                        .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes */" + wav.length),
+                416, "RANGE_NOT_SATISFIABLE");
+        assertThat(range("bytes=-0").getStatus().value()).isEqualTo(416);
+        for (String ignored : List.of("bytes=0-1,5-9", "items=0-5", "bytes=9-2", "bytes=abc")) {
+            EntityExchangeResult<byte[]> whole = range(ignored);
+            assertThat(whole.getStatus().value()).as(ignored).isEqualTo(200);
+            assertThat(whole.getResponseBody()).isEqualTo(wav);
+        }
+    }
+
+    @Test
+    void shouldAnswerNotModifiedForTheCurrentETag() {
+        assets.http().get().uri("/api/assets/" + assetId + "/content").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .header(HttpHeaders.IF_NONE_MATCH, "\"" + AssetApi.sha256(wav) + "\"").exchange()
+                .expectStatus().isNotModified();
+    }
+
+    @Test
+    void shouldRedirectToAShortLivedPresignedUrl() throws Exception {
+        String location = assets.get("/api/assets/" + assetId + "/content?redirect=true", owner.bearer())
+                .expectStatus().isFound().returnResult(Void.class).getResponseHeaders().getFirst(HttpHeaders.LOCATION);
+
+        assertThat(location).contains("X-Amz-Signature=", "X-Amz-Expires=300");
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(wav);
+    }
+
+    @Test
+    void shouldShowMetadataAndListTheProjectsAssetsPageByPage() {
+        assets.get("/api/assets/" + assetId, owner.bearer()).expectStatus().isOk().expectBody(MAP)
+                .value(asset -> assertThat(asset).containsEntry("id", assetId).containsEntry("filename", "Kick \"hard\"; v2 \u00fc.wav")
+                        .containsEntry("contentUrl", "/api/assets/" + assetId + "/content").containsEntry("system", false)
+                        .doesNotContainKey("objectKey"));
+        for (int i = 0; i < 4; i++) {
+            assets.uploaded(owner, project, "take " + i + ".wav", wav);
+        }
+        Map<String, Object> first = assets.get("/api/projects/" + project + "/assets?limit=3", owner.bearer())
+                .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat((List<?>) first.get("items")).hasSize(3);
+        assertThat(first.get("nextCursor")).isNotNull();
+        Map<String, Object> second = assets.get("/api/projects/" + project + "/assets?limit=3&cursor=" + first.get("nextCursor"),
+                owner.bearer()).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat((List<?>) second.get("items")).hasSize(2);
+        assertThat(second.get("nextCursor")).isNull();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> all = new java.util.ArrayList<>((List<Map<String, Object>>) first.get("items"));
+        all.addAll((List<Map<String, Object>>) second.get("items"));
+        assertThat(all).extracting(item -> item.get("filename"))
+                .containsExactly("take 3.wav", "take 2.wav", "take 1.wav", "take 0.wav", "Kick \"hard\"; v2 \u00fc.wav");
+        assertProblem(assets.get("/api/projects/" + project + "/assets?cursor=bogus", owner.bearer()), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void shouldDeleteTheRowAndTheObjectAndGiveTheQuotaBack() {
+        String key = assets.objectKey(UUID.fromString(assetId));
+        assertThat(assets.objectExists(key)).isTrue();
+        assertThat(assets.usedBytes(owner.id())).isEqualTo(wav.length);
+
+        assets.http().delete().uri("/api/assets/" + assetId).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isNoContent();
+
+        assertThat(assets.objectExists(key)).isFalse();
+        assertThat(assets.assetRows(project)).isZero();
+        assertThat(assets.usedBytes(owner.id())).isZero();
+        assertThat(assets.orphanRows()).isZero();
+        assertProblem(assets.get("/api/assets/" + assetId, owner.bearer()), 404, "NOT_FOUND");
+        assertProblem(assets.get("/api/assets/" + assetId + "/content", owner.bearer()), 404, "NOT_FOUND");
+        assertProblem(assets.http().delete().uri("/api/assets/" + assetId).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange(),
+                404, "NOT_FOUND");
+    }
+}

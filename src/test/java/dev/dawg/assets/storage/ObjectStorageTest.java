@@ -1,0 +1,44 @@
+package dev.dawg.assets.storage;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import dev.dawg.platform.config.DawgProperties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Presigned URLs are signed for the address browsers use, which may differ from the one the server uses. */
+class ObjectStorageTest {
+
+    static ObjectStorage storage(Map<String, String> s3) {
+        MapConfigurationPropertySource source = new MapConfigurationPropertySource();
+        s3.forEach((key, value) -> source.put("dawg.s3." + key, value));
+        return new ObjectStorage(new Binder(source).bindOrCreate("dawg", DawgProperties.class));
+    }
+
+    @Test
+    void shouldSignPresignedUrlsForThePublicEndpointWhenOneIsSet() {
+        ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "public-endpoint", "https://media.example.test",
+                "access-key", "key", "secret-key", "secret-secret"));
+
+        String put = storage.presignedPut("assets/abc", Duration.ofMinutes(15), Map.of("Content-Type", "audio/wav"));
+        String get = storage.presignedGet("assets/abc", Duration.ofMinutes(5), Map.of("response-content-type", "audio/wav"));
+
+        assertThat(put).startsWith("https://media.example.test/dawg-assets/assets/abc?").contains("X-Amz-Expires=900")
+                .contains("X-Amz-SignedHeaders=content-type%3Bhost");
+        assertThat(get).startsWith("https://media.example.test/dawg-assets/assets/abc?").contains("X-Amz-Expires=300")
+                .contains("response-content-type=audio%2Fwav");
+    }
+
+    @Test
+    void shouldSignForTheStoreItselfWithoutAPublicEndpoint() {
+        ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
+
+        assertThat(storage.presignedPut("assets/abc", Duration.ofMinutes(1), Map.of())).startsWith("http://127.0.0.1:9000/dawg-assets/assets/abc?");
+    }
+}
