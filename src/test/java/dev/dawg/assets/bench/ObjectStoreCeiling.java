@@ -9,7 +9,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.UploadObjectArgs;
 
 /**
- * The ceiling for {@code bench/asset-upload-benchmark.sh}: the same file copied straight to the same S3 endpoint
+ * The ceiling for {@code src/load/asset-upload-benchmark.sh}: the same file copied straight to the same S3 endpoint
  * and back with the MinIO client (multipart, 8 MiB parts), no server in between.
  * Arguments: endpoint access-key secret-key bucket file.
  */

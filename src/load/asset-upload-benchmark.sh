@@ -3,12 +3,12 @@
 # S3 endpoint runs in the same JVM, PostgreSQL and Redis beside it), downloads it back, checks the bytes, and prints throughput next to
 # a direct MinIO-client copy of the same file to the same S3 endpoint (the ceiling).
 #
-#   bench/asset-upload-benchmark.sh [size-in-MB] [heap]      e.g. bench/asset-upload-benchmark.sh 300 256m
+#   src/load/asset-upload-benchmark.sh [size-in-MB] [heap]      e.g. src/load/asset-upload-benchmark.sh 300 256m
 #
 # Needs a JDK, curl and python3; builds the jar first if it is missing. Everything runs on 127.0.0.1 and is
 # removed afterwards.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 SIZE_MB=${1:-300}
 HEAP=${2:-256m}
