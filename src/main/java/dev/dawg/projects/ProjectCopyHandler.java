@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
@@ -20,6 +21,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.auth.Callers;
+import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.Scope;
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.web.ApiProblem;
@@ -67,28 +69,24 @@ class ProjectCopyHandler {
     }
 
     Mono<ServerResponse> duplicate(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(id -> callers.required(request, Scope.PROJECTS_WRITE)
-                        .flatMap(user -> access.grant(request, id)
-                                .map(grant -> grant.require(AccessLevel.OWNER))
-                                .flatMap(grant -> store.findWithData(id))
-                                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                                .flatMap(original -> store.create(user.id(), copyOf(original, " (copy)"), null, null))))
-                .flatMap(projects::created);
+        return copy(request, AccessLevel.OWNER, (user, original) -> store.create(user.id(), copyOf(original, " (copy)"), null, null));
     }
 
     Mono<ServerResponse> remix(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(id -> callers.required(request, Scope.PROJECTS_WRITE)
-                        .flatMap(user -> access.grant(request, id)
-                                .map(grant -> grant.require(AccessLevel.REMIX))
-                                .flatMap(grant -> store.findWithData(id))
-                                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                                .flatMap(original -> store.create(user.id(), copyOf(original, " (remix)"), original.id(), null)
-                                        .flatMap(remix -> store.currentRemixCount(original.id())
-                                                .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(),
-                                                        original.ownerId(), ProjectHandler.actor(user), remix.id(), count)))
-                                                .thenReturn(remix)))))
+        return copy(request, AccessLevel.REMIX, (user, original) -> store.create(user.id(), copyOf(original, " (remix)"), original.id(), null)
+                .flatMap(remix -> store.currentRemixCount(original.id())
+                        .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),
+                                ProjectHandler.actor(user), remix.id(), count)))
+                        .thenReturn(remix)));
+    }
+
+    /** A new project made by {@code making} from the one in the path, which the caller may access at {@code needed}. */
+    private Mono<ServerResponse> copy(ServerRequest request, AccessLevel needed, BiFunction<CurrentUser, Project, Mono<Project>> making) {
+        return callers.required(request, Scope.PROJECTS_WRITE)
+                .flatMap(user -> access.grantOnPath(request, needed)
+                        .flatMap(grant -> store.findWithData(grant.projectId()))
+                        .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                        .flatMap(original -> making.apply(user, original)))
                 .flatMap(projects::created);
     }
 

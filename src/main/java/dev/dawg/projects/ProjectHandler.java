@@ -167,11 +167,9 @@ class ProjectHandler {
     }
 
     Mono<ServerResponse> delete(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(id -> callers.required(request, Scope.PROJECTS_WRITE)
-                        .flatMap(user -> access.grant(request, id))
-                        .map(grant -> grant.require(AccessLevel.OWNER))
-                        .flatMap(grant -> store.softDelete(id)))
+        return callers.required(request, Scope.PROJECTS_WRITE)
+                .flatMap(user -> access.grantOnPath(request, AccessLevel.OWNER))
+                .flatMap(grant -> store.softDelete(grant.projectId()))
                 .flatMap(deleted -> deleted ? ServerResponse.noContent().build() : Mono.error(ProjectAccess.notFound()));
     }
 
@@ -185,10 +183,8 @@ class ProjectHandler {
 
     /** The signed-in caller (API keys need projects:write) with edit access to the project in the path. */
     Mono<Write> writable(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(id -> callers.required(request, Scope.PROJECTS_WRITE)
-                        .flatMap(user -> access.grant(request, id)
-                                .map(grant -> new Write(user, grant.require(AccessLevel.EDIT)))));
+        return callers.required(request, Scope.PROJECTS_WRITE)
+                .flatMap(user -> access.grantOnPath(request, AccessLevel.EDIT).map(grant -> new Write(user, grant)));
     }
 
     /**

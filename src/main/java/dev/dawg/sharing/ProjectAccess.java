@@ -16,6 +16,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.Ids;
 
 /**
  * The one access rule: what a caller may do with a project, from ownership, visibility and a share link.
@@ -87,6 +88,16 @@ public class ProjectAccess {
     /** The caller's grant on a project, with the share token of the request if any; 404/410 without access. */
     public Mono<Grant> grant(ServerRequest request, UUID projectId) {
         return callers.optional(request).flatMap(caller -> grant(caller, projectId, shareToken(request)));
+    }
+
+    /**
+     * The caller's grant on the project named by the request's {@code {id}} path variable, which must reach
+     * {@code needed}: 404 for an id that names no project the caller may read, 403 when the level is short.
+     */
+    public Mono<Grant> grantOnPath(ServerRequest request, AccessLevel needed) {
+        return Ids.parse(request.pathVariable("id"), "Project")
+                .flatMap(projectId -> grant(request, projectId))
+                .map(grant -> grant.require(needed));
     }
 
     public Mono<Grant> grant(Optional<CurrentUser> caller, UUID projectId, String shareToken) {

@@ -29,7 +29,6 @@ import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.ratelimit.UserWrites;
 import dev.dawg.platform.web.ApiProblem;
-import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
 import dev.dawg.platform.web.Pages;
@@ -66,9 +65,7 @@ class ShareLinkHandler {
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.grant(request, projectId))
-                .map(grant -> grant.require(AccessLevel.OWNER))
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.OWNER)
                 .flatMap(grant -> bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
                     AccessLevel level = accessLevel(fields, body, true);
@@ -89,9 +86,7 @@ class ShareLinkHandler {
         int limit = Pages.limit(request);
         List<String> cursor = Pages.cursor(request, 2);
         Instant afterCreatedAt = cursor == null ? null : cursorInstant(cursor.get(0));
-        return callers.required(request).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.grant(request, projectId))
-                .map(grant -> grant.require(AccessLevel.OWNER))
+        return callers.required(request).flatMap(user -> access.grantOnPath(request, AccessLevel.OWNER)
                 .flatMap(grant -> links.list(grant.projectId(), limit + 1, afterCreatedAt, cursor == null ? null : cursor.get(1))
                         .collectList())
                 .flatMap(fetched -> {

@@ -60,9 +60,7 @@ class CommentHandler {
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.grant(request, projectId))
-                .map(grant -> grant.require(AccessLevel.VIEW))
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.VIEW)
                 .flatMap(grant -> bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
                     String text = fields.requiredString("text", 1, MAX_LENGTH);
@@ -85,8 +83,7 @@ class CommentHandler {
         List<String> cursor = Pages.cursor(request, 2);
         Instant afterCreatedAt = cursor == null ? null : cursorInstant(cursor.get(0));
         UUID afterId = cursor == null ? null : cursorId(cursor.get(1));
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.grant(request, projectId))
+        return access.grantOnPath(request, AccessLevel.VIEW)
                 .flatMap(grant -> comments.list(grant.projectId(), limit + 1, afterCreatedAt, afterId).collectList())
                 .flatMap(fetched -> ServerResponse.ok().bodyValue(Pages.keysetBody(fetched, limit,
                         last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString()))));

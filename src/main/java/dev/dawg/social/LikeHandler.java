@@ -14,7 +14,6 @@ import dev.dawg.auth.Scope;
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.ratelimit.UserWrites;
-import dev.dawg.platform.web.Ids;
 import dev.dawg.realtime.ProjectEvent;
 import dev.dawg.realtime.ProjectEvents;
 import dev.dawg.sharing.AccessLevel;
@@ -42,9 +41,7 @@ class LikeHandler {
     }
 
     Mono<ServerResponse> like(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.grant(request, projectId))
-                .map(grant -> grant.require(AccessLevel.VIEW))
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.VIEW)
                 .flatMap(grant -> rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
                         .flatMap(decision -> likes.like(grant.projectId(), user.id())
                                 .flatMap(outcome -> (outcome.changed()
@@ -55,9 +52,7 @@ class LikeHandler {
     }
 
     Mono<ServerResponse> unlike(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.grant(request, projectId))
-                .map(grant -> grant.require(AccessLevel.VIEW))
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.VIEW)
                 .flatMap(grant -> rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
                         .flatMap(decision -> likes.unlike(grant.projectId(), user.id())
                                 .flatMap(outcome -> ServerResponse.ok().headers(decision::writeTo)

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.dawg.platform.web.Ids;
+import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
 
 /** Plays: anyone who may read a project counts a play, at most once per listener per window. */
@@ -24,8 +24,7 @@ class PlayHandler {
     }
 
     Mono<ServerResponse> play(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.grant(request, projectId))
+        return access.grantOnPath(request, AccessLevel.VIEW)
                 .flatMap(grant -> plays.count(grant.projectId(), grant.caller()
                         .map(user -> "user:" + user.id())
                         .orElseGet(() -> "ip:" + clientAddress(request))))

@@ -83,13 +83,13 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         // Start the embedded servers side by side: PostgreSQL dominates (initdb on the first start).
         Map<String, CompletableFuture<EmbeddedServer>> starting = new LinkedHashMap<>();
         if (dbUrl.isBlank()) {
-            starting.put("postgres", startAsync("PostgreSQL", dataDir, () -> EmbeddedPostgresServer.start(dataDir.resolve("postgres"))));
+            starting.put("postgres", startAsync("PostgreSQL", dataDir, () -> startEmbedded("EmbeddedPostgresServer", dataDir.resolve("postgres"))));
         }
         if (redisUrl.isBlank()) {
-            starting.put("redis", startAsync("Redis", dataDir, () -> EmbeddedRedisServer.start(dataDir.resolve("redis"))));
+            starting.put("redis", startAsync("Redis", dataDir, () -> startEmbedded("EmbeddedRedisServer", dataDir.resolve("redis"))));
         }
         if (s3Endpoint.isBlank()) {
-            starting.put("s3", startAsync("S3 endpoint", dataDir, () -> EmbeddedS3Server.start(dataDir.resolve("objects"))));
+            starting.put("s3", startAsync("S3 endpoint", dataDir, () -> startEmbedded("EmbeddedS3Server", dataDir.resolve("objects"))));
         }
         Map<String, Object> dawg = new LinkedHashMap<>();
         dawg.put("dawg.db.url", dbUrl);
@@ -117,6 +117,22 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         }
         properties.put("spring.data.redis.url", dawg.get("dawg.redis.url"));
         return properties;
+    }
+
+    /**
+     * Starts one of this package's embedded servers by name: the production build compiles without them
+     * (and without their libraries), so nothing here may refer to them directly.
+     */
+    private static EmbeddedServer startEmbedded(String className, Path directory) throws Exception {
+        Class<?> type = Class.forName(DependencyEndpoints.class.getPackageName() + "." + className);
+        java.lang.reflect.Method start = type.getDeclaredMethod("start", Path.class);
+        start.setAccessible(true);
+        try {
+            return (EmbeddedServer) start.invoke(null, directory);
+        }
+        catch (java.lang.reflect.InvocationTargetException ex) {
+            throw ex.getCause() instanceof Exception cause ? cause : ex;
+        }
     }
 
     private interface Starter {
