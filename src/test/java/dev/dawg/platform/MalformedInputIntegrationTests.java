@@ -66,6 +66,15 @@ class MalformedInputIntegrationTests {
     }
 
     @Test
+    void shouldRefuseAnImportWhoseFormatVersionIsOutOfIntRange() {
+        User user = api.signUp();
+        assertProblem(api.http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .header(HttpHeaders.CONTENT_TYPE, "application/json")
+                .bodyValue("{\"format\":\"dawg-project\",\"formatVersion\":-2974702706862679907,\"project\":{\"title\":\"x\"}}")
+                .exchange(), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
     void shouldAnswerFirewallRefusalsAsProblems() throws Exception {
         for (String path : new String[] { "/api/projects/..%2F..%2Fetc%2Fpasswd", "/api/projects/C:%5CWindows" }) {
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base() + path)).GET());
