@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -36,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -55,6 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Reproduce a run with {@code -Dfuzz.seed=<seed>}; make it longer with {@code -Dfuzz.cases=<n>}.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class ApiFuzzIntegrationTests {
 
     static final long SEED = Long.getLong("fuzz.seed", System.currentTimeMillis());
@@ -96,7 +100,7 @@ class ApiFuzzIntegrationTests {
     int port;
 
     @Test
-    void shouldAnswerEveryMalformedRequestWithACleanProblemAndNever5xx() throws Exception {
+    void shouldAnswerEveryMalformedRequestWithACleanProblemAndNever5xx(CapturedOutput output) throws Exception {
         Fixtures fixtures = Fixtures.create(api);
         List<Operation> operations = Operation.all(loadDocument());
         assertThat(operations).hasSizeGreaterThan(30);
@@ -144,6 +148,8 @@ class ApiFuzzIntegrationTests {
         assertThat(failures).as("fuzz cases answered wrongly (seed %d, first shown)", SEED).isEmpty();
         // The fuzzer reaches deep code too: real ids must have produced successes, not only refusals.
         assertThat(statuses.keySet()).contains(200, 400, 401, 404);
+        // Fail-open paths (rate limiter, plays, events) swallow errors: a blocking call must not hide behind them.
+        assertThat(output.getAll()).doesNotContain("BlockingOperationError", "Unexpected failure on");
     }
 
     /** Sends one case; null when the answer is acceptable, else what is wrong with it. */
