@@ -75,6 +75,15 @@ class MalformedInputIntegrationTests {
     }
 
     @Test
+    void shouldRefuseABodyVersionOutOfLongRangeNextToIfMatch() {
+        User user = api.signUp();
+        Object id = api.createProject(user, Map.of()).get("id");
+        assertProblem(api.http().put().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .header(HttpHeaders.IF_MATCH, "\"1\"").header(HttpHeaders.CONTENT_TYPE, "application/json")
+                .bodyValue("{\"title\":\"x\",\"version\":123456789012345678901234567890}").exchange(), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
     void shouldAnswerFirewallRefusalsAsProblems() throws Exception {
         for (String path : new String[] { "/api/projects/..%2F..%2Fetc%2Fpasswd", "/api/projects/C:%5CWindows" }) {
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base() + path)).GET());
