@@ -89,7 +89,8 @@ public class AccessTokens {
         return decoder;
     }
 
-    static CurrentUser toCurrentUser(Jwt jwt) {
+    /** The caller a verified access token names (the realtime hub authenticates its WebSockets with this too). */
+    public static CurrentUser toCurrentUser(Jwt jwt) {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         List<String> claimed = jwt.getClaimAsStringList(ROLES_CLAIM);
         if (claimed != null) {

@@ -1,6 +1,9 @@
 package dev.dawg.realtime;
 
+import java.util.Map;
 import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Something that happened to a project that live sessions should see. Features build these with the
@@ -18,12 +21,18 @@ public record ProjectEvent(String type, UUID projectId, UUID ownerId, Actor acto
     public static final String LIKE_ADDED = "like:added";
     public static final String PROJECT_SHARED = "project:shared";
     public static final String PROJECT_REMIXED = "project:remixed";
+    /** Never sent to clients: tells every node to re-check its subscribers' access to the project now. */
+    public static final String ACCESS_CHANGED = "project:access-changed";
 
     /** Who caused the event. */
     public record Actor(UUID id, String username) {
     }
 
-    /** {@code data} of {@code project:updated}: the new version and, for a PATCH, the patch that made it. */
+    /**
+     * {@code data} of {@code project:updated}: the new version and, for a PATCH, the patch that made it. The patch
+     * is left out when it is absent, or when the event would be too large to fan out (clients then reload).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProjectUpdated(int version, Object patch, String patchType) {
     }
 
@@ -36,16 +45,31 @@ public record ProjectEvent(String type, UUID projectId, UUID ownerId, Actor acto
     }
 
     public static ProjectEvent likeAdded(UUID projectId, UUID ownerId, Actor actor, long likeCount) {
-        return new ProjectEvent(LIKE_ADDED, projectId, ownerId, actor, java.util.Map.of("likeCount", likeCount), false);
+        return new ProjectEvent(LIKE_ADDED, projectId, ownerId, actor, Map.of("likeCount", likeCount), false);
     }
 
     public static ProjectEvent projectShared(UUID projectId, UUID ownerId, Actor actor, String accessLevel) {
-        return new ProjectEvent(PROJECT_SHARED, projectId, ownerId, actor, java.util.Map.of("accessLevel", accessLevel), true);
+        return new ProjectEvent(PROJECT_SHARED, projectId, ownerId, actor, Map.of("accessLevel", accessLevel), true);
     }
 
     /** To the original's owner: someone remixed their project into {@code remixId}. */
     public static ProjectEvent projectRemixed(UUID projectId, UUID ownerId, Actor actor, UUID remixId, long remixCount) {
         return new ProjectEvent(PROJECT_REMIXED, projectId, ownerId, actor,
-                java.util.Map.of("remixId", remixId, "remixCount", remixCount), true);
+                Map.of("remixId", remixId, "remixCount", remixCount), true);
+    }
+
+    /**
+     * Who may read the project has changed (visibility changed, a share link revoked or expired early): live
+     * sessions re-check their access before they receive anything more, and those who lost it are told so
+     * ({@code error} {@code NOT_FOUND}). Without this signal they are re-checked within
+     * {@code DAWG_REALTIME_ACCESS_RECHECK} anyway.
+     */
+    public static ProjectEvent accessChanged(UUID projectId, UUID ownerId) {
+        return new ProjectEvent(ACCESS_CHANGED, projectId, ownerId, null, null, false);
+    }
+
+    /** The same event with other {@code data}; the publisher uses it to drop a patch too large to fan out. */
+    ProjectEvent withData(Object otherData) {
+        return new ProjectEvent(type, projectId, ownerId, actor, otherData, ownerOnly);
     }
 }

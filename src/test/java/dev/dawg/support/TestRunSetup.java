@@ -28,13 +28,13 @@ public class TestRunSetup implements LauncherSessionListener {
                 // SecureRandom reads /dev/urandom, which never blocks once the kernel is seeded.
                 .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
                 .allowBlockingCallsInside("java.util.UUID", "randomUUID")
-                // Lettuce guards every command write with a ReentrantLock held for a CAS loop (no I/O); two event loops
-                // writing at once contend for it. BlockHound's error thrown from inside Lettuce's write path left
-                // requests unanswered (a 30 s hang found by ApiFuzzIntegrationTests; see redis/lettuce#2510, #3804).
+                // Lettuce guards the hand-over of a command to its connection with a short in-memory lock; event
+                // loops that dispatch to one shared connection at once briefly wait on it (redis/lettuce#2510).
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
-                // Netty 4.2's adaptive allocator takes a StampedLock (memory only) when it grows its magazines; Netty's own
-                // BlockHound integration does not list this path yet. Seen as a 500 by ApiFuzzIntegrationTests.
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters")
+                // Netty 4.2's adaptive allocator takes a short lock when it grows its magazines under contention.
                 .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
                 // Printed as well as thrown: a reactive library may swallow the error and leave a request hanging.
                 .blockingMethodCallback(method -> {
                     Error error = new reactor.blockhound.BlockingOperationError(method);

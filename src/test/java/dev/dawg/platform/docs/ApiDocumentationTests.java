@@ -20,12 +20,14 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
 
 import dev.dawg.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keeps the OpenAPI document true: every registered route must be in it, and nothing else. */
+/** Keeps the OpenAPI document true: every registered route (and WebSocket endpoint) must be in it, and nothing else. */
 @IntegrationTest
 class ApiDocumentationTests {
 
@@ -40,6 +42,13 @@ class ApiDocumentationTests {
         Set<String> registered = new TreeSet<>();
         context.getBeansOfType(RouterFunction.class).values()
                 .forEach(router -> router.accept(new RouteCollector(registered)));
+        // WebSocket endpoints are URL-mapped handlers, opened with a GET (the upgrade request).
+        context.getBeansOfType(SimpleUrlHandlerMapping.class).values()
+                .forEach(mapping -> mapping.getHandlerMap().forEach((path, handler) -> {
+                    if (handler instanceof WebSocketHandler) {
+                        registered.add("GET " + path);
+                    }
+                }));
         registered.removeAll(UNDOCUMENTED);
 
         Set<String> documented = new TreeSet<>();

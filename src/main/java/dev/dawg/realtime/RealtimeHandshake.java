@@ -1,0 +1,87 @@
+package dev.dawg.realtime;
+
+import io.netty.channel.Channel;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.stereotype.Component;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.CorsUtils;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.ProblemWriter;
+
+/**
+ * The {@code GET /ws} handshake, before anything is upgraded: the node must have room, a browser page must come
+ * from an allowed origin, and a {@code ?token=} must be a valid access token. Each refusal is a problem+json
+ * response (401, 403, 503), which browsers report as a failed connection.
+ *
+ * <p>Origins: the same allowlist as CORS ({@code DAWG_CORS_ORIGINS}). A page served from the API's own origin
+ * and clients that send no {@code Origin} (native apps, servers) need no entry; with an empty list, browsers on
+ * other origins cannot connect at all. The token is only the door: anonymous connections are let in, and may
+ * follow public projects.
+ */
+@Component
+class RealtimeHandshake implements WebSocketService {
+
+    static final String TOKEN_PARAM = "token";
+
+    private final HandshakeWebSocketService upgrade;
+    private final RealtimeHub hub;
+    private final CorsConfigurationSource origins;
+    private final ProblemWriter problems;
+
+    RealtimeHandshake(RealtimeHub hub, CorsConfigurationSource origins, ProblemWriter problems, RealtimeProperties settings) {
+        this.hub = hub;
+        this.origins = origins;
+        this.problems = problems;
+        // Larger frames are refused by Netty's decoder with close code 1009; pings are answered by Netty.
+        int maxFrame = (int) settings.maxFrameSize().toBytes();
+        this.upgrade = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+    }
+
+    @Override
+    public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
+        return Mono.defer(() -> {
+                    hub.admit().ifPresent(problem -> {
+                        throw problem;
+                    });
+                    checkOrigin(exchange);
+                    String token = exchange.getRequest().getQueryParams().getFirst(TOKEN_PARAM);
+                    return token == null || token.isBlank() ? Mono.just(Caller.ANONYMOUS) : hub.authenticate(token);
+                })
+                .flatMap(caller -> {
+                    Channel channel = nettyChannel(exchange.getRequest());
+                    WebSocketHandler connected = handler instanceof RealtimeSocketHandler realtime
+                            ? session -> realtime.handle(session, caller, channel) : handler;
+                    return upgrade.handleRequest(exchange, connected);
+                })
+                .onErrorResume(ApiProblem.class, problem -> problems.write(exchange, problem));
+    }
+
+    private void checkOrigin(ServerWebExchange exchange) {
+        String origin = exchange.getRequest().getHeaders().getOrigin();
+        if (origin == null || !CorsUtils.isCorsRequest(exchange.getRequest())) {
+            return;
+        }
+        CorsConfiguration allowed = origins.getCorsConfiguration(exchange);
+        if (allowed == null || allowed.checkOrigin(origin) == null) {
+            throw ApiProblem.forbidden("Pages from " + origin + " may not connect here (see DAWG_CORS_ORIGINS)");
+        }
+    }
+
+    private static Channel nettyChannel(ServerHttpRequest request) {
+        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+        return nativeRequest instanceof Connection connection ? connection.channel() : null;
+    }
+}

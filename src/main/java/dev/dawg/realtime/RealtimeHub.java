@@ -1,0 +1,260 @@
+package dev.dawg.realtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+import dev.dawg.auth.AccessTokens;
+import dev.dawg.platform.web.ApiProblem;
+
+/**
+ * The node's realtime hub: its open connections, the Redis channels they need, the dispatch of every event
+ * this node receives to the connections that follow it, and a tick that keeps them alive (heartbeat, token
+ * expiry, stuck closes, channel reconciliation after a Redis outage).
+ *
+ * <p>On shutdown it stops first, before the web server drains: it refuses new connections and closes every
+ * WebSocket with 1001, so clients reconnect elsewhere with their {@code lastEventId}.
+ */
+@Component
+class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeHub.class);
+
+    private final RealtimeRedis redis;
+    private final EventHistory history;
+    private final SubscriberAccess access;
+    private final RealtimeMetrics metrics;
+    private final RealtimeProperties settings;
+    private final ServerMessages messages;
+    private final JsonMapper json;
+    private final ReactiveJwtDecoder tokens;
+    private final ChannelRegistry channels;
+    private final Set<LiveConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean accepting;
+    private volatile boolean running;
+    private volatile Disposable ticker;
+
+    RealtimeHub(RealtimeRedis redis, EventHistory history, SubscriberAccess access, RealtimeMetrics metrics,
+            RealtimeProperties settings, ServerMessages messages, JsonMapper json, AccessTokens accessTokens) {
+        this.redis = redis;
+        this.history = history;
+        this.access = access;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.messages = messages;
+        this.json = json;
+        this.tokens = accessTokens.decoder();
+        this.channels = new ChannelRegistry(redis);
+        metrics.channelsGauge(channels::size);
+        redis.listen(this);
+    }
+
+    // ---- what connections use
+
+    RealtimeProperties settings() {
+        return settings;
+    }
+
+    ServerMessages messages() {
+        return messages;
+    }
+
+    JsonMapper json() {
+        return json;
+    }
+
+    RealtimeMetrics metrics() {
+        return metrics;
+    }
+
+    ChannelRegistry channels() {
+        return channels;
+    }
+
+    EventHistory history() {
+        return history;
+    }
+
+    SubscriberAccess access() {
+        return access;
+    }
+
+    /** Work a connection starts from an event callback (a catch-up, an access check); it reports back itself. */
+    void background(Mono<?> work) {
+        // On another thread: a result that is ready at once must not re-enter the connection that asked for it.
+        work.subscribeOn(Schedulers.parallel())
+                .subscribe(done -> { }, ex -> log.debug("Realtime background work failed: {}", ex.toString()));
+    }
+
+    /** The caller of a {@code ?token=}: validated exactly like a REST bearer token. */
+    Mono<Caller> authenticate(String token) {
+        return tokens.decode(token)
+                .map(jwt -> new Caller(Optional.of(AccessTokens.toCurrentUser(jwt)), jwt.getExpiresAt()))
+                .onErrorMap(ex -> ApiProblem.unauthorized("The access token is invalid or expired")
+                        .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
+    }
+
+    // ---- connections
+
+    /** Whether a handshake may proceed: not shutting down, and room for one more connection. */
+    Optional<ApiProblem> admit() {
+        if (!accepting) {
+            return Optional.of(ApiProblem.serviceUnavailable("This node is shutting down; connect again"));
+        }
+        if (connections.size() >= settings.maxConnections()) {
+            return Optional.of(ApiProblem.serviceUnavailable("This node holds as many live connections as it may"));
+        }
+        return Optional.empty();
+    }
+
+    LiveConnection open(WebSocketSession session, Caller caller, Channel channel) {
+        LiveConnection connection = new LiveConnection(this, session, caller, channel);
+        connections.add(connection);
+        metrics.connectionOpened();
+        caller.user().ifPresent(user -> channels.join(ProjectEvents.userChannel(user.id()), connection));
+        if (!accepting) {
+            connection.close(LiveConnection.SHUTTING_DOWN, null);
+        }
+        return connection;
+    }
+
+    void closed(LiveConnection connection) {
+        if (!connections.remove(connection)) {
+            return;
+        }
+        metrics.connectionClosed();
+        connection.release().forEach(channel -> channels.leave(channel, connection));
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    // ---- Redis
+
+    @Override
+    public void message(String channelName, String message) {
+        ChannelRegistry.Channel channel = channels.channel(channelName);
+        if (channel == null) {
+            return;
+        }
+        HubEvent event = HubEvent.fromMessage(message);
+        if (event == null) {
+            log.debug("Ignoring a malformed message on {}", channelName);
+            return;
+        }
+        if (event.isAccessChange()) {
+            access.forget(event.projectId());
+            for (LiveConnection connection : channel.listeners) {
+                connection.accessChanged(event.projectId());
+            }
+            return;
+        }
+        metrics.received();
+        for (LiveConnection connection : channel.listeners) {
+            connection.onEvent(event, channel.ownerChannel);
+        }
+    }
+
+    @Override
+    public void subscribed(String channel) {
+        channels.subscribed(channel);
+    }
+
+    @Override
+    public void connectionLost() {
+        if (!running) {
+            return;
+        }
+        log.warn("Realtime hub lost its Redis subscriber connection; it resubscribes and catches up when Redis is back");
+        channels.connectionLost();
+    }
+
+    // ---- heartbeat
+
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            Instant wallClock = Instant.now();
+            for (LiveConnection connection : connections) {
+                connection.tick(now, wallClock);
+            }
+            channels.reconcile();
+            access.sweep();
+        }
+        catch (RuntimeException ex) {
+            log.warn("Realtime heartbeat tick failed: {}", ex.toString());
+        }
+    }
+
+    private Duration tickInterval() {
+        Duration quarter = settings.heartbeatInterval().dividedBy(4);
+        Duration interval = quarter.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : quarter;
+        return interval.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : interval;
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public void start() {
+        accepting = true;
+        running = true;
+        ticker = Flux.interval(tickInterval(), Schedulers.parallel()).subscribe(tick -> tick());
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        accepting = false;
+        if (!connections.isEmpty()) {
+            log.info("Closing {} WebSocket connections (1001)", connections.size());
+        }
+        connections.forEach(connection -> connection.close(LiveConnection.SHUTTING_DOWN, null));
+        Flux.interval(Duration.ofMillis(20))
+                .filter(tick -> connections.isEmpty())
+                .next()
+                .timeout(settings.closeTimeout().plusSeconds(1))
+                .onErrorResume(ex -> Mono.empty())
+                .doFinally(signal -> {
+                    Disposable current = ticker;
+                    if (current != null) {
+                        current.dispose();
+                    }
+                    running = false;
+                    callback.run();
+                })
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        stop(() -> { });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops first: before the web server's graceful shutdown, which would otherwise wait on open WebSockets. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.dawg.realtime;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hub's own wire formats: event ids, the pub/sub envelope and history entries. */
+class HubEventTest {
+
+    @Test
+    void shouldOrderEventIdsByMillisecondsThenSequence() {
+        assertThat(EventId.of("1700000000000-1")).isGreaterThan(EventId.of("1700000000000-0"));
+        assertThat(EventId.of("1700000000001-0")).isGreaterThan(EventId.of("1700000000000-9"));
+        assertThat(EventId.of("10-0")).isGreaterThan(EventId.of("9-99"));
+        assertThat(EventId.max(null, EventId.ZERO)).isEqualTo(EventId.ZERO);
+        assertThat(EventId.of("5-5")).hasToString("5-5");
+    }
+
+    @Test
+    void shouldRefuseWhatIsNotAnEventId() {
+        assertThat(EventId.parse("yesterday")).isEmpty();
+        assertThat(EventId.parse("1-")).isEmpty();
+        assertThat(EventId.parse("-1-0")).isEmpty();
+        assertThat(EventId.parse("99999999999999999999-0")).isEmpty();
+        assertThat(EventId.parse(null)).isEmpty();
+    }
+
+    @Test
+    void shouldReadThePublishedEnvelope() {
+        UUID projectId = UUID.randomUUID();
+        String frame = "{\"type\":\"like:added\",\"projectId\":\"" + projectId + "\",\"eventId\":\"7-1\",\"data\":{\"text\":\"a\\nb\"}}";
+        HubEvent event = HubEvent.fromMessage("e\n" + projectId + "\n7-1\n7-0\n6-0\n0\n" + frame);
+        assertThat(event.projectId()).isEqualTo(projectId);
+        assertThat(event.id()).isEqualTo(EventId.of("7-1"));
+        assertThat(event.predecessor(true)).isEqualTo(EventId.of("7-0"));
+        assertThat(event.predecessor(false)).isEqualTo(EventId.of("6-0"));
+        assertThat(event.ownerOnly()).isFalse();
+        assertThat(new String(event.wire(), StandardCharsets.UTF_8)).isEqualTo(frame);
+
+        assertThat(HubEvent.fromMessage("a\n" + projectId).isAccessChange()).isTrue();
+        assertThat(HubEvent.fromMessage("e\nnot-a-uuid\n1-0\n0-0\n0-0\n0\n{}")).isNull();
+        assertThat(HubEvent.fromMessage("something else")).isNull();
+    }
+
+    @Test
+    void shouldRebuildTheFrameOfAHistoryEntry() {
+        UUID projectId = UUID.randomUUID();
+        HubEvent shared = HubEvent.fromHistory(projectId, "9-0", Map.of("prev", "8-0", "subscriberPrev", "7-0", "ownerOnly", "1",
+                "head", "{\"type\":\"project:shared\",\"eventId\":\"", "tail", "\"}"));
+        assertThat(new String(shared.wire(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"project:shared\",\"eventId\":\"9-0\"}");
+        // Subscribers never see it: for them the chain still ends at the event before.
+        assertThat(shared.visibleTo(false)).isFalse();
+        assertThat(shared.seenThrough(false)).isEqualTo(EventId.of("7-0"));
+        assertThat(shared.seenThrough(true)).isEqualTo(EventId.of("9-0"));
+    }
+}
