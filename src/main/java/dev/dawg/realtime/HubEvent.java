@@ -37,36 +37,73 @@ record HubEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev
                 wire.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static final String ACCESS_CHANGE = "{\"type\":\"" + ProjectEvent.ACCESS_CHANGED + "\",\"projectId\":\"";
+    private static final String HUB = ",\"hub\":{\"projectId\":\"";
+
     /**
-     * A pub/sub message: {@code e\n<projectId>\n<id>\n<prev>\n<subscriberPrev>\n<ownerOnly>\n<frame>}, or
-     * {@code a\n<projectId>} for an access change (returned as an event with a null id). Null when malformed.
+     * A pub/sub message: the client's frame with a last member {@code "hub":{"projectId","eventId","prev",
+     * "subscriberPrev","ownerOnly"}} appended by {@link ProjectEvents}' script, which is cut off again here; or an
+     * access change (returned as an event with a null id). Null when malformed.
      */
     static HubEvent fromMessage(String message) {
         try {
-            if (message.startsWith("a\n")) {
-                return new HubEvent(UUID.fromString(message.substring(2).trim()), null, null, null, false, null);
+            if (message.startsWith(ACCESS_CHANGE)) {
+                return new HubEvent(UUID.fromString(message.substring(ACCESS_CHANGE.length(), ACCESS_CHANGE.length() + 36)),
+                        null, null, null, false, null);
             }
-            if (!message.startsWith("e\n")) {
+            int hub = message.lastIndexOf(HUB);
+            if (hub < 0 || !message.endsWith("}}")) {
                 return null;
             }
-            int[] cut = new int[6];
-            int from = 0;
-            for (int i = 0; i < cut.length; i++) {
-                cut[i] = message.indexOf('\n', from);
-                if (cut[i] < 0) {
-                    return null;
-                }
-                from = cut[i] + 1;
-            }
-            return new HubEvent(UUID.fromString(message.substring(cut[0] + 1, cut[1])),
-                    EventId.of(message.substring(cut[1] + 1, cut[2])),
-                    EventId.of(message.substring(cut[2] + 1, cut[3])),
-                    EventId.of(message.substring(cut[3] + 1, cut[4])),
-                    "1".equals(message.substring(cut[4] + 1, cut[5])),
-                    message.substring(cut[5] + 1).getBytes(StandardCharsets.UTF_8));
+            Members members = new Members(message, hub + HUB.length());
+            UUID projectId = UUID.fromString(members.text());
+            EventId id = EventId.of(members.next("eventId").text());
+            EventId prev = EventId.of(members.next("prev").text());
+            EventId subscriberPrev = EventId.of(members.next("subscriberPrev").text());
+            boolean ownerOnly = members.next("ownerOnly").literal().equals("true");
+            return new HubEvent(projectId, id, prev, subscriberPrev, ownerOnly,
+                    (message.substring(0, hub) + "}").getBytes(StandardCharsets.UTF_8));
         }
-        catch (IllegalArgumentException ex) {
+        catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
             return null;
+        }
+    }
+
+    /** Reads the members of the {@code "hub"} object in the order the script writes them. */
+    private static final class Members {
+
+        private final String message;
+        private int at;
+
+        Members(String message, int at) {
+            this.message = message;
+            this.at = at;
+        }
+
+        String text() {
+            int end = message.indexOf('"', at);
+            String value = message.substring(at, end);
+            at = end + 1;
+            return value;
+        }
+
+        String literal() {
+            int end = message.indexOf('}', at);
+            String value = message.substring(at, end);
+            at = end;
+            return value;
+        }
+
+        Members next(String name) {
+            String expected = ",\"" + name + "\":";
+            if (!message.startsWith(expected, at)) {
+                throw new IllegalArgumentException("Expected " + expected);
+            }
+            at += expected.length();
+            if (message.charAt(at) == '"') {
+                at++;
+            }
+            return this;
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -94,6 +95,7 @@ final class LiveConnection {
     private final Sinks.Many<Outgoing> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.One<Boolean> stopped = Sinks.one();
     private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final AtomicInteger handedOver = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile long lastHeardAt;
     private volatile long lastPingAt;
@@ -315,8 +317,46 @@ final class LiveConnection {
 
     // ---- events
 
-    /** A live event from this node's Redis subscriber thread: never blocks, never waits for the client. */
-    void onEvent(HubEvent event, boolean fromOwnerChannel) {
+    /**
+     * A live event from this node's Redis subscriber thread, handed to this connection's own event loop: the one
+     * thread that fans an event out to every subscriber only queues a task per connection, and the work of each
+     * connection (queueing, framing, writing) runs in parallel on the loops that own them. Past the queue limit
+     * in tasks not yet run, the connection is too slow, as with frames not yet written.
+     */
+    void deliver(HubEvent event, boolean fromOwnerChannel) {
+        if (closingSince != 0) {
+            return;
+        }
+        if (handedOver.incrementAndGet() > settings.maxQueuedMessages()) {
+            handedOver.decrementAndGet();
+            close(TOO_SLOW, "slow_consumer");
+            return;
+        }
+        execute(() -> {
+            handedOver.decrementAndGet();
+            onEvent(event, fromOwnerChannel);
+        });
+    }
+
+    /** The project's access changed: after the events before the change, re-check before anything more. */
+    void deliverAccessChange(UUID projectId) {
+        execute(() -> accessChanged(projectId));
+    }
+
+    private void execute(Runnable work) {
+        if (channel == null) {
+            work.run();
+            return;
+        }
+        try {
+            channel.eventLoop().execute(work);
+        }
+        catch (RejectedExecutionException ex) {
+            // The server is shutting down: the connection goes with it.
+        }
+    }
+
+    private void onEvent(HubEvent event, boolean fromOwnerChannel) {
         synchronized (this) {
             if (closing) {
                 return;
@@ -406,8 +446,7 @@ final class LiveConnection {
         return feed.accessCheckDue || System.nanoTime() - feed.accessCheckedAt > settings.accessRecheck().toNanos();
     }
 
-    /** The project's access changed: re-check now, before anything more is delivered. */
-    synchronized void accessChanged(UUID projectId) {
+    private synchronized void accessChanged(UUID projectId) {
         Feed feed = feeds.get(projectId);
         if (feed == null || feed.owner || !feed.subscribed || closing) {
             return;

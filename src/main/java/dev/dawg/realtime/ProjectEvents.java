@@ -40,6 +40,8 @@ public class ProjectEvents {
      * KEYS[1] history stream; ARGV: 1 max length, 2 retention in ms, 3 owner-only flag, 4 frame head, 5 frame tail,
      * 6 project channel, 7 owner channel, 8 project id. The frame is head .. eventId .. tail. Each entry records its
      * predecessors in both chains (any event, and events subscribers see) so readers can tell when they missed one.
+     * The pub/sub message is the frame with one more member, {@code "hub"}, which the hub reads and strips (see
+     * {@link HubEvent#fromMessage}); it stays plain JSON for anyone watching with {@code redis-cli}.
      */
     static final String SCRIPT = """
             local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -60,8 +62,10 @@ public class ProjectEvents {
             local millis = tonumber(string.match(id, '^(%d+)-'))
             redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d', millis - tonumber(ARGV[2])))
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            local message = 'e\\n' .. ARGV[8] .. '\\n' .. id .. '\\n' .. prev .. '\\n' .. subscriberPrev .. '\\n' .. ARGV[3]
-              .. '\\n' .. ARGV[4] .. id .. ARGV[5]
+            local frame = ARGV[4] .. id .. ARGV[5]
+            local message = string.sub(frame, 1, -2) .. ',"hub":{"projectId":"' .. ARGV[8] .. '","eventId":"' .. id
+              .. '","prev":"' .. prev .. '","subscriberPrev":"' .. subscriberPrev .. '","ownerOnly":'
+              .. (ARGV[3] == '1' and 'true' or 'false') .. '}}'
             if ARGV[3] ~= '1' then redis.call('PUBLISH', ARGV[6], message) end
             redis.call('PUBLISH', ARGV[7], message)
             return id
@@ -124,7 +128,8 @@ public class ProjectEvents {
     }
 
     private Mono<Long> announceAccessChange(ProjectEvent event) {
-        return redis.commands().flatMap(commands -> commands.publish(projectChannel(event.projectId()), "a\n" + event.projectId()));
+        return redis.commands().flatMap(commands -> commands.publish(projectChannel(event.projectId()),
+                "{\"type\":\"" + ProjectEvent.ACCESS_CHANGED + "\",\"projectId\":\"" + event.projectId() + "\"}"));
     }
 
     /** The event's text frame around its {@code eventId}, which only Redis can give it. */

@@ -163,13 +163,13 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         if (event.isAccessChange()) {
             access.forget(event.projectId());
             for (LiveConnection connection : channel.listeners) {
-                connection.accessChanged(event.projectId());
+                connection.deliverAccessChange(event.projectId());
             }
             return;
         }
         metrics.received();
         for (LiveConnection connection : channel.listeners) {
-            connection.onEvent(event, channel.ownerChannel);
+            connection.deliver(event, channel.ownerChannel);
         }
     }
 

@@ -32,8 +32,9 @@ class HubEventTest {
     @Test
     void shouldReadThePublishedEnvelope() {
         UUID projectId = UUID.randomUUID();
-        String frame = "{\"type\":\"like:added\",\"projectId\":\"" + projectId + "\",\"eventId\":\"7-1\",\"data\":{\"text\":\"a\\nb\"}}";
-        HubEvent event = HubEvent.fromMessage("e\n" + projectId + "\n7-1\n7-0\n6-0\n0\n" + frame);
+        String frame = "{\"type\":\"like:added\",\"projectId\":\"" + projectId + "\",\"eventId\":\"7-1\",\"data\":{\"text\":\"a,\\\"hub\\\":{}}\"}}";
+        HubEvent event = HubEvent.fromMessage(frame.substring(0, frame.length() - 1) + ",\"hub\":{\"projectId\":\"" + projectId
+                + "\",\"eventId\":\"7-1\",\"prev\":\"7-0\",\"subscriberPrev\":\"6-0\",\"ownerOnly\":false}}");
         assertThat(event.projectId()).isEqualTo(projectId);
         assertThat(event.id()).isEqualTo(EventId.of("7-1"));
         assertThat(event.predecessor(true)).isEqualTo(EventId.of("7-0"));
@@ -41,8 +42,10 @@ class HubEventTest {
         assertThat(event.ownerOnly()).isFalse();
         assertThat(new String(event.wire(), StandardCharsets.UTF_8)).isEqualTo(frame);
 
-        assertThat(HubEvent.fromMessage("a\n" + projectId).isAccessChange()).isTrue();
-        assertThat(HubEvent.fromMessage("e\nnot-a-uuid\n1-0\n0-0\n0-0\n0\n{}")).isNull();
+        assertThat(HubEvent.fromMessage("{\"type\":\"project:access-changed\",\"projectId\":\"" + projectId + "\"}").isAccessChange())
+                .isTrue();
+        assertThat(HubEvent.fromMessage("{\"type\":\"x\",\"hub\":{\"projectId\":\"not-a-uuid\",\"eventId\":\"1-0\"}}")).isNull();
+        assertThat(HubEvent.fromMessage("{\"type\":\"x\"}")).isNull();
         assertThat(HubEvent.fromMessage("something else")).isNull();
     }
 

@@ -108,8 +108,10 @@ class RealtimeFanOutBenchmark {
             Result burst = run(projects, actor, receipts, BURST_DELIVERIES / subscribersPerProject, 0, 16);
 
             String report = String.format(Locale.ROOT,
-                    "%s: %d connections held, %d subscriptions, %d closed by the server%n  paced %s%n  burst %s%n",
-                    scenario, held, subscriptions, receipts.closed.get(), paced, burst);
+                    "%s: %d connections held, %d subscriptions, %d closed by the server (%d cores, load average %s)%n"
+                            + "  paced %s%n  burst %s%n",
+                    scenario, held, subscriptions, receipts.closed.get(), Runtime.getRuntime().availableProcessors(),
+                    loadAverage(), paced, burst);
             System.out.print(report);
             Files.createDirectories(REPORT.getParent());
             Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -117,6 +119,17 @@ class RealtimeFanOutBenchmark {
         }
         finally {
             sockets.forEach(Disposable::dispose);
+        }
+    }
+
+    /** The machine's 1/5/15-minute load averages: the figures are only as good as the machine is quiet. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        }
+        catch (java.io.IOException | RuntimeException ex) {
+            return "unknown";
         }
     }
 
@@ -148,6 +161,7 @@ class RealtimeFanOutBenchmark {
         int perEvent = receipts.subscribers / projects.size();
         long expected = (long) count * perEvent;
         receipts.reset(expected);
+        long cpuBefore = processCpuNanos();
         long started = System.nanoTime();
         Flux<Integer> sequence = Flux.range(0, count);
         if (rate > 0) {
@@ -160,20 +174,27 @@ class RealtimeFanOutBenchmark {
         long published = System.nanoTime();
         receipts.awaitAll(Duration.ofSeconds(60));
         long finished = receipts.lastReceipt.get();
+        long cpu = processCpuNanos() - cpuBefore;
         return new Result(count, expected, receipts.received.get(), Duration.ofNanos(published - started),
-                Duration.ofNanos(finished - started), receipts.latencies());
+                Duration.ofNanos(finished - started), cpu, receipts.latencies());
     }
 
-    record Result(int events, long expected, long received, Duration publishing, Duration total, long[] latencies) {
+    /** CPU time of this whole JVM (server, Redis client, and the benchmark's own clients). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    record Result(int events, long expected, long received, Duration publishing, Duration total, long cpuNanos, long[] latencies) {
 
         @Override
         public String toString() {
             double seconds = total.toNanos() / 1e9;
             return String.format(Locale.ROOT,
                     "%d events -> %d/%d deliveries in %.2f s (publishing %.2f s): %.0f events/s published, %.0f deliveries/s; "
-                            + "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                            + "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; JVM CPU %.1f us per delivery",
                     events, received, expected, seconds, publishing.toNanos() / 1e9, events / seconds, received / seconds,
-                    percentile(0.50), percentile(0.99), percentile(1.0));
+                    percentile(0.50), percentile(0.99), percentile(1.0), received == 0 ? Double.NaN : cpuNanos / 1e3 / received);
         }
 
         private double percentile(double p) {

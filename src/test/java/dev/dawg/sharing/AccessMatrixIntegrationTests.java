@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -40,14 +39,12 @@ public class AccessMatrixIntegrationTests {
     Api api;
     @Autowired
     DatabaseClient db;
-    @Autowired
-    ReactiveRedisConnectionFactory redis;
 
     SocialFixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new SocialFixtures(api, db, redis);
+        fixtures = new SocialFixtures(api, db);
     }
 
     /** One cell: the situation, and a request made in it. */

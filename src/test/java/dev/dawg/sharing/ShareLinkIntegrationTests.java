@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -35,14 +34,12 @@ public class ShareLinkIntegrationTests {
     Api api;
     @Autowired
     DatabaseClient db;
-    @Autowired
-    ReactiveRedisConnectionFactory redis;
 
     SocialFixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new SocialFixtures(api, db, redis);
+        fixtures = new SocialFixtures(api, db);
     }
 
     WebTestClient.ResponseSpec createShare(User user, UUID projectId, Object body) {
@@ -202,7 +199,7 @@ public class ShareLinkIntegrationTests {
     void shouldTellTheOwnersSessionsThatAProjectWasShared() {
         User owner = api.signUp();
         UUID projectId = fixtures.project(owner, "private");
-        try (SocialFixtures.Events events = fixtures.listenToUser(owner.id())) {
+        try (SocialFixtures.Events events = fixtures.listenAsOwner(owner)) {
             fixtures.share(owner, projectId, "remix");
             await().atMost(Duration.ofSeconds(10)).until(() -> !events.ofType("project:shared").isEmpty());
             assertThat(events.ofType("project:shared")).singleElement().satisfies(event -> {

@@ -8,18 +8,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import reactor.core.Disposable;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.dawg.support.Api;
+import dev.dawg.support.LiveSocket;
 import dev.dawg.support.Api.User;
 
 import static dev.dawg.support.Api.MAP;
@@ -33,13 +29,10 @@ public final class SocialFixtures {
 
     private final Api api;
     private final DatabaseClient db;
-    private final ReactiveRedisConnectionFactory redis;
-    private final JsonMapper json = JsonMapper.builder().build();
 
-    public SocialFixtures(Api api, DatabaseClient db, ReactiveRedisConnectionFactory redis) {
+    public SocialFixtures(Api api, DatabaseClient db) {
         this.api = api;
         this.db = db;
-        this.redis = redis;
     }
 
     /** A project of {@code owner} with the given visibility and a small projectData, created through the API. */
@@ -84,37 +77,34 @@ public final class SocialFixtures {
                 .one().block(Duration.ofSeconds(10));
     }
 
-    /** Events published on a Redis channel from now on, until {@link Events#close()}. */
-    public Events listen(String channel) {
-        ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(redis);
-        List<Map<String, Object>> received = new CopyOnWriteArrayList<>();
-        // receiveLater completes once Redis confirmed the subscription, so nothing published after it is missed.
-        Disposable subscription = container.receiveLater(ChannelTopic.of(channel)).block(Duration.ofSeconds(10))
-                .subscribe(message -> received.add(json.readValue(message.getMessage(), MAP)));
-        return new Events(received, () -> {
-            subscription.dispose();
-            container.destroy();
-        });
+    /**
+     * The events a live session of {@code owner} receives from now on (an owner's sessions get every event of
+     * their projects without subscribing), until {@link Events#close()}.
+     */
+    public Events listenAsOwner(User owner) {
+        LiveSocket socket = LiveSocket.open(api.port(), owner.accessToken());
+        // A ping answered means the session is registered, so nothing published after this is missed.
+        socket.send(Map.of("type", "ping"));
+        if (!"pong".equals(socket.next().get("type"))) {
+            throw new AssertionError("The live session did not answer a ping");
+        }
+        return new Events(socket, new CopyOnWriteArrayList<>());
     }
 
-    public Events listenToProject(UUID projectId) {
-        return listen("dawg:events:project:" + projectId);
-    }
-
-    public Events listenToUser(UUID userId) {
-        return listen("dawg:events:user:" + userId);
-    }
-
-    /** Received events. */
-    public record Events(List<Map<String, Object>> received, Runnable closer) implements AutoCloseable {
+    /** Events received by a live session. */
+    public record Events(LiveSocket socket, List<Map<String, Object>> received) implements AutoCloseable {
 
         public List<Map<String, Object>> ofType(String type) {
+            Map<String, Object> message;
+            while ((message = socket.poll(Duration.ZERO)) != null) {
+                received.add(message);
+            }
             return received.stream().filter(event -> type.equals(event.get("type"))).toList();
         }
 
         @Override
         public void close() {
-            closer.run();
+            socket.close();
         }
     }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -33,14 +32,12 @@ public class SocialLimitsIntegrationTests {
     Api api;
     @Autowired
     DatabaseClient db;
-    @Autowired
-    ReactiveRedisConnectionFactory redis;
 
     SocialFixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new SocialFixtures(api, db, redis);
+        fixtures = new SocialFixtures(api, db);
     }
 
     @Test

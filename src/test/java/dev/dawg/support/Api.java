@@ -23,9 +23,16 @@ public class Api {
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final WebTestClient http;
+    private final org.springframework.core.env.Environment environment;
 
-    Api(WebTestClient http) {
+    Api(WebTestClient http, org.springframework.core.env.Environment environment) {
         this.http = http;
+        this.environment = environment;
+    }
+
+    /** The port the server under test listens on (for WebSocket clients). */
+    public int port() {
+        return Integer.parseInt(environment.getRequiredProperty("local.server.port"));
     }
 
     public WebTestClient http() {

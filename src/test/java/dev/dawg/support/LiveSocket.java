@@ -140,6 +140,15 @@ public final class LiveSocket implements AutoCloseable {
         }
     }
 
+    /** The next {@code count} messages, each waited for as long as {@link #next()} does. */
+    public List<Map<String, Object>> take(int count) {
+        List<Map<String, Object>> messages = new ArrayList<>();
+        while (messages.size() < count) {
+            messages.add(next());
+        }
+        return messages;
+    }
+
     /** Everything that arrives until the server has been quiet for {@code quiet}. */
     public List<Map<String, Object>> drain(Duration quiet) {
         List<Map<String, Object>> messages = new ArrayList<>();
