@@ -16,6 +16,7 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
@@ -94,6 +95,16 @@ class SecurityConfiguration {
                         .pathMatchers(org.springframework.http.HttpMethod.GET, "/ws").permitAll()
                         .anyExchange().permitAll())
                 .build();
+    }
+
+    /**
+     * The firewall's refusals (encoded slashes or backslashes in the path, control characters in headers...)
+     * answer in the one problem shape instead of Spring Security's bare 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler exchangeRejectedHandler(ProblemWriter problems) {
+        return (exchange, rejected) -> problems.write(exchange,
+                ApiProblem.malformed("The request path or a header contains characters that are not allowed"));
     }
 
     @Bean

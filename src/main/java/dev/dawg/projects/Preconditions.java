@@ -22,7 +22,7 @@ final class Preconditions {
         Integer fromHeader = ifMatch(request);
         JsonNode fromBody = body == null ? null : body.remove("version");
         if (fromHeader != null) {
-            if (fromBody != null && !(fromBody.isIntegralNumber() && fromBody.asLong() == fromHeader)) {
+            if (fromBody != null && !(fromBody.isIntegralNumber() && fromBody.canConvertToLong() && fromBody.asLong() == fromHeader)) {
                 throw ApiProblem.validation("version", "differs from If-Match; send one precondition");
             }
             return fromHeader;

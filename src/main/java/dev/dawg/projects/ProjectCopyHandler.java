@@ -128,7 +128,7 @@ class ProjectCopyHandler {
                 fields.reject("format", "must be \"" + EXPORT_FORMAT + "\" (a document made by the export)");
             }
             JsonNode version = document.get("formatVersion");
-            if (version == null || !version.isIntegralNumber() || version.asInt() != EXPORT_FORMAT_VERSION) {
+            if (version == null || !version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() != EXPORT_FORMAT_VERSION) {
                 fields.reject("formatVersion", "must be " + EXPORT_FORMAT_VERSION);
             }
             ObjectNode project = fields.optionalObject("project").orElse(null);

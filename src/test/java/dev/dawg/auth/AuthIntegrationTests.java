@@ -189,7 +189,8 @@ public class AuthIntegrationTests {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "expired", "not-yet-valid", "missing-exp", "wrong-issuer", "wrong-audience", "wrong-key",
-            "tampered", "alg-none", "alg-None", "stripped-signature", "garbage" })
+            "tampered", "alg-none", "alg-None", "alg-NONE", "stripped-signature", "garbage", "rs256-attacker-key",
+            "hs512-right-secret", "embedded-jwk", "jku-injection", "kid-injection", "refresh-token" })
     void shouldRefuseBadAccessTokens(String kind) {
         User user = api.signUp();
         String token = switch (kind) {
@@ -206,7 +207,15 @@ public class AuthIntegrationTests {
             }
             case "alg-none" -> Tokens.unsigned(user.id(), "none");
             case "alg-None" -> Tokens.unsigned(user.id(), "None");
+            case "alg-NONE" -> Tokens.unsigned(user.id(), "NONE");
             case "stripped-signature" -> user.accessToken().substring(0, user.accessToken().lastIndexOf('.') + 1);
+            case "rs256-attacker-key" -> Tokens.signedByAttacker(user.id(), false, null);
+            case "embedded-jwk" -> Tokens.signedByAttacker(user.id(), true, null);
+            case "jku-injection" -> Tokens.signedByAttacker(user.id(), false, "https://attacker.example/jwks.json");
+            case "hs512-right-secret" -> Tokens.sign(Tokens.validClaims(user.id()).build(), IntegrationTest.JWT_SECRET + IntegrationTest.JWT_SECRET,
+                    com.nimbusds.jose.JWSAlgorithm.HS512);
+            case "kid-injection" -> Tokens.withKid(user.id(), "../../../../../dev/null' UNION SELECT 'key", "");
+            case "refresh-token" -> user.refreshToken();
             default -> "not.a.jwt";
         };
         assertProblem(me("Bearer " + token), 401, "UNAUTHORIZED");

@@ -11,13 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy between the server and one of its dependencies, for fault tests: it passes traffic, refuses
- * it (drops every connection and every new one), or black-holes it (keeps connections open but delivers
- * nothing, like a frozen peer or a lost network).
+ * it (drops every connection and every new one), black-holes it (keeps connections open but delivers
+ * nothing, like a frozen peer or a lost network), or freezes it (holds every byte and delivers it once the
+ * link passes again, as TCP does after a stall that ends without a reset).
  */
 public final class TcpProxy implements AutoCloseable {
 
     /** What the link does with traffic. */
-    public enum Mode { PASS, REFUSE, BLACK_HOLE }
+    public enum Mode { PASS, REFUSE, BLACK_HOLE, FREEZE }
 
     private final String targetHost;
     private final int targetPort;
@@ -25,6 +26,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.PASS;
     private volatile boolean closed;
+    private final Object thaw = new Object();
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -41,6 +43,12 @@ public final class TcpProxy implements AutoCloseable {
 
     public void pass() {
         mode = Mode.PASS;
+        wakePumps();
+    }
+
+    /** Connections stay open and nothing moves; what was sent is delivered, late, once the link passes again. */
+    public void freeze() {
+        mode = Mode.FREEZE;
     }
 
     /** Drops every open connection; new ones are closed as soon as they are accepted. */
@@ -48,6 +56,7 @@ public final class TcpProxy implements AutoCloseable {
         mode = Mode.REFUSE;
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
+        wakePumps();
     }
 
     /** Connections stay open, but nothing reaches the other side any more. */
@@ -83,6 +92,7 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    awaitThaw();
                     if (mode == Mode.PASS) {
                         out.write(buffer, 0, read);
                         out.flush();
@@ -101,9 +111,30 @@ public final class TcpProxy implements AutoCloseable {
         thread.start();
     }
 
+    private void awaitThaw() throws java.io.InterruptedIOException {
+        synchronized (thaw) {
+            while (mode == Mode.FREEZE && !closed) {
+                try {
+                    thaw.wait();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("proxy stopped");
+                }
+            }
+        }
+    }
+
+    private void wakePumps() {
+        synchronized (thaw) {
+            thaw.notifyAll();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        wakePumps();
         closeQuietly(listener);
         sockets.forEach(TcpProxy::closeQuietly);
     }

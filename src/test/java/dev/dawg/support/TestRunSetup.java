@@ -35,6 +35,9 @@ public class TestRunSetup implements LauncherSessionListener {
                 // Netty 4.2's adaptive allocator takes a short lock when it grows its magazines under contention.
                 .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
                 .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
+                // Spring Data Redis guards a script's cached SHA-1 with a lock (memory only); the rate limiter's fail-open
+                // swallowed the BlockHound error, letting requests through unchecked (seen by ApiFuzzIntegrationTests).
+                .allowBlockingCallsInside("org.springframework.data.redis.core.script.DefaultRedisScript", "getSha1")
                 // Printed as well as thrown: a reactive library may swallow the error and leave a request hanging.
                 .blockingMethodCallback(method -> {
                     Error error = new reactor.blockhound.BlockingOperationError(method);

@@ -10,6 +10,8 @@ public final class SqlErrors {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String FOREIGN_KEY_VIOLATION = "23503";
+    /** character_not_in_repertoire (a NUL in text) and untranslatable_character (a NUL escape in JSONB). */
+    private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
 
     private SqlErrors() {
     }
@@ -21,6 +23,11 @@ public final class SqlErrors {
 
     public static boolean isForeignKeyViolation(Throwable failure) {
         return details(failure).filter(d -> FOREIGN_KEY_VIOLATION.equals(d.getCode())).isPresent();
+    }
+
+    /** True when PostgreSQL refused a value the client sent as text it cannot hold (e.g. a NUL character). */
+    public static boolean isUnstorableText(Throwable failure) {
+        return details(failure).filter(d -> UNSTORABLE_TEXT.contains(d.getCode())).isPresent();
     }
 
     private static Optional<ErrorDetails> details(Throwable failure) {

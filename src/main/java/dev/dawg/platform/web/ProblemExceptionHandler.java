@@ -32,6 +32,7 @@ import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
@@ -42,6 +43,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
+
+import dev.dawg.platform.persistence.SqlErrors;
 
 /**
  * Maps every failure that reaches the web layer to one problem+json response. It sits before Spring Boot's
@@ -91,6 +94,13 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         }
         if (hasCause(failure, DataBufferLimitException.class)) {
             return ApiProblem.payloadTooLarge("The request body is larger than this endpoint accepts");
+        }
+        if (hasCause(failure, InvalidMimeTypeException.class)) {
+            // An unparseable Content-Type (no subtype, an unknown charset...) names no type this API reads.
+            return ApiProblem.unsupportedMediaType("The Content-Type header is not a valid media type; send application/json");
+        }
+        if (SqlErrors.isUnstorableText(failure)) {
+            return ApiProblem.malformed("The request contains characters that cannot be stored (such as NUL)");
         }
         if (failure instanceof UnsupportedMediaTypeStatusException unsupported) {
             return ApiProblem.unsupportedMediaType("Content type " + unsupported.getContentType() + " is not supported here; use "
