@@ -27,8 +27,8 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("dawg.realtime")
 record RealtimeProperties(
-        @DefaultValue("1000") int historySize,
-        @DefaultValue("24h") Duration historyTtl,
+        @DefaultValue("500") int historySize,
+        @DefaultValue("1h") Duration historyTtl,
         @DefaultValue("1000") int maxQueuedMessages,
         @DefaultValue("4MB") DataSize maxQueuedBytes,
         @DefaultValue("8KB") DataSize maxFrameSize,

@@ -29,7 +29,7 @@ public class TestRunSetup implements LauncherSessionListener {
                 .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
                 .allowBlockingCallsInside("java.util.UUID", "randomUUID")
                 // Lettuce guards the hand-over of a command to its connection with a short in-memory lock; event
-                // loops that dispatch to one shared connection at once briefly wait on it (redis/lettuce#2510).
+                // loops that dispatch to one shared connection at the same moment briefly wait on it (seen under load).
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters")
                 // Netty 4.2's adaptive allocator takes a short lock when it grows its magazines under contention.
