@@ -105,7 +105,7 @@ public class NoLostUpdateIntegrationTests {
         db.sql("SELECT version, (project_data -> 'counters')::text AS counters FROM project_versions WHERE project_id = :id")
                 .bind("id", UUID.fromString((String) id))
                 .map(row -> Map.entry(row.get("version", Integer.class), row.get("counters", String.class)))
-                .all().toStream()
+                .all().collectList().block(java.time.Duration.ofSeconds(30))
                 .forEach(entry -> history.put(entry.getKey(), parse(entry.getValue())));
         int newest = 1 + acknowledged.size();
         // Older unlabelled snapshots may have been pruned (retention 100, pruned every 10 versions).

@@ -92,7 +92,7 @@ public class ProjectIntegrationTests {
                 .expectBody(MAP).returnResult().getResponseBody();
         assertThat(read).isEqualTo(created);
         Long versions = db.sql("SELECT count(*) AS n FROM project_versions WHERE project_id = :id")
-                .bind("id", UUID.fromString((String) created.get("id"))).map(row -> row.get("n", Long.class)).one().block();
+                .bind("id", UUID.fromString((String) created.get("id"))).map(row -> row.get("n", Long.class)).one().block(java.time.Duration.ofSeconds(30));
         assertThat(versions).isEqualTo(1);
     }
 
@@ -101,7 +101,7 @@ public class ProjectIntegrationTests {
         Object id = create(owner, song()).get("id");
         // Another node's write: this node's document cache has never seen version 2.
         db.sql("UPDATE projects SET version = 2, project_data = '{\"from\": \"node B\"}'::jsonb WHERE id = :id")
-                .bind("id", UUID.fromString((String) id)).fetch().rowsUpdated().block();
+                .bind("id", UUID.fromString((String) id)).fetch().rowsUpdated().block(java.time.Duration.ofSeconds(30));
         Map<String, Object> read = api.getProject(owner, id).expectStatus().isOk()
                 .expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"").expectBody(MAP).returnResult().getResponseBody();
         assertThat(read.get("projectData")).isEqualTo(Map.of("from", "node B"));
@@ -517,6 +517,6 @@ public class ProjectIntegrationTests {
 
     long countProjects(User user) {
         return db.sql("SELECT count(*) AS n FROM projects WHERE owner_id = :id").bind("id", user.id())
-                .map(row -> row.get("n", Long.class)).one().block();
+                .map(row -> row.get("n", Long.class)).one().block(java.time.Duration.ofSeconds(30));
     }
 }
