@@ -166,24 +166,15 @@ class AssetStore {
      * the upload was discarded meanwhile.
      */
     Mono<Asset> finish(UUID uploadId, String filename, String category, long size, String sha256, AudioInfo info) {
-        return db.sql("WITH up AS (DELETE FROM asset_uploads WHERE id = :id RETURNING project_id, owner_id, object_key) "
+        return audioFile(db.sql("WITH up AS (DELETE FROM asset_uploads WHERE id = :id RETURNING project_id, owner_id, object_key) "
                         + "INSERT INTO assets AS a (project_id, owner_id, category, filename, format, content_type, size_bytes, sha256, "
                         + "  duration_seconds, sample_rate, channels, bit_depth, object_key) "
                         + "SELECT up.project_id, CASE WHEN up.project_id IS NULL THEN NULL ELSE up.owner_id END, "
                         + "  CASE WHEN up.project_id IS NULL THEN :category END, :filename, "
                         + "  :format, :contentType, :size, :sha256, :duration, :rate, :channels, :bits, up.object_key FROM up "
-                        + "RETURNING " + Asset.COLUMNS)
+                        + "RETURNING " + Asset.COLUMNS), filename, size, sha256, info)
                 .bind("id", uploadId)
                 .bind("category", Parameter.fromOrEmpty(category, String.class))
-                .bind("filename", filename)
-                .bind("format", info.format().wireName())
-                .bind("contentType", info.format().contentType())
-                .bind("size", size)
-                .bind("sha256", sha256)
-                .bind("duration", info.durationSeconds())
-                .bind("rate", info.sampleRate())
-                .bind("channels", info.channels())
-                .bind("bits", Parameter.fromOrEmpty(info.bitDepth(), Integer.class))
                 .map(Asset::from)
                 .one();
     }
@@ -312,22 +303,13 @@ class AssetStore {
      * (or an earlier start) seeded it first.
      */
     Mono<Asset> seed(String libraryKey, String category, String filename, String objectKey, long size, String sha256, AudioInfo info) {
-        return db.sql("WITH seed AS (INSERT INTO library_seeds (library_key) VALUES (:key) ON CONFLICT DO NOTHING RETURNING library_key) "
+        return audioFile(db.sql("WITH seed AS (INSERT INTO library_seeds (library_key) VALUES (:key) ON CONFLICT DO NOTHING RETURNING library_key) "
                         + "INSERT INTO assets AS a (category, library_key, filename, format, content_type, size_bytes, sha256, duration_seconds, "
                         + "  sample_rate, channels, bit_depth, object_key) "
                         + "SELECT :category, seed.library_key, :filename, :format, :contentType, :size, :sha256, :duration, :rate, :channels, "
-                        + "  :bits, :objectKey FROM seed RETURNING " + Asset.COLUMNS)
+                        + "  :bits, :objectKey FROM seed RETURNING " + Asset.COLUMNS), filename, size, sha256, info)
                 .bind("key", libraryKey)
                 .bind("category", category)
-                .bind("filename", filename)
-                .bind("format", info.format().wireName())
-                .bind("contentType", info.format().contentType())
-                .bind("size", size)
-                .bind("sha256", sha256)
-                .bind("duration", info.durationSeconds())
-                .bind("rate", info.sampleRate())
-                .bind("channels", info.channels())
-                .bind("bits", Parameter.fromOrEmpty(info.bitDepth(), Integer.class))
                 .bind("objectKey", objectKey)
                 .map(Asset::from)
                 .one();
@@ -336,5 +318,19 @@ class AssetStore {
     /** {@code value} with LIKE's wildcards and escape character taken literally. */
     static String likeEscape(String value) {
         return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    /** Binds what every stored audio file records: its name, format, size, digest and metadata. */
+    private static DatabaseClient.GenericExecuteSpec audioFile(DatabaseClient.GenericExecuteSpec spec, String filename, long size,
+            String sha256, AudioInfo info) {
+        return spec.bind("filename", filename)
+                .bind("format", info.format().wireName())
+                .bind("contentType", info.format().contentType())
+                .bind("size", size)
+                .bind("sha256", sha256)
+                .bind("duration", info.durationSeconds())
+                .bind("rate", info.sampleRate())
+                .bind("channels", info.channels())
+                .bind("bits", Parameter.fromOrEmpty(info.bitDepth(), Integer.class));
     }
 }
