@@ -107,4 +107,40 @@ public final class Tokens {
         String payload = url.encodeToString(validClaims(userId).build().toString().getBytes(StandardCharsets.UTF_8));
         return header + "." + payload + ".";
     }
+
+    /** Every kind of bad access token the server must refuse, for {@link #forged}. */
+    public static java.util.stream.Stream<String> forgeries() {
+        return java.util.stream.Stream.of("expired", "not-yet-valid", "missing-exp", "wrong-issuer", "wrong-audience", "wrong-key",
+                "tampered", "alg-none", "alg-None", "alg-NONE", "stripped-signature", "garbage", "rs256-attacker-key",
+                "hs512-right-secret", "embedded-jwk", "jku-injection", "kid-injection", "refresh-token");
+    }
+
+    /** A bad access token of the given kind for {@code user} (see {@link #forgeries}). */
+    public static String forged(String kind, dev.dawg.support.Api.User user) {
+        return switch (kind) {
+            case "expired" -> Tokens.signed(user.id(), c -> c.expirationTime(new java.util.Date(System.currentTimeMillis() - 3_600_000)));
+            case "not-yet-valid" -> Tokens.signed(user.id(), c -> c.notBeforeTime(new java.util.Date(System.currentTimeMillis() + 3_600_000)));
+            case "missing-exp" -> Tokens.signed(user.id(), c -> c.expirationTime(null));
+            case "wrong-issuer" -> Tokens.signed(user.id(), c -> c.issuer("someone-else"));
+            case "wrong-audience" -> Tokens.signed(user.id(), c -> c.audience("other-api"));
+            case "wrong-key" -> Tokens.sign(Tokens.validClaims(user.id()).build(), "another-secret-that-is-long-enough-0123456789");
+            case "tampered" -> {
+                String[] parts = user.accessToken().split("\\.");
+                String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1])).replace("\"USER\"", "\"ADMIN\"");
+                yield parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes()) + "." + parts[2];
+            }
+            case "alg-none" -> Tokens.unsigned(user.id(), "none");
+            case "alg-None" -> Tokens.unsigned(user.id(), "None");
+            case "alg-NONE" -> Tokens.unsigned(user.id(), "NONE");
+            case "stripped-signature" -> user.accessToken().substring(0, user.accessToken().lastIndexOf('.') + 1);
+            case "rs256-attacker-key" -> Tokens.signedByAttacker(user.id(), false, null);
+            case "embedded-jwk" -> Tokens.signedByAttacker(user.id(), true, null);
+            case "jku-injection" -> Tokens.signedByAttacker(user.id(), false, "https://attacker.example/jwks.json");
+            case "hs512-right-secret" -> Tokens.sign(Tokens.validClaims(user.id()).build(), IntegrationTest.JWT_SECRET + IntegrationTest.JWT_SECRET,
+                    com.nimbusds.jose.JWSAlgorithm.HS512);
+            case "kid-injection" -> Tokens.withKid(user.id(), "../../../../../dev/null' UNION SELECT 'key", "");
+            case "refresh-token" -> user.refreshToken();
+            default -> "not.a.jwt";
+        };
+    }
 }
