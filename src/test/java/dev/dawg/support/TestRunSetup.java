@@ -38,6 +38,10 @@ public class TestRunSetup implements LauncherSessionListener {
                 // Spring Data Redis guards a script's cached SHA-1 with a lock (memory only); the rate limiter's fail-open
                 // swallowed the BlockHound error, letting requests through unchecked (seen by ApiFuzzIntegrationTests).
                 .allowBlockingCallsInside("org.springframework.data.redis.core.script.DefaultRedisScript", "getSha1")
+                // Spring Data Redis hands out its shared reactive connection under a lock on every command; once the
+                // connection is open (RedisConnectionWarmup opens it at every start) the lock only guards a field.
+                .allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+                        "getOrCreateSharedReactiveConnection")
                 // Printed as well as thrown: a reactive library may swallow the error and leave a request hanging.
                 .blockingMethodCallback(method -> {
                     Error error = new reactor.blockhound.BlockingOperationError(method);
