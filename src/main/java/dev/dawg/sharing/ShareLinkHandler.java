@@ -124,7 +124,7 @@ class ShareLinkHandler {
                     JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
                     AccessLevel level = accessLevel(fields, body, false);
                     Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
-                    if (body.isEmpty()) {
+                    if (level == null && expiresAt.isEmpty()) {
                         fields.reject("accessLevel", "send accessLevel and/or expiresAt to change");
                     }
                     fields.validate();
@@ -153,6 +153,9 @@ class ShareLinkHandler {
     private static AccessLevel accessLevel(JsonFields fields, ObjectNode body, boolean required) {
         String value = required ? fields.requiredString("accessLevel", 1, 20) : fields.optionalString("accessLevel", 1, 20).orElse(null);
         if (value == null) {
+            if (!required && body.has("accessLevel") && body.get("accessLevel").isNull()) {
+                fields.reject("accessLevel", "must be one of view, remix, edit (a link always has a level)");
+            }
             return null;
         }
         Optional<AccessLevel> level = AccessLevel.ofShareLevel(value);

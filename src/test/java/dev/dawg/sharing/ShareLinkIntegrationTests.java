@@ -125,6 +125,18 @@ public class ShareLinkIntegrationTests {
     }
 
     @Test
+    void shouldRefuseAChangeThatRemovesTheLevelOrChangesNothing() {
+        User owner = api.signUp();
+        UUID projectId = fixtures.project(owner, "private");
+        String token = (String) fixtures.share(owner, projectId, "view").get("token");
+        Map<String, Object> noLevel = new HashMap<>();
+        noLevel.put("accessLevel", null);
+        assertProblem(patch(owner, token, noLevel), 400, "VALIDATION_FAILED");
+        assertProblem(patch(owner, token, Map.of()), 400, "VALIDATION_FAILED");
+        open(token).expectStatus().isOk().expectBody().jsonPath("$.accessLevel").isEqualTo("view");
+    }
+
+    @Test
     void shouldAnswerGoneForAnExpiredLinkUntilTheOwnerExtendsIt() {
         User owner = api.signUp();
         UUID projectId = fixtures.project(owner, "private");
