@@ -315,7 +315,8 @@ class AssetUploads {
                         fields.reject("contentType", "must be a concrete media type such as audio/wav");
                     }
                 }
-                catch (IllegalArgumentException ex) {
+                catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
+                    // Spring's parser can also fail with an index error on unbalanced quotes (found by the API fuzzer).
                     fields.reject("contentType", "must be a media type such as audio/wav");
                 }
             }

