@@ -81,10 +81,6 @@ record ProjectContent(String title, String description, List<String> tags, Integ
         return new ProjectContent(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
     }
 
-    ProjectContent withTitle(String value) {
-        return new ProjectContent(value, description, tags, bpm, keySignature, timeSignature, visibility, projectData);
-    }
-
     private static List<String> distinct(List<String> tags) {
         return tags.stream().map(tag -> tag.toLowerCase(java.util.Locale.ROOT)).distinct().toList();
     }
