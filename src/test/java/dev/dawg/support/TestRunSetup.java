@@ -12,7 +12,7 @@ import reactor.blockhound.BlockHound;
 
 /**
  * Once per test JVM: gives the embedded services a fresh data directory and installs BlockHound, so any
- * blocking call on an event-loop thread fails the test that made it.
+ * blocking call on an event-loop thread fails the test that made it (through {@link NoBlockingCallsExtension}).
  */
 public class TestRunSetup implements LauncherSessionListener {
 
@@ -42,12 +42,8 @@ public class TestRunSetup implements LauncherSessionListener {
                 // connection is open (RedisConnectionWarmup opens it at every start) the lock only guards a field.
                 .allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
                         "getOrCreateSharedReactiveConnection")
-                // Printed as well as thrown: a reactive library may swallow the error and leave a request hanging.
-                .blockingMethodCallback(method -> {
-                    Error error = new reactor.blockhound.BlockingOperationError(method);
-                    error.printStackTrace();
-                    throw error;
-                }));
+                // Recorded, not thrown (see BlockingCalls); NoBlockingCallsExtension fails the test that made it.
+                .blockingMethodCallback(method -> BlockingCalls.record(method.toString())));
     }
 
     private static void deleteRecursively(Path root) {
