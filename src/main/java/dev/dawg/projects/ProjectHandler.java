@@ -8,6 +8,8 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
+import reactor.util.function.Tuples;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,6 +38,7 @@ import dev.dawg.realtime.ProjectEvent;
 import dev.dawg.realtime.ProjectEvents;
 import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.ShareFacts;
 
 /**
  * Create, read, replace, patch and delete one project. Reads pass the stored document through untouched;
@@ -53,6 +56,7 @@ class ProjectHandler {
     private final ProjectStore store;
     private final ProjectJson views;
     private final ProjectDocuments documents;
+    private final ProjectHeads heads;
     private final ProjectAccess access;
     private final ProjectEvents events;
     private final Callers callers;
@@ -61,11 +65,12 @@ class ProjectHandler {
     private final long maxDataBytes;
     private final int versionRetention;
 
-    ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectAccess access, ProjectEvents events, Callers callers,
-            JsonBodies bodies, JsonMapper json, DawgProperties properties) {
+    ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectHeads heads, ProjectAccess access,
+            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, DawgProperties properties) {
         this.store = store;
         this.views = views;
         this.documents = documents;
+        this.heads = heads;
         this.access = access;
         this.events = events;
         this.callers = callers;
@@ -92,7 +97,7 @@ class ProjectHandler {
         return Ids.parse(request.pathVariable("id"), "Project").flatMap(id -> reader(request).flatMap(caller -> {
             int known = Preconditions.ifNoneMatch(request);
             String shareToken = ProjectAccess.shareToken(request);
-            return store.findForRead(id, shareToken, false)
+            return head(id, shareToken)
                     .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                     .flatMap(found -> {
                         Project project = found.getT1();
@@ -113,6 +118,19 @@ class ProjectHandler {
                                 });
                     });
         }));
+    }
+
+    /**
+     * A project's head and the facts of the share token sent, if any. Without a token (nearly every read) the
+     * head may come from memory: the access rule needs nothing more than owner and visibility. A token's
+     * facts (revoked, expired, level) are always read from the database, so revoking one takes effect at once.
+     */
+    private Mono<Tuple2<Project, Optional<ShareFacts>>> head(UUID id, String shareToken) {
+        if (shareToken != null) {
+            return store.findForRead(id, shareToken, false);
+        }
+        return heads.get(id, () -> store.findForRead(id, null, false).map(Tuple2::getT1))
+                .map(project -> Tuples.of(project, Optional.<ShareFacts>empty()));
     }
 
     private static Mono<ServerResponse> notModified(Project project) {

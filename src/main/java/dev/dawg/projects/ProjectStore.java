@@ -32,9 +32,11 @@ class ProjectStore {
             + "time_signature, project_data, author_id, size_bytes, label";
 
     private final DatabaseClient db;
+    private final ProjectHeads heads;
 
-    ProjectStore(DatabaseClient db) {
+    ProjectStore(DatabaseClient db, ProjectHeads heads) {
         this.db = db;
+        this.heads = heads;
     }
 
     /** A history entry without its document. */
@@ -102,7 +104,10 @@ class ProjectStore {
                 .bind("size", content.sizeBytes());
         spec = nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class);
         spec = nullable(spec, "label", label, String.class);
-        return spec.map(row -> Project.from(row, false)).one().map(project -> project.withData(content.projectData()));
+        // Each statement commits by itself: once its answer is here, this node's copy of the head is stale.
+        return spec.map(row -> Project.from(row, false)).one()
+                .doOnNext(project -> heads.invalidate(project.id()))
+                .map(project -> project.withData(content.projectData()));
     }
 
     /** The stored version of a live project (empty when it does not exist or was deleted). */
@@ -118,7 +123,8 @@ class ProjectStore {
 
     Mono<Boolean> softDelete(UUID id) {
         return db.sql("UPDATE projects SET deleted_at = now() WHERE id = :id AND deleted_at IS NULL")
-                .bind("id", id).fetch().rowsUpdated().map(count -> count > 0);
+                .bind("id", id).fetch().rowsUpdated().map(count -> count > 0)
+                .doOnNext(deleted -> heads.invalidate(id));
     }
 
     /** History, newest first, keyset-paginated by version. */

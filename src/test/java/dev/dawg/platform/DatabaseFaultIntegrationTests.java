@@ -32,6 +32,8 @@ public class DatabaseFaultIntegrationTests {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    /** ProjectChangeListener probes its connection every second and gives a probe 2 s; one second of slack. */
+    static final Duration HEADS_STOP_SERVING_WITHIN = Duration.ofSeconds(4);
 
     static EmbeddedPostgres ownPostgres;
     static TcpProxy link;
@@ -102,12 +104,21 @@ public class DatabaseFaultIntegrationTests {
     }
 
     private void assertFailsFastWith503(User user, Object id) {
+        // The project's history is always read from the database.
         long started = System.nanoTime();
-        Map<String, Object> problem = assertProblem(api.http().get().uri("/api/projects/{id}", id)
+        Map<String, Object> problem = assertProblem(api.http().get().uri("/api/projects/{id}/versions", id)
                 .header(HttpHeaders.AUTHORIZATION, user.bearer()).exchange(), 503, "SERVICE_UNAVAILABLE");
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(problem.get("detail").toString()).doesNotContain("postgres", "127.0.0.1");
         // Bounded by the pool's acquire timeout plus the query timeout, never by the client's patience.
         assertThat(elapsedMillis).isLessThan(CONNECT_TIMEOUT.plus(QUERY_TIMEOUT).plusSeconds(2).toMillis());
+
+        // The project itself was read before, so its head is in memory: it is served from there only while the
+        // database's change notifications can be heard, which the listener finds out within its probe's bound.
+        long cut = System.nanoTime();
+        await().atMost(HEADS_STOP_SERVING_WITHIN).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertProblem(api.http().get().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                        .exchange(), 503, "SERVICE_UNAVAILABLE"));
+        System.out.printf("Database outage: project heads no longer served from memory after %d ms%n", (System.nanoTime() - cut) / 1_000_000);
     }
 }

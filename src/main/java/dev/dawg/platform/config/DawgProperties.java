@@ -59,7 +59,8 @@ public record DawgProperties(
 
     /** Project documents and their history. */
     public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention,
-            @DefaultValue("64MB") DataSize documentCacheSize) {
+            @DefaultValue("64MB") DataSize documentCacheSize, @DefaultValue("100000") long headCacheEntries,
+            @DefaultValue("30s") Duration headTtl) {
     }
 
     /** Likes, comments and plays: how often one listener (user, or address when anonymous) counts a play. */
