@@ -172,7 +172,7 @@ class ProjectHandler {
             }
             JsonPatch operations = merge ? null : parsePatch(patch);
             String label = label(request, null);
-            return store.findWithData(write.projectId())
+            return current(write.projectId())
                     .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                     .flatMap(current -> {
                         if (current.version() != expected) {
@@ -182,6 +182,19 @@ class ProjectHandler {
                         return save(write, expected, content, label, patch, merge ? "merge-patch" : "json-patch");
                     });
         }));
+    }
+
+    /**
+     * The project with its document, for a patch. An autosaving client patches the version it wrote last, whose
+     * document this node usually still holds: then only the (small) head is read, not the document.
+     */
+    private Mono<Project> current(UUID id) {
+        return store.findForRead(id, null, false).flatMap(found -> {
+            Project head = found.getT1();
+            byte[] document = documents.get(id, head.version());
+            return document != null ? Mono.just(head.withData(new String(document, java.nio.charset.StandardCharsets.UTF_8)))
+                    : store.findWithData(id);
+        });
     }
 
     Mono<ServerResponse> delete(ServerRequest request) {
