@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.ServerWebExchange;
 
 import dev.dawg.platform.web.ApiProblem;
 
@@ -14,8 +15,16 @@ import dev.dawg.platform.web.ApiProblem;
 public class Callers {
 
     public Mono<Optional<CurrentUser>> optional(ServerRequest request) {
-        return request.principal()
-                .map(principal -> Optional.ofNullable(CallerAuthentication.currentUser(principal)))
+        return of(request.principal());
+    }
+
+    /** The same for a web filter, which sees the exchange rather than a handler's request. */
+    public Mono<Optional<CurrentUser>> optional(ServerWebExchange exchange) {
+        return of(exchange.getPrincipal());
+    }
+
+    private static Mono<Optional<CurrentUser>> of(Mono<? extends java.security.Principal> principal) {
+        return principal.map(found -> Optional.ofNullable(CallerAuthentication.currentUser(found)))
                 .defaultIfEmpty(Optional.empty());
     }
 

@@ -17,6 +17,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 
+import dev.dawg.platform.persistence.ReadRouting;
+
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
 
@@ -33,10 +35,12 @@ class ProjectStore {
 
     private final DatabaseClient db;
     private final ProjectHeads heads;
+    private final ReadRouting reads;
 
-    ProjectStore(DatabaseClient db, ProjectHeads heads) {
+    ProjectStore(DatabaseClient db, ProjectHeads heads, ReadRouting reads) {
         this.db = db;
         this.heads = heads;
+        this.reads = reads;
     }
 
     /** A history entry without its document. */
@@ -192,8 +196,9 @@ class ProjectStore {
         query.appendFilters(sql);
         query.appendKeyset(sql);
         sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit");
-        GenericExecuteSpec spec = query.bind(db.sql(sql.toString())).bind("owner", ownerId).bind("limit", limit);
-        return spec.map(row -> Project.from(row, false)).all();
+        // Lists and searches may lag a little: they go to the replica if there is one (never for a caller who just wrote).
+        return reads.read(ownerId, client -> query.bind(client.sql(sql.toString())).bind("owner", ownerId).bind("limit", limit)
+                .map(row -> Project.from(row, false)).all());
     }
 
     /** Public projects and the caller's own, ranked or sorted as the query asks. */
@@ -203,11 +208,11 @@ class ProjectStore {
         query.appendFilters(sql);
         query.appendKeyset(sql);
         sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit OFFSET :offset");
-        GenericExecuteSpec spec = query.bind(db.sql(sql.toString()))
+        return reads.read(callerId, client -> query.bind(client.sql(sql.toString()))
                 .bind("caller", callerId == null ? new UUID(0, 0) : callerId)
                 .bind("limit", limit)
-                .bind("offset", offset);
-        return spec.map(row -> Project.from(row, false)).all();
+                .bind("offset", offset)
+                .map(row -> Project.from(row, false)).all());
     }
 
     private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectContent content) {

@@ -27,7 +27,8 @@ public record DawgProperties(
     /** PostgreSQL; an empty url means the embedded server. */
     public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
             @DefaultValue("") String replicaUrl, @DefaultValue("5s") Duration queryTimeout,
-            @DefaultValue("3s") Duration connectTimeout, @DefaultValue("20") int poolSize) {
+            @DefaultValue("3s") Duration connectTimeout, @DefaultValue("20") int poolSize,
+            @DefaultValue("10s") Duration readYourWritesWindow) {
     }
 
     /** Redis; an empty url means the embedded server. */

@@ -22,7 +22,10 @@ class DatabaseConfiguration {
 
     @Bean
     DatabaseClient databaseClient(ConnectionFactory connectionFactory, DawgProperties properties) {
-        Duration timeout = properties.db().queryTimeout();
+        return client(connectionFactory, properties.db().queryTimeout());
+    }
+
+    static DatabaseClient client(ConnectionFactory connectionFactory, Duration timeout) {
         return DatabaseClient.builder()
                 .connectionFactory(connectionFactory)
                 .bindMarkers(DialectResolver.getDialect(connectionFactory).getBindMarkersFactory())
