@@ -155,7 +155,11 @@ class AssetUploads {
                                 .map(pending -> new InFlight(pending, writer(pending, key, library))),
                         upload -> readParts(request, upload.writer()).flatMap(received -> finish(upload.pending(), received, library)),
                         upload -> Mono.empty(),
-                        (upload, failure) -> discard(upload.pending(), upload.writer()),
+                        (upload, failure) -> ObjectStorage.isUnreachable(failure)
+                                // The store is down: trying it again would only hold the answer back by a timeout or
+                                // two. The row goes now (its reservation with it) and the sweep removes the object.
+                                ? forget(upload.pending())
+                                : discard(upload.pending(), upload.writer()),
                         upload -> discard(upload.pending(), upload.writer()))
                 .doFinally(signal -> streams.release());
     }
@@ -257,6 +261,12 @@ class AssetUploads {
                     log.warn("Could not clean up upload {} at once ({}); the sweep will", pending.id(), ex.toString());
                     return store.discard(pending.id()).onErrorResume(again -> Mono.empty());
                 });
+    }
+
+    /** Ends an upload without touching the store: its row goes, its object (if any) is queued for the sweep. */
+    private Mono<Void> forget(AssetStore.PendingUpload pending) {
+        log.warn("Object storage unavailable during upload {}; its object is left to the sweep", pending.id());
+        return store.discard(pending.id()).onErrorResume(ex -> Mono.empty());
     }
 
     // ---- presigned uploads
