@@ -205,6 +205,12 @@ class AssetStore {
                 .all();
     }
 
+    /** Gives a leased orphan back to the next sweep (the store was unreachable when it was tried). */
+    Mono<Void> releaseOrphan(String objectKey) {
+        return db.sql("UPDATE orphaned_objects SET attempted_at = NULL WHERE object_key = :key").bind("key", objectKey)
+                .fetch().rowsUpdated().then();
+    }
+
     Mono<Void> forgetOrphan(String objectKey) {
         return db.sql("DELETE FROM orphaned_objects WHERE object_key = :key").bind("key", objectKey).fetch().rowsUpdated().then();
     }

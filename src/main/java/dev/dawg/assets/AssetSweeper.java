@@ -1,6 +1,8 @@
 package dev.dawg.assets;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,24 +40,38 @@ class AssetSweeper implements SmartLifecycle {
     /** One pass: how many uploads were discarded and objects removed. */
     Mono<Long> sweep() {
         return store.discardExpiredUploads(BATCH)
-                .flatMap(expired -> store.leaseOrphans(BATCH)
-                        .concatMap(orphan -> (orphan.s3UploadId() == null ? Mono.<Void>empty()
-                                        : storage.abortMultipart(orphan.objectKey(), orphan.s3UploadId()))
-                                .then(storage.remove(orphan.objectKey()))
-                                .then(store.forgetOrphan(orphan.objectKey()))
-                                .thenReturn(1L)
-                                // Left leased: tried again after the lease runs out.
-                                .onErrorResume(ex -> {
-                                    log.warn("Could not remove orphaned object {}: {}", orphan.objectKey(), ex.toString());
-                                    return Mono.just(0L);
-                                }))
-                        .reduce(0L, Long::sum)
+                .flatMap(expired -> store.leaseOrphans(BATCH).collectList()
+                        .flatMap(this::removeOrphans)
                         .map(removed -> expired + removed))
                 .doOnNext(total -> {
                     if (total > 0) {
                         log.info("Asset sweep discarded or removed {} uploads and objects", total);
                     }
                 });
+    }
+
+    /**
+     * Removes leased orphans one by one. Once the store proves unreachable the rest are not tried (each would
+     * wait out the same timeout) and their leases are given back, so the next pass after the store returns
+     * removes them instead of one five minutes later. Other failures keep their lease: tried again after it.
+     */
+    private Mono<Long> removeOrphans(List<AssetStore.Orphan> orphans) {
+        AtomicBoolean storeDown = new AtomicBoolean();
+        return Flux.fromIterable(orphans)
+                .concatMap(orphan -> storeDown.get() ? store.releaseOrphan(orphan.objectKey()).thenReturn(0L)
+                        : (orphan.s3UploadId() == null ? Mono.<Void>empty() : storage.abortMultipart(orphan.objectKey(), orphan.s3UploadId()))
+                                .then(storage.remove(orphan.objectKey()))
+                                .then(store.forgetOrphan(orphan.objectKey()))
+                                .thenReturn(1L)
+                                .onErrorResume(ex -> {
+                                    log.warn("Could not remove orphaned object {}: {}", orphan.objectKey(), ex.toString());
+                                    if (!ObjectStorage.isUnreachable(ex)) {
+                                        return Mono.just(0L);
+                                    }
+                                    storeDown.set(true);
+                                    return store.releaseOrphan(orphan.objectKey()).thenReturn(0L);
+                                }))
+                .reduce(0L, Long::sum);
     }
 
     @Override

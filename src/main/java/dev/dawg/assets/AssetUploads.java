@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.ResolvableType;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -59,6 +60,8 @@ class AssetUploads {
     /** Room for the multipart boundaries and part headers around the file in a request's Content-Length. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     static final Pattern CATEGORY = Pattern.compile("[a-z0-9-]{1,32}");
+    /** The file and a few form fields (the library's {@code category}); more is refused before it is read. */
+    static final int MAX_PARTS = 4;
 
     private final AssetStore store;
     private final AssetAccess access;
@@ -85,7 +88,7 @@ class AssetUploads {
         // Parts are streamed as events, never buffered to memory or disk: the file part's bytes go to the store as
         // they arrive. The limits bound everything else: a few parts, small headers and form fields.
         this.partReader = new PartEventHttpMessageReader();
-        this.partReader.setMaxParts(4);
+        this.partReader.setMaxParts(MAX_PARTS);
         this.partReader.setMaxHeadersSize(8 * 1024);
         this.partReader.setMaxInMemorySize(16 * 1024);
         // A backstop only: the writer refuses at the exact limit first, so the 413 comes from one place.
@@ -155,7 +158,11 @@ class AssetUploads {
                                 .map(pending -> new InFlight(pending, writer(pending, key, library))),
                         upload -> readParts(request, upload.writer()).flatMap(received -> finish(upload.pending(), received, library)),
                         upload -> Mono.empty(),
-                        (upload, failure) -> discard(upload.pending(), upload.writer()),
+                        (upload, failure) -> ObjectStorage.isUnreachable(failure)
+                                // The store is down: trying it again would only hold the answer back by a timeout or
+                                // two. The row goes now (its reservation with it) and the sweep removes the object.
+                                ? forget(upload.pending())
+                                : discard(upload.pending(), upload.writer()),
                         upload -> discard(upload.pending(), upload.writer()))
                 .doFinally(signal -> streams.release());
     }
@@ -211,15 +218,27 @@ class AssetUploads {
                     }
                     return release(all);
                 }))
-                // A part without a filename is a form field, held in memory and so capped at 16 KB.
-                .onErrorMap(DataBufferLimitException.class, ex -> ApiProblem.validation("file",
-                        "send the audio as a file part (with a filename); form fields are limited to 16 KB"))
+                // A part's headers and a form field (a part without a filename) are held in memory, so they are capped.
+                .onErrorMap(DataBufferLimitException.class, ex -> closingConnection(ApiProblem.validation("file",
+                        "send the audio as a file part (with a filename); a part's headers are limited to 8 KB and form fields to 16 KB")))
+                // Too many parts, or a body that is not well-formed multipart: Spring's parser says so with a DecodingException.
+                .onErrorMap(DecodingException.class, ex -> closingConnection(ApiProblem.malformed("The multipart body could not be "
+                        + "read: send it well-formed, with at most " + MAX_PARTS + " parts (the file and its form fields)")))
                 .then(Mono.fromCallable(() -> {
                     if (received.written == null) {
                         throw ApiProblem.validation("file", "is required: send the audio in a multipart part named 'file'");
                     }
                     return received;
                 }));
+    }
+
+    /**
+     * A refusal by the multipart parser leaves the rest of the body unread, and the parser's abandoned buffers have
+     * been seen to trip a reference-count error on the connection (a later request on it was then cut): the
+     * connection is closed after the answer so that no other request of the client can land on it.
+     */
+    private static ApiProblem closingConnection(ApiProblem problem) {
+        return problem.withHeader(HttpHeaders.CONNECTION, "close");
     }
 
     /** The event loop of the request's connection (Reactor Netty), or null on another server. */
@@ -257,6 +276,12 @@ class AssetUploads {
                     log.warn("Could not clean up upload {} at once ({}); the sweep will", pending.id(), ex.toString());
                     return store.discard(pending.id()).onErrorResume(again -> Mono.empty());
                 });
+    }
+
+    /** Ends an upload without touching the store: its row goes, its object (if any) is queued for the sweep. */
+    private Mono<Void> forget(AssetStore.PendingUpload pending) {
+        log.warn("Object storage unavailable during upload {}; its object is left to the sweep", pending.id());
+        return store.discard(pending.id()).onErrorResume(ex -> Mono.empty());
     }
 
     // ---- presigned uploads

@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 import io.minio.AbortMultipartUploadArgs;
@@ -31,6 +34,7 @@ import io.minio.StatObjectArgs;
 import io.minio.UploadPartArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
+import io.minio.errors.ServerException;
 import io.minio.messages.Part;
 import io.netty.channel.ChannelOption;
 import okhttp3.ConnectionPool;
@@ -57,6 +61,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.DependencyUnavailableException;
 
 /**
  * The S3-compatible object store (MinIO, S3 or the embedded endpoint) through MinIO's asynchronous client,
@@ -70,6 +75,7 @@ import dev.dawg.platform.config.DawgProperties;
 public class ObjectStorage {
 
     private static final Logger log = LoggerFactory.getLogger(ObjectStorage.class);
+    private static final String UNAVAILABLE = "Audio storage is unavailable at the moment; retry shortly";
 
     private final MinioAsyncClient client;
     private final MinioAsyncClient publicSigner;
@@ -98,9 +104,10 @@ public class ObjectStorage {
         OkHttpClient okHttp = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
-                .connectTimeout(10, TimeUnit.SECONDS)
-                .writeTimeout(5, TimeUnit.MINUTES)
-                .readTimeout(5, TimeUnit.MINUTES)
+                .connectTimeout(s3.connectTimeout())
+                // Inactivity bounds, not totals: a part of any size may take as long as it keeps moving.
+                .writeTimeout(s3.ioTimeout())
+                .readTimeout(s3.ioTimeout())
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .addInterceptor(new Http.StatusRetryInterceptor())
                 .build();
@@ -128,7 +135,7 @@ public class ObjectStorage {
                 .build();
         this.http = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s3.connectTimeout().toMillis())
                         // Also bounds a pause in reading: a listener's client may hold a download back that long.
                         .responseTimeout(Duration.ofMinutes(10))))
                 .build();
@@ -152,27 +159,26 @@ public class ObjectStorage {
 
     /** Whether the store answers and the bucket exists, for the health endpoint. */
     public Mono<Boolean> bucketExists() {
-        return Mono.fromFuture(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+        return call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
     }
 
     /** The object's size and ETag, or empty when there is no such object. */
     public Mono<StoredObject> stat(String key) {
-        return Mono.fromFuture(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()))
+        return call(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()))
                 .map(stat -> new StoredObject(key, stat.size(), stat.etag()))
-                .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty())
-                .onErrorMap(CompletionException.class, ex -> ex.getCause() == null ? ex : ex.getCause());
+                .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
     }
 
     /** Stores a small object in one request. */
     public Mono<Void> put(String key, byte[] data, int length, String contentType) {
-        return ready().then(Mono.fromFuture(() -> client.putObject(PutObjectAPIArgs.builder().bucket(bucket).object(key)
+        return ready().then(call(() -> client.putObject(PutObjectAPIArgs.builder().bucket(bucket).object(key)
                         .data(data, length).contentType(contentType).build())))
                 .then();
     }
 
     /** Starts a multipart upload and answers its upload id. */
     public Mono<String> startMultipart(String key, String contentType) {
-        return ready().then(Mono.fromFuture(() -> client.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(bucket)
+        return ready().then(call(() -> client.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(bucket)
                         .object(key).headers(new Http.Headers(HttpHeaders.CONTENT_TYPE, contentType)).build())))
                 .map(response -> response.result().uploadId());
     }
@@ -182,7 +188,7 @@ public class ObjectStorage {
      * than on the caller's (possibly event-loop) thread.
      */
     public Mono<UploadedPart> uploadPart(String key, String uploadId, int number, byte[] data, int length) {
-        return Mono.fromFuture(() -> client.uploadPart(UploadPartArgs.builder().bucket(bucket).object(key)
+        return call(() -> client.uploadPart(UploadPartArgs.builder().bucket(bucket).object(key)
                         .uploadId(uploadId).partNumber(number).data(data, length).build()))
                 .subscribeOn(Schedulers.parallel())
                 .map(response -> new UploadedPart(response.part()));
@@ -190,14 +196,14 @@ public class ObjectStorage {
 
     public Mono<Void> completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
         Part[] list = parts.stream().map(UploadedPart::part).toArray(Part[]::new);
-        return Mono.fromFuture(() -> client.completeMultipartUpload(CompleteMultipartUploadArgs.builder().bucket(bucket)
+        return call(() -> client.completeMultipartUpload(CompleteMultipartUploadArgs.builder().bucket(bucket)
                         .object(key).uploadId(uploadId).parts(list).build()))
                 .then();
     }
 
     /** Aborts a multipart upload; one that is already gone counts as aborted. */
     public Mono<Void> abortMultipart(String key, String uploadId) {
-        return Mono.fromFuture(() -> client.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(bucket)
+        return call(() -> client.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(bucket)
                         .object(key).uploadId(uploadId).build()))
                 .then()
                 .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
@@ -205,7 +211,7 @@ public class ObjectStorage {
 
     /** Removes an object; a missing one counts as removed. */
     public Mono<Void> remove(String key) {
-        return Mono.fromFuture(() -> client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build()))
+        return call(() -> client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build()))
                 .then()
                 .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
     }
@@ -219,8 +225,11 @@ public class ObjectStorage {
                 .offset(offset).length((long) length).build()).get(1, TimeUnit.MINUTES)) {
             return in.readNBytes(length);
         }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-            throw new IOException("Reading object " + key + " failed: " + describe(ex).orElse(ex.toString()), ex);
+        catch (java.util.concurrent.ExecutionException ex) {
+            throw new IOException("Reading object " + key + " failed: " + describe(ex).orElse(ex.toString()), translate(ex.getCause()));
+        }
+        catch (java.util.concurrent.TimeoutException ex) {
+            throw new IOException("Reading object " + key + " timed out", translate(ex));
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -239,7 +248,9 @@ public class ObjectStorage {
                 .retrieve()
                 .bodyToFlux(DataBuffer.class)
                 .onErrorMap(WebClientResponseException.class,
-                        ex -> new IllegalStateException("The store answered " + ex.getStatusCode() + " for object " + key));
+                        ex -> ex.getStatusCode().is5xxServerError() ? new DependencyUnavailableException(UNAVAILABLE, ex)
+                                : new IllegalStateException("The store answered " + ex.getStatusCode() + " for object " + key))
+                .onErrorMap(ObjectStorage::translate);
     }
 
     /**
@@ -286,6 +297,38 @@ public class ObjectStorage {
         }
     }
 
+    /** A call of the MinIO client, its transport failures turned into {@link DependencyUnavailableException}. */
+    private static <T> Mono<T> call(Supplier<CompletableFuture<T>> request) {
+        return Mono.fromFuture(request).onErrorMap(ObjectStorage::translate);
+    }
+
+    /**
+     * The failure as callers should see it: a store that could not be reached, did not answer in time, cut the
+     * connection or answered 5xx is unavailable (503, and cleanup is left to the sweep); any other failure, such
+     * as a missing object, is kept as it is.
+     */
+    static Throwable translate(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return isUnreachable(cause) && !(cause instanceof DependencyUnavailableException)
+                ? new DependencyUnavailableException(UNAVAILABLE, cause) : cause;
+    }
+
+    /** Whether the failure is the store being unreachable, rather than an answer about the request. */
+    public static boolean isUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DependencyUnavailableException) {
+                return true;
+            }
+            if (t instanceof ErrorResponseException error) {
+                return error.response() != null && error.response().code() >= 500;
+            }
+            if (t instanceof ServerException || t instanceof IOException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a failure means the object (or multipart upload) does not exist. */
     static boolean isMissing(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -301,7 +344,7 @@ public class ObjectStorage {
     private Mono<Void> createBucketIfMissing() {
         return bucketExists()
                 .flatMap(exists -> exists ? Mono.<Void>empty()
-                        : Mono.fromFuture(() -> client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build()))
+                        : call(() -> client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build()))
                                 .doOnSuccess(created -> log.info("Created bucket {}", bucket))
                                 .then());
     }

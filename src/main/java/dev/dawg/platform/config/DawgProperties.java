@@ -35,10 +35,15 @@ public record DawgProperties(
     public record Redis(@DefaultValue("") String url) {
     }
 
-    /** S3-compatible object storage; an empty endpoint means the in-process S3 endpoint. */
+    /**
+     * S3-compatible object storage; an empty endpoint means the in-process S3 endpoint. {@code connectTimeout}
+     * bounds opening a connection, {@code ioTimeout} how long a request may wait for the store to take or send
+     * a byte (an unreachable or frozen store is then a 503, not a hang).
+     */
     public record S3(@DefaultValue("") String endpoint, @DefaultValue("") String publicEndpoint, @DefaultValue("") String accessKey,
             @DefaultValue("") String secretKey, @DefaultValue("dawg-assets") String bucket,
-            @DefaultValue("us-east-1") String region) {
+            @DefaultValue("us-east-1") String region, @DefaultValue("3s") Duration connectTimeout,
+            @DefaultValue("30s") Duration ioTimeout) {
     }
 
     /** Tokens, keys and the bootstrap administrator. */

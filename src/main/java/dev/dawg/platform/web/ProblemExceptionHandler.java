@@ -126,6 +126,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         if (failure instanceof DuplicateKeyException) {
             return ApiProblem.conflict("This conflicts with an existing resource");
         }
+        DependencyUnavailableException unavailable = causeOf(failure, DependencyUnavailableException.class);
+        if (unavailable != null) {
+            log.warn("A dependency is unavailable for {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), rootMessage(failure));
+            return ApiProblem.serviceUnavailable(unavailable.publicDetail());
+        }
         if (isDependencyUnavailable(failure)) {
             log.warn("A dependency is unavailable for {} {}: {}", exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath().value(), rootMessage(failure));
@@ -192,12 +198,16 @@ class ProblemExceptionHandler implements WebExceptionHandler {
     }
 
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        return causeOf(failure, type) != null;
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 
     private static String rootMessage(Throwable failure) {
