@@ -120,6 +120,11 @@ class AssetUploads {
         if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
             return Mono.error(ApiProblem.unsupportedMediaType("Send the audio as multipart/form-data, in a part named 'file'"));
         }
+        String boundary = type.getParameter("boundary");
+        if (boundary == null || boundary.isBlank()) {
+            // Refused here, before the parser touches the body: the connection stays usable (see closingConnection).
+            return Mono.error(ApiProblem.malformed("A multipart/form-data Content-Type needs its boundary parameter"));
+        }
         long declared = request.headers().contentLength().orElse(-1);
         long max = properties.maxUploadSize().toBytes();
         if (declared > max + MULTIPART_OVERHEAD) {
@@ -235,7 +240,9 @@ class AssetUploads {
     /**
      * A refusal by the multipart parser leaves the rest of the body unread, and the parser's abandoned buffers have
      * been seen to trip a reference-count error on the connection (a later request on it was then cut): the
-     * connection is closed after the answer so that no other request of the client can land on it.
+     * connection is closed after the answer so that no other request of the client can land on it. (A missing
+     * boundary is refused before the parser starts, without closing: a close while the client is still sending a
+     * large body resets the connection, and the client can lose the answer itself.)
      */
     private static ApiProblem closingConnection(ApiProblem problem) {
         return problem.withHeader(HttpHeaders.CONNECTION, "close");

@@ -29,8 +29,10 @@ import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
@@ -83,6 +85,54 @@ class RealtimeFanOutBenchmark {
     @Test
     void hundredProjectsTenSubscribersEach() throws Exception {
         measure("100 projects x 10 subscribers", 100, 10);
+    }
+
+    /**
+     * Social burst: users like and comment on one popular project over REST (16 requests in flight) while 1,000
+     * anonymous clients watch it; latency is from sending the REST request to each client's receipt of the event.
+     */
+    @Test
+    void socialBurstOnOnePopularProject() throws Exception {
+        int watchers = 1000;
+        int fans = Integer.getInteger("benchmark.fans", 64);
+        Api.User owner = api.signUp();
+        UUID project = UUID.fromString((String) api.createProject(owner, Map.of("visibility", "public")).get("id"));
+        List<Api.User> users = Flux.range(0, fans).flatMap(n -> Mono.fromCallable(api::signUp)
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 4).collectList().block(Duration.ofMinutes(5));
+        Receipts receipts = new Receipts(watchers);
+        List<Disposable> sockets = connect(List.of(project), watchers, receipts);
+        WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port).build();
+        try {
+            long expected = 2L * fans * watchers;
+            receipts.reset(expected);
+            long cpuBefore = processCpuNanos();
+            long started = System.nanoTime();
+            Flux.fromIterable(users).flatMap(user -> {
+                        receipts.sentAt.put("like:added " + user.id(), System.nanoTime());
+                        return http.post().uri("/api/projects/{id}/like", project).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                                .retrieve().toBodilessEntity()
+                                .then(Mono.defer(() -> {
+                                    receipts.sentAt.put("comment:added " + user.id(), System.nanoTime());
+                                    return http.post().uri("/api/projects/{id}/comments", project)
+                                            .header(HttpHeaders.AUTHORIZATION, user.bearer())
+                                            .bodyValue(Map.of("text", "What a groove")).retrieve().toBodilessEntity();
+                                }));
+                    }, 16)
+                    .blockLast(Duration.ofMinutes(5));
+            long published = System.nanoTime();
+            receipts.awaitAll(Duration.ofSeconds(60));
+            Result result = new Result(2 * fans, expected, receipts.received.get(), Duration.ofNanos(published - started),
+                    Duration.ofNanos(receipts.lastReceipt.get() - started), processCpuNanos() - cpuBefore, receipts.latencies());
+            String report = String.format(Locale.ROOT, "social burst, 1 project x %d watchers, %d users each like + comment over REST "
+                    + "(%d cores, load average %s)%n  %s%n", watchers, fans, Runtime.getRuntime().availableProcessors(), loadAverage(), result);
+            System.out.print(report);
+            Files.createDirectories(REPORT.getParent());
+            Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            assertThat(receipts.received.get()).isEqualTo(expected);
+        }
+        finally {
+            sockets.forEach(Disposable::dispose);
+        }
     }
 
     private void measure(String scenario, int projectCount, int subscribersPerProject) throws Exception {
@@ -210,6 +260,11 @@ class RealtimeFanOutBenchmark {
     private static final class Receipts {
 
         private static final String SENT = "\"sentNanos\":";
+        private static final String TYPE = "\"type\":\"";
+        private static final String ACTOR_ID = "\"actor\":{\"id\":\"";
+
+        /** For REST-caused events: when the request that causes "type actorId" was sent. */
+        final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
 
         final int subscribers;
         final AtomicLong received = new AtomicLong();
@@ -261,6 +316,19 @@ class RealtimeFanOutBenchmark {
             }
             else if (text.contains("\"subscribed\"")) {
                 subscribed.countDown();
+            }
+            else {
+                // A social event: timed from its REST request, found by its type and its actor.
+                int type = text.indexOf(TYPE);
+                int actor = text.indexOf(ACTOR_ID);
+                if (type >= 0 && actor >= 0) {
+                    String key = text.substring(type + TYPE.length(), text.indexOf('"', type + TYPE.length())) + " "
+                            + text.substring(actor + ACTOR_ID.length(), text.indexOf('"', actor + ACTOR_ID.length()));
+                    Long sent = sentAt.get(key);
+                    if (sent != null) {
+                        record(sent);
+                    }
+                }
             }
         }
 
