@@ -39,14 +39,15 @@ echo "document size: $(psql -qAt -d "$DB" -c "SELECT octet_length(data::text) FR
 pg() { # name, sql
   printf '\\set id random(1, 10000)\n%s\n' "$2" > "$WORK/ceiling-$1.sql"
   for run in $(seq 1 "$RUNS"); do
-    pgbench -n -c 8 -j 2 -T "$DURATION" -f "$WORK/ceiling-$1.sql" "$DB" 2>/dev/null | awk '/^tps/ {print $3}'
+    pgbench -n -c 8 -j 2 -T "$DURATION" -f "$WORK/ceiling-$1.sql" "$DB" 2>/dev/null | awk '/^tps/ {printf "%.0f\n", $3}'
   done | median
 }
 say "pgbench"
 jsonb=$(pg jsonb "SELECT data FROM projects WHERE id = :id;")
 text=$(pg text "SELECT data_text FROM projects WHERE id = :id;")
 meta=$(pg meta "SELECT id, version, title FROM projects WHERE id = :id;")
-update=$(pg update "UPDATE projects SET data = (SELECT data FROM projects WHERE id = 1), version = version + 1 WHERE id = :id AND version >= 1;")
+# The new document arrives as text and is parsed into JSONB, as a client's would be.
+update=$(pg update "UPDATE projects SET data = (SELECT data_text FROM projects WHERE id = 1)::jsonb, version = version + 1 WHERE id = :id AND version = (SELECT version FROM projects WHERE id = :id);")
 
 say "Bare Reactor Netty"
 [ -f target/classpath.txt ] || ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
@@ -57,7 +58,7 @@ until curl -fs -o /dev/null "http://127.0.0.1:$NETTY_PORT/small"; do sleep 0.2; 
 bare() { # path
   wrk -t1 -c64 -d5s "http://127.0.0.1:$NETTY_PORT$1" > /dev/null
   for run in $(seq 1 "$RUNS"); do
-    wrk -t1 -c64 -d"${DURATION}s" "http://127.0.0.1:$NETTY_PORT$1" | awk '/Requests\/sec/ {print $2}'
+    wrk -t1 -c64 -d"${DURATION}s" "http://127.0.0.1:$NETTY_PORT$1" | awk '/Requests\/sec/ {printf "%.0f\n", $2}'
   done | median
 }
 big=$(bare /big)
@@ -66,7 +67,7 @@ small=$(bare /small)
 say "Redis PUBLISH"
 publish=$(for run in $(seq 1 "$RUNS"); do
   redis-benchmark -h "$REDIS_HOST" -p "$REDIS_PORT" -n 200000 -c 50 -q PUBLISH ceiling-channel "an event of about one hundred bytes, as a like or a comment event would be on the wire ...." \
-    | tr '\r' '\n' | awk '/requests per second/ {print $2}' | tail -1
+    | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | awk '{printf "%.0f\n", $1}' | tail -1
 done | median)
 
 {

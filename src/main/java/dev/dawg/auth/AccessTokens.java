@@ -1,6 +1,7 @@
 package dev.dawg.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -10,7 +11,10 @@ import java.util.UUID;
 
 import javax.crypto.SecretKey;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -52,8 +56,9 @@ public class AccessTokens {
         SecretKey key = JwtSigningKey.load(settings.jwtSecret(), properties.dataDir());
         this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
         NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
-        nimbus.setJwtValidator(validator(settings));
-        this.decoder = nimbus;
+        OAuth2TokenValidator<Jwt> validator = validator(settings);
+        nimbus.setJwtValidator(validator);
+        this.decoder = new VerifiedTokens(nimbus, validator);
     }
 
     static OAuth2TokenValidator<Jwt> validator(DawgProperties.Auth settings) {
@@ -104,6 +109,40 @@ public class AccessTokens {
             });
         }
         return CurrentUser.fromAccessToken(UUID.fromString(jwt.getSubject()), jwt.getClaimAsString(USERNAME_CLAIM), roles);
+    }
+
+    /**
+     * Remembers the tokens already verified: a client sends the same access token on every request for its
+     * whole life, and checking its signature (Base64, JSON, HMAC) was a tenth of a cached read's CPU. A remembered
+     * token is validated again on every use (expiry, not-before, issuer, audience), so it stops working exactly
+     * when it would have; only tokens whose signature was verified are ever remembered.
+     */
+    static final class VerifiedTokens implements ReactiveJwtDecoder {
+
+        private final ReactiveJwtDecoder verifier;
+        private final OAuth2TokenValidator<Jwt> validator;
+        private final Cache<String, Jwt> verified = Caffeine.newBuilder()
+                .maximumSize(50_000)
+                .expireAfterWrite(Duration.ofMinutes(15))
+                .build();
+
+        VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator) {
+            this.verifier = verifier;
+            this.validator = validator;
+        }
+
+        @Override
+        public Mono<Jwt> decode(String token) {
+            Jwt known = verified.getIfPresent(token);
+            if (known != null) {
+                if (!validator.validate(known).hasErrors()) {
+                    return Mono.just(known);
+                }
+                // Expired meanwhile: the full check says so, in its own words.
+                verified.invalidate(token);
+            }
+            return verifier.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+        }
     }
 
     /** An access token and its lifetime in seconds. */

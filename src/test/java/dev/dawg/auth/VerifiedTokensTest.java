@@ -1,0 +1,72 @@
+package dev.dawg.auth;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The memory of verified access tokens: it saves the signature check, never a validity check. */
+class VerifiedTokensTest {
+
+    private final AtomicInteger verifications = new AtomicInteger();
+    private final AtomicBoolean expired = new AtomicBoolean();
+    private final Jwt jwt = Jwt.withTokenValue("token").header("alg", "HS256").subject("someone")
+            .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(900)).build();
+
+    /** Verifies "token" (and nothing else), refusing it once it has "expired". */
+    private final ReactiveJwtDecoder verifier = token -> {
+        verifications.incrementAndGet();
+        if (!"token".equals(token) || expired.get()) {
+            return Mono.error(new BadJwtException("refused"));
+        }
+        return Mono.just(jwt);
+    };
+    private final OAuth2TokenValidator<Jwt> validator = token -> expired.get()
+            ? OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "expired", null))
+            : OAuth2TokenValidatorResult.success();
+
+    @Test
+    void shouldVerifyASignatureOnceAndValidateOnEveryUse() {
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator);
+
+        for (int i = 0; i < 3; i++) {
+            StepVerifier.create(tokens.decode("token")).expectNext(jwt).verifyComplete();
+        }
+
+        assertThat(verifications).hasValue(1);
+    }
+
+    @Test
+    void shouldStopAcceptingARememberedTokenOnceItIsNoLongerValid() {
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator);
+        StepVerifier.create(tokens.decode("token")).expectNext(jwt).verifyComplete();
+
+        expired.set(true);
+
+        StepVerifier.create(tokens.decode("token")).expectError(BadJwtException.class).verify();
+        StepVerifier.create(tokens.decode("token")).expectError(BadJwtException.class).verify();
+        assertThat(verifications).as("each refusal is the full check's").hasValue(3);
+    }
+
+    @Test
+    void shouldNeverRememberARefusedToken() {
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator);
+
+        StepVerifier.create(tokens.decode("forged")).expectError(BadJwtException.class).verify();
+        StepVerifier.create(tokens.decode("forged")).expectError(BadJwtException.class).verify();
+
+        assertThat(verifications).hasValue(2);
+    }
+}
