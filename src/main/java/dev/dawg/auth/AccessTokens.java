@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -46,7 +47,7 @@ public class AccessTokens {
     static final String USERNAME_CLAIM = "username";
 
     private final JwtEncoder encoder;
-    private final ReactiveJwtDecoder decoder;
+    private final VerifiedTokens decoder;
     private final DawgProperties.Auth settings;
     private final Clock clock;
 
@@ -94,6 +95,23 @@ public class AccessTokens {
         return decoder;
     }
 
+    /**
+     * The caller a token names if it was verified before and is still valid, without waiting for anything;
+     * empty when the token must go through the full check (unknown, expired or malformed).
+     */
+    public Optional<CurrentUser> rememberedCaller(String token) {
+        Jwt jwt = decoder.remembered(token);
+        if (jwt == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(toCurrentUser(jwt));
+        }
+        catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
+    }
+
     /** The caller a verified access token names (the realtime hub authenticates its WebSockets with this too). */
     public static CurrentUser toCurrentUser(Jwt jwt) {
         Set<Role> roles = EnumSet.noneOf(Role.class);
@@ -129,6 +147,12 @@ public class AccessTokens {
         VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator) {
             this.verifier = verifier;
             this.validator = validator;
+        }
+
+        /** The token's claims if it is remembered and still valid, else null. */
+        Jwt remembered(String token) {
+            Jwt known = verified.getIfPresent(token);
+            return known != null && !validator.validate(known).hasErrors() ? known : null;
         }
 
         @Override

@@ -57,6 +57,11 @@ class ProjectHeads {
         return load.get().doOnNext(head -> remember(head, before));
     }
 
+    /** The head of {@code id} if it is in memory and may be served, else null (never reads the database). */
+    Project peek(UUID id) {
+        return listening ? heads.getIfPresent(id) : null;
+    }
+
     private void remember(Project head, long invalidationsBeforeTheRead) {
         if (!listening || invalidations.get() != invalidationsBeforeTheRead) {
             return;

@@ -72,6 +72,15 @@ class ProjectJson {
                 buffers.wrap(CLOSING_BRACE)));
     }
 
+    /**
+     * The full project as byte arrays to send one after the other (the metadata without its closing brace, the
+     * {@code projectData} member's name, the document as it is, the closing brace), for a writer below Spring.
+     */
+    byte[][] fullParts(Project project, byte[] document) {
+        byte[] head = json.writeValueAsBytes(summary(project));
+        return new byte[][] { java.util.Arrays.copyOf(head, head.length - 1), DATA_MEMBER, document, CLOSING_BRACE };
+    }
+
     /** The members of {@code head} followed by {@code "projectData"} with {@code dataText}, which is JSON text. */
     byte[] splice(Map<String, Object> head, String dataText) {
         byte[] headBytes = json.writeValueAsBytes(head);
