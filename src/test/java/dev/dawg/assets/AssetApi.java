@@ -39,7 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a DAW sends them, and looks straight into the table and the bucket to check what is (not) stored.
  */
 @TestComponent
-class AssetApi {
+public class AssetApi {
+
+    /** The boundary of {@link #multipartFile}. */
+    static final String MULTIPART_BOUNDARY = "dawg-test-boundary-7MA4YWxkTrZu0gW";
 
     private final Api api;
     private final DatabaseClient db;
@@ -161,6 +164,11 @@ class AssetApi {
 
     /** The keys of every user object in the bucket. */
     Set<String> storedKeys() {
+        return storedKeys(storage);
+    }
+
+    /** The keys of every user object in {@code storage}'s bucket (the sample library lives under {@code library/}). */
+    public static Set<String> storedKeys(ObjectStorage storage) {
         Set<String> keys = new TreeSet<>();
         for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).prefix("assets/")
                 .recursive(true).build())) {
@@ -214,5 +222,17 @@ class AssetApi {
             out.put((byte) (i * 31 + (i >>> 9)));
         }
         return out.array();
+    }
+
+    /** A raw multipart body with {@code file} as its one part, named {@code file} (boundary {@link #MULTIPART_BOUNDARY}). */
+    static byte[] multipartFile(byte[] file) {
+        byte[] head = ("--" + MULTIPART_BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"take.wav\"\r\n"
+                + "Content-Type: audio/wav\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + MULTIPART_BOUNDARY + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + file.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(file, 0, body, head.length, file.length);
+        System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
+        return body;
     }
 }

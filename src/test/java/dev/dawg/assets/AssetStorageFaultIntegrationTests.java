@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +68,6 @@ class AssetStorageFaultIntegrationTests {
     static final Duration FAST = Duration.ofMillis(2_500);
     static final String ACCESS_KEY = "fault-test";
     static final String SECRET_KEY = "fault-test-secret-key";
-    static final String BOUNDARY = "dawg-fault-boundary-Kc8sQ2";
     /** The default bucket, a directory of the S3 endpoint's store. */
     static final String BUCKET = "dawg-assets";
 
@@ -161,7 +159,7 @@ class AssetStorageFaultIntegrationTests {
     @Test
     void shouldAnswer503AndLeaveNoMultipartUploadWhenTheLinkIsResetMidUpload() {
         Scene scene = new Scene();
-        byte[] body = multipart(AssetApi.wav(12 * 1024 * 1024));
+        byte[] body = AssetApi.multipartFile(AssetApi.wav(12 * 1024 * 1024));
         int firstChunk = 10 * 1024 * 1024;
         // The client holds the rest of the body back until the link is cut, so the cut lands mid-upload: after the
         // store started a multipart upload (more than one part's worth was sent), before the server has every byte.
@@ -178,7 +176,7 @@ class AssetStorageFaultIntegrationTests {
         linkCut.thenRun(() -> cutAt[0] = System.nanoTime());
         assertUnavailable(assets.http().post().uri("/api/projects/" + scene.project + "/assets")
                 .header(HttpHeaders.AUTHORIZATION, scene.owner.bearer())
-                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + BOUNDARY)
+                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + AssetApi.MULTIPART_BOUNDARY)
                 .body(slowClient, DataBuffer.class)
                 .exchange());
 
@@ -371,14 +369,4 @@ class AssetStorageFaultIntegrationTests {
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    private static byte[] multipart(byte[] file) {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"take.wav\"\r\n"
-                + "Content-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] body = new byte[head.length + file.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(file, 0, body, head.length, file.length);
-        System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
-        return body;
-    }
 }

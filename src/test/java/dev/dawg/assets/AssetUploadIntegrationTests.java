@@ -148,19 +148,19 @@ public class AssetUploadIntegrationTests {
         Api.User owner = api.signUp();
         UUID project = assets.project(owner, "private");
         Set<String> before = assets.storedKeys();
-        byte[] body = multipart(AssetApi.wav((int) AssetIntegrationTest.MAX_UPLOAD + 128 * 1024));
+        byte[] body = AssetApi.multipartFile(AssetApi.wav((int) AssetIntegrationTest.MAX_UPLOAD + 128 * 1024));
 
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + port + "/api/projects/" + project + "/assets"))
                 .header(HttpHeaders.AUTHORIZATION, owner.bearer())
-                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + BOUNDARY)
+                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + AssetApi.MULTIPART_BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("PAYLOAD_TOO_LARGE");
         assets.assertNothingStored(project, owner, before);
         // Refusals before the body is read hold none of the node's upload permits (there are 8).
-        byte[] small = multipart(AssetApi.resource("tone-44k1-16bit-mono.wav"));
+        byte[] small = AssetApi.multipartFile(AssetApi.resource("tone-44k1-16bit-mono.wav"));
         for (int i = 0; i < 12; i++) {
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create("http://localhost:" + port + "/api/projects/" + project + "/assets"))
@@ -172,7 +172,7 @@ public class AssetUploadIntegrationTests {
         HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + port + "/api/projects/" + project + "/assets"))
                 .header(HttpHeaders.AUTHORIZATION, owner.bearer())
-                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + BOUNDARY)
+                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + AssetApi.MULTIPART_BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(small)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
     }
@@ -232,12 +232,12 @@ public class AssetUploadIntegrationTests {
         Api.User owner = api.signUp();
         UUID project = assets.project(owner, "private");
         Set<String> before = assets.storedKeys();
-        byte[] body = multipart(AssetApi.wav(12 * 1024 * 1024));
+        byte[] body = AssetApi.multipartFile(AssetApi.wav(12 * 1024 * 1024));
         try (Socket socket = new Socket("localhost", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/projects/" + project + "/assets HTTP/1.1\r\nHost: localhost\r\n"
                     + "Authorization: " + owner.bearer() + "\r\n"
-                    + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\n"
+                    + "Content-Type: multipart/form-data; boundary=" + AssetApi.MULTIPART_BOUNDARY + "\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             // More than one part's worth, so a multipart upload is under way in the store when the client vanishes.
             out.write(body, 0, 10 * 1024 * 1024);
@@ -250,18 +250,7 @@ public class AssetUploadIntegrationTests {
         });
     }
 
-    private static final String BOUNDARY = "dawg-test-boundary-7MA4YWxkTrZu0gW";
 
-    private static byte[] multipart(byte[] file) {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"take.wav\"\r\n"
-                + "Content-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] body = new byte[head.length + file.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(file, 0, body, head.length, file.length);
-        System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
-        return body;
-    }
 
     private static org.springframework.util.MultiValueMap<String, org.springframework.http.HttpEntity<?>> part(byte[] bytes) {
         org.springframework.http.client.MultipartBodyBuilder builder = new org.springframework.http.client.MultipartBodyBuilder();

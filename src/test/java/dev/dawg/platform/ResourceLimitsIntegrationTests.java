@@ -5,12 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
-import io.minio.ListObjectsArgs;
-import io.minio.Result;
-import io.minio.messages.Item;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.dawg.assets.AssetApi;
 import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.platform.web.Pages;
 import dev.dawg.support.Api;
@@ -254,17 +251,7 @@ class ResourceLimitsIntegrationTests {
 
     /** The keys of uploaded objects (the sample library, seeded in the background, lives under {@code library/}). */
     private Set<String> storedKeys() {
-        Set<String> keys = new TreeSet<>();
-        for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).prefix("assets/")
-                .recursive(true).build())) {
-            try {
-                keys.add(result.get().objectName());
-            }
-            catch (Exception ex) {
-                throw new IllegalStateException(ex);
-            }
-        }
-        return keys;
+        return AssetApi.storedKeys(storage);
     }
 
     private static byte[] filePart(byte[] file) {
