@@ -27,7 +27,7 @@ import dev.dawg.platform.config.DawgProperties;
  * line of defence.
  */
 @Component
-class ProjectHeads {
+public class ProjectHeads {
 
     private final Cache<UUID, Project> heads;
     /** Counts invalidations: a head read from the database is kept only if none happened meanwhile. */
@@ -76,6 +76,15 @@ class ProjectHeads {
     void invalidate(UUID id) {
         invalidations.incrementAndGet();
         heads.invalidate(id);
+    }
+
+    /**
+     * To be called by whoever has just committed a change to a project's row (a counter, for instance), before
+     * answering: this node's copy goes at once, so the caller's next read shows the change; the other nodes drop
+     * theirs when PostgreSQL's notification reaches them.
+     */
+    public void changed(UUID projectId) {
+        invalidate(projectId);
     }
 
     void startServing() {

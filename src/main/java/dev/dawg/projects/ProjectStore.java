@@ -63,7 +63,13 @@ class ProjectStore {
                 .bind("size", content.sizeBytes());
         spec = nullable(spec, "remixedFrom", remixedFrom, UUID.class);
         spec = nullable(spec, "label", label, String.class);
-        return spec.map(row -> Project.from(row, false)).one().map(project -> project.withData(content.projectData()));
+        return spec.map(row -> Project.from(row, false)).one()
+                .doOnNext(created -> {
+                    if (remixedFrom != null) {
+                        heads.invalidate(remixedFrom);
+                    }
+                })
+                .map(project -> project.withData(content.projectData()));
     }
 
     /**

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.projects.ProjectHeads;
 
 /**
  * Storage of comments. {@code comment_count} is kept by a trigger in the same transaction as each row change
@@ -27,9 +28,11 @@ class Comments {
     private static final String DEADLOCK = "40P01";
 
     private final DatabaseClient db;
+    private final ProjectHeads heads;
 
-    Comments(DatabaseClient db) {
+    Comments(DatabaseClient db, ProjectHeads heads) {
         this.db = db;
+        this.heads = heads;
     }
 
     /** Adds a comment; a parent that is not a comment of the same project is a 400 on {@code parentId}. */
@@ -45,6 +48,7 @@ class Comments {
         spec = parentId == null ? spec.bindNull("parentId", UUID.class) : spec.bind("parentId", parentId);
         return spec.map(Comment::from).one()
                 .retryWhen(retryOnDeadlock())
+                .doOnNext(created -> heads.changed(projectId))
                 .onErrorMap(ex -> parentId != null && SqlErrors.isForeignKeyViolation(ex),
                         ex -> ApiProblem.validation("parentId", "must be a comment of this project"));
     }
@@ -78,11 +82,13 @@ class Comments {
 
     /** Deletes a comment and, through the cascade, its replies; false when it was already gone. */
     Mono<Boolean> delete(UUID commentId) {
-        return db.sql("DELETE FROM comments WHERE id = :id")
+        return db.sql("DELETE FROM comments WHERE id = :id RETURNING project_id")
                 .bind("id", commentId)
-                .fetch().rowsUpdated()
+                .map(row -> row.get("project_id", UUID.class))
+                .first()
                 .retryWhen(retryOnDeadlock())
-                .map(deleted -> deleted > 0);
+                .doOnNext(heads::changed)
+                .hasElement();
     }
 
     private static Retry retryOnDeadlock() {

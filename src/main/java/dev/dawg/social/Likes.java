@@ -7,6 +7,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import dev.dawg.projects.ProjectHeads;
+
 /**
  * Likes and the project's {@code like_count}, changed together in one statement: the primary key makes a like
  * idempotent, and the counter moves by exactly the rows the statement inserted or deleted, so it stays equal to
@@ -16,9 +18,11 @@ import org.springframework.stereotype.Component;
 class Likes {
 
     private final DatabaseClient db;
+    private final ProjectHeads heads;
 
-    Likes(DatabaseClient db) {
+    Likes(DatabaseClient db, ProjectHeads heads) {
         this.db = db;
+        this.heads = heads;
     }
 
     /** A like's outcome: whether this call added it, and the count right after. */
@@ -35,7 +39,8 @@ class Likes {
                 .bind("projectId", projectId)
                 .bind("userId", userId)
                 .map(row -> new Outcome(row.get("changed", Long.class) > 0, row.get("like_count", Integer.class)))
-                .one();
+                .one()
+                .doOnNext(outcome -> heads.changed(projectId));
     }
 
     Mono<Outcome> unlike(UUID projectId, UUID userId) {
@@ -47,6 +52,7 @@ class Likes {
                 .bind("projectId", projectId)
                 .bind("userId", userId)
                 .map(row -> new Outcome(row.get("changed", Long.class) > 0, row.get("like_count", Integer.class)))
-                .one();
+                .one()
+                .doOnNext(outcome -> heads.changed(projectId));
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.projects.ProjectHeads;
 
 /**
  * Play counting: a listener (user, or address when anonymous) counts once per project per window, decided by
@@ -25,12 +26,14 @@ class Plays {
     private static final Logger log = LoggerFactory.getLogger(Plays.class);
 
     private final DatabaseClient db;
+    private final ProjectHeads heads;
     private final ReactiveStringRedisTemplate redis;
     private final Duration window;
     private final Counter skipped;
 
-    Plays(DatabaseClient db, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
+    Plays(DatabaseClient db, ProjectHeads heads, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
         this.db = db;
+        this.heads = heads;
         this.redis = redis;
         this.window = properties.social().playDedupeWindow();
         this.skipped = Counter.builder("dawg.social.plays.skipped")
@@ -51,6 +54,7 @@ class Plays {
                         : db.sql("UPDATE projects SET play_count = play_count + 1 WHERE id = :id")
                                 .bind("id", projectId)
                                 .fetch().rowsUpdated()
+                                .doOnNext(updated -> heads.changed(projectId))
                                 .map(updated -> updated > 0));
     }
 }

@@ -107,6 +107,40 @@ class ProjectHeadsIntegrationTests {
     }
 
     @Test
+    void shouldShowACountersChangeToTheNextReadAtOnce() {
+        User owner = api.signUp();
+        User fan = api.signUp();
+        Object id = api.createProject(owner, Map.of("visibility", "public")).get("id");
+        api.getProject(fan, id).expectStatus().isOk();
+        api.getProject(fan, id).expectStatus().isOk();
+
+        // No wait after any of them: the node that counted has already dropped its copy.
+        api.http().post().uri("/api/projects/{id}/like", id).header(HttpHeaders.AUTHORIZATION, fan.bearer())
+                .exchange().expectStatus().is2xxSuccessful();
+        assertThat(project(fan, id)).containsEntry("likeCount", 1);
+        api.http().post().uri("/api/projects/{id}/plays", id).header(HttpHeaders.AUTHORIZATION, fan.bearer())
+                .exchange().expectStatus().isNoContent();
+        assertThat(project(fan, id)).containsEntry("playCount", 1);
+        Map<String, Object> comment = api.http().post().uri("/api/projects/{id}/comments", id)
+                .header(HttpHeaders.AUTHORIZATION, fan.bearer()).bodyValue(Map.of("text", "Lovely bassline"))
+                .exchange().expectStatus().isCreated().expectBody(Api.MAP).returnResult().getResponseBody();
+        assertThat(project(fan, id)).containsEntry("commentCount", 1);
+        api.http().delete().uri("/api/comments/{id}", comment.get("id")).header(HttpHeaders.AUTHORIZATION, fan.bearer())
+                .exchange().expectStatus().isNoContent();
+        assertThat(project(fan, id)).containsEntry("commentCount", 0);
+        api.http().delete().uri("/api/projects/{id}/like", id).header(HttpHeaders.AUTHORIZATION, fan.bearer())
+                .exchange().expectStatus().is2xxSuccessful();
+        assertThat(project(fan, id)).containsEntry("likeCount", 0);
+        api.http().post().uri("/api/projects/{id}/remix", id).header(HttpHeaders.AUTHORIZATION, fan.bearer())
+                .exchange().expectStatus().isCreated();
+        assertThat(project(fan, id)).containsEntry("remixCount", 1);
+    }
+
+    private Map<String, Object> project(User caller, Object id) {
+        return api.getProject(caller, id).expectStatus().isOk().expectBody(Api.MAP).returnResult().getResponseBody();
+    }
+
+    @Test
     void shouldForgetADeletedProjectAtOnce() {
         User owner = api.signUp();
         Object id = api.createProject(owner, Map.of("visibility", "public")).get("id");
