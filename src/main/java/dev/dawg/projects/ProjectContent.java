@@ -33,6 +33,15 @@ record ProjectContent(String title, String description, List<String> tags, Integ
      * members the caller handles itself (such as {@code version} or {@code label} on a PUT).
      */
     static ProjectContent read(ObjectNode body, Set<String> extraAllowed, long maxDataBytes, JsonMapper json) {
+        return read(body, null, extraAllowed, maxDataBytes, json);
+    }
+
+    /**
+     * The same for a body read by {@link dev.dawg.platform.web.JsonBodies#objectKeepingRaw}: {@code rawData} is
+     * the {@code projectData} object as the client sent it (already checked to be well-formed JSON), stored and
+     * answered as it is.
+     */
+    static ProjectContent read(ObjectNode body, byte[] rawData, Set<String> extraAllowed, long maxDataBytes, JsonMapper json) {
         Set<String> allowed = new java.util.HashSet<>(WRITABLE);
         allowed.addAll(extraAllowed);
         Set<String> readOnly = new java.util.HashSet<>(READ_ONLY);
@@ -59,12 +68,20 @@ record ProjectContent(String title, String description, List<String> tags, Integ
             }
         }
         JsonNode data = body.get("projectData");
-        if (data != null && !data.isNull() && !data.isObject()) {
+        if (rawData == null && data != null && !data.isNull() && !data.isObject()) {
             fields.reject("projectData", "must be a JSON object");
         }
         fields.validate();
-        String dataText = data == null || data.isNull() ? "{}" : json.writeValueAsString(data);
-        long size = dataText.getBytes(StandardCharsets.UTF_8).length;
+        String dataText;
+        long size;
+        if (rawData != null) {
+            dataText = new String(rawData, StandardCharsets.UTF_8);
+            size = rawData.length;
+        }
+        else {
+            dataText = data == null || data.isNull() ? "{}" : json.writeValueAsString(data);
+            size = dataText.getBytes(StandardCharsets.UTF_8).length;
+        }
         if (size > maxDataBytes) {
             throw ApiProblem.payloadTooLarge("projectData is " + size + " bytes; at most " + maxDataBytes + " are accepted")
                     .with("limitBytes", maxDataBytes);

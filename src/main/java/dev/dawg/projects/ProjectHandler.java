@@ -81,9 +81,10 @@ class ProjectHandler {
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
-        return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> bodies.object(request).flatMap(body -> {
+        return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
+            ObjectNode body = read.members();
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, Set.of(), maxDataBytes, json);
+            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), maxDataBytes, json);
             return store.create(user.id(), content, null, label)
                     .flatMap(project -> created(project));
         }));
@@ -139,10 +140,12 @@ class ProjectHandler {
     }
 
     Mono<ServerResponse> replace(ServerRequest request) {
-        return writable(request).flatMap(write -> bodies.object(request).flatMap(body -> {
+        // The document is kept as the bytes sent (validated, not rebuilt): an autosave PUT carries all of it.
+        return writable(request).flatMap(write -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
+            ObjectNode body = read.members();
             int expected = Preconditions.expectedVersion(request, body);
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, Set.of(), maxDataBytes, json);
+            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), maxDataBytes, json);
             return save(write, expected, content, label, null, null);
         }));
     }

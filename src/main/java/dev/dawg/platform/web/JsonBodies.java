@@ -2,6 +2,9 @@ package dev.dawg.platform.web;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -66,6 +69,58 @@ public class JsonBodies {
             throw ApiProblem.malformed("The request body must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * A JSON object body whose member {@code name}, when it is an object, is kept as the bytes the client sent:
+     * checked to be well-formed JSON (with no repeated member names) but never built into a tree, so a large
+     * document is not parsed into nodes and written out again. The other members are parsed as usual.
+     *
+     * @param raw the bytes of the member's object, or null when it is absent or not an object (then it is in {@code members})
+     */
+    public record ObjectWithRawMember(ObjectNode members, byte[] raw) {
+    }
+
+    public Mono<ObjectWithRawMember> objectKeepingRaw(ServerRequest request, String name) {
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+            return Mono.error(ApiProblem.unsupportedMediaType("Send the body as " + MediaType.APPLICATION_JSON_VALUE));
+        }
+        return bytes(request).map(body -> parseKeepingRaw(body, name));
+    }
+
+    public ObjectWithRawMember parseKeepingRaw(byte[] body, String name) {
+        ObjectNode members = json.createObjectNode();
+        byte[] raw = null;
+        try (JsonParser parser = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiProblem.malformed("The request body must be a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String member = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (member.equals(name) && value == JsonToken.START_OBJECT) {
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    parser.skipChildren();
+                    int end = (int) parser.currentTokenLocation().getByteOffset() + 1;
+                    raw = java.util.Arrays.copyOfRange(body, start, end);
+                    members.remove(member);
+                }
+                else {
+                    if (member.equals(name)) {
+                        raw = null;
+                    }
+                    members.set(member, (JsonNode) parser.readValueAsTree());
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw ApiProblem.malformed("The request body must be one JSON object, with nothing after it");
+            }
+        }
+        catch (JacksonException ex) {
+            throw ApiProblem.malformed("The request body is not valid JSON (" + ex.getOriginalMessage() + ")");
+        }
+        return new ObjectWithRawMember(members, raw);
     }
 
     private static boolean isAccepted(MediaType type, MediaType[] accepted) {
