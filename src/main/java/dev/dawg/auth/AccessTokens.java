@@ -157,15 +157,9 @@ public class AccessTokens {
 
         @Override
         public Mono<Jwt> decode(String token) {
-            Jwt known = verified.getIfPresent(token);
-            if (known != null) {
-                if (!validator.validate(known).hasErrors()) {
-                    return Mono.just(known);
-                }
-                // Expired meanwhile: the full check says so, in its own words.
-                verified.invalidate(token);
-            }
-            return verifier.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+            Jwt known = remembered(token);
+            // Unknown, or no longer valid (then the full check says why, in its own words).
+            return known != null ? Mono.just(known) : verifier.decode(token).doOnNext(jwt -> verified.put(token, jwt));
         }
     }
 

@@ -33,10 +33,10 @@ import dev.dawg.platform.web.RequestIds;
  * with a bearer token or an API key), hardened headers, the CORS allowlist, and 401/403 as problem+json.
  */
 @Configuration(proxyBeanMethods = false)
-class SecurityConfiguration {
+public class SecurityConfiguration {
 
     /** API responses are data, never documents to render: nothing may load from them or frame them. */
-    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    public static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     /** Swagger UI is the only HTML the server serves; it needs its own scripts and styles. */
     static final String DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -33,6 +34,7 @@ import org.springframework.stereotype.Component;
 import dev.dawg.auth.AccessTokens;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.Scope;
+import dev.dawg.auth.SecurityConfiguration;
 import dev.dawg.platform.web.RequestIds;
 import dev.dawg.sharing.ProjectAccess;
 
@@ -57,7 +59,6 @@ class CachedReadFastPath implements NettyServerCustomizer {
     private static final String HANDLER = "dawg.cachedReads";
     private static final String PREFIX = "/api/projects/";
     private static final int UUID_LENGTH = 36;
-    private static final String CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     private final ProjectHeads heads;
     private final ProjectDocuments documents;
@@ -160,7 +161,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
         out.set("X-Frame-Options", "DENY");
         out.set("X-XSS-Protection", "0");
         out.set("Referrer-Policy", "no-referrer");
-        out.set("Content-Security-Policy", CSP);
+        out.set("Content-Security-Policy", SecurityConfiguration.API_CSP);
         served.increment();
         return response;
     }
@@ -209,7 +210,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-            boolean interim = message instanceof HttpResponse response && response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
+            boolean interim = message instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
             if (message instanceof LastHttpContent && !interim && answeringBySpring > 0) {
                 answeringBySpring--;
             }

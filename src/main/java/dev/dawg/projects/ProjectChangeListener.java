@@ -90,7 +90,7 @@ class ProjectChangeListener implements SmartLifecycle {
 
     private void invalidate(String projectId) {
         try {
-            heads.invalidate(java.util.UUID.fromString(projectId));
+            heads.changed(java.util.UUID.fromString(projectId));
         }
         catch (IllegalArgumentException notAnId) {
             heads.stopServing();

@@ -1,6 +1,7 @@
 package dev.dawg.projects;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -195,7 +196,7 @@ class ProjectHandler {
         return store.findForRead(id, null, false).flatMap(found -> {
             Project head = found.getT1();
             byte[] document = documents.get(id, head.version());
-            return document != null ? Mono.just(head.withData(new String(document, java.nio.charset.StandardCharsets.UTF_8)))
+            return document != null ? Mono.just(head.withData(new String(document, StandardCharsets.UTF_8)))
                     : store.findWithData(id);
         });
     }

@@ -73,18 +73,14 @@ public class ProjectHeads {
         }
     }
 
-    void invalidate(UUID id) {
-        invalidations.incrementAndGet();
-        heads.invalidate(id);
-    }
-
     /**
-     * To be called by whoever has just committed a change to a project's row (a counter, for instance), before
-     * answering: this node's copy goes at once, so the caller's next read shows the change; the other nodes drop
-     * theirs when PostgreSQL's notification reaches them.
+     * Drops the head of a project whose row changed. Called by whoever has just committed such a change (a write,
+     * a counter), before answering, so the caller's next read on this node shows it; and by the listener when
+     * PostgreSQL announces a change made anywhere.
      */
     public void changed(UUID projectId) {
-        invalidate(projectId);
+        invalidations.incrementAndGet();
+        heads.invalidate(projectId);
     }
 
     void startServing() {

@@ -1,7 +1,6 @@
 package dev.dawg.projects;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,14 +61,13 @@ class ProjectJson {
      * never copied per request).
      */
     Body full(Project project, byte[] document) {
-        byte[] head = json.writeValueAsBytes(summary(project));
+        byte[][] parts = fullParts(project, document);
+        long length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
         DefaultDataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
-        long length = head.length - 1L + DATA_MEMBER.length + document.length + CLOSING_BRACE.length;
-        return new Body(length, Flux.just(
-                buffers.wrap(ByteBuffer.wrap(head, 0, head.length - 1)),
-                buffers.wrap(DATA_MEMBER),
-                buffers.wrap(document),
-                buffers.wrap(CLOSING_BRACE)));
+        return new Body(length, Flux.fromArray(parts).map(part -> buffers.wrap(part)));
     }
 
     /**

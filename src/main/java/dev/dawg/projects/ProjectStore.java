@@ -66,7 +66,7 @@ class ProjectStore {
         return spec.map(row -> Project.from(row, false)).one()
                 .doOnNext(created -> {
                     if (remixedFrom != null) {
-                        heads.invalidate(remixedFrom);
+                        heads.changed(remixedFrom);
                     }
                 })
                 .map(project -> project.withData(content.projectData()));
@@ -116,7 +116,7 @@ class ProjectStore {
         spec = nullable(spec, "label", label, String.class);
         // Each statement commits by itself: once its answer is here, this node's copy of the head is stale.
         return spec.map(row -> Project.from(row, false)).one()
-                .doOnNext(project -> heads.invalidate(project.id()))
+                .doOnNext(project -> heads.changed(project.id()))
                 .map(project -> project.withData(content.projectData()));
     }
 
@@ -134,7 +134,7 @@ class ProjectStore {
     Mono<Boolean> softDelete(UUID id) {
         return db.sql("UPDATE projects SET deleted_at = now() WHERE id = :id AND deleted_at IS NULL")
                 .bind("id", id).fetch().rowsUpdated().map(count -> count > 0)
-                .doOnNext(deleted -> heads.invalidate(id));
+                .doOnNext(deleted -> heads.changed(id));
     }
 
     /** History, newest first, keyset-paginated by version. */

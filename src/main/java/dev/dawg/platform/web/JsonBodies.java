@@ -34,11 +34,16 @@ public class JsonBodies {
 
     /** Reads an object whose content type must be compatible with one of the given types. */
     public Mono<ObjectNode> object(ServerRequest request, MediaType... accepted) {
+        return bytes(request, accepted).map(this::parseObject);
+    }
+
+    /** The raw body, once its content type is one of {@code accepted} (else a 415). */
+    private Mono<byte[]> bytes(ServerRequest request, MediaType... accepted) {
         MediaType type = request.headers().contentType().orElse(null);
         if (type == null || !isAccepted(type, accepted)) {
             return Mono.error(ApiProblem.unsupportedMediaType("Send the body as " + describe(accepted)));
         }
-        return bytes(request).map(this::parseObject);
+        return bytes(request);
     }
 
     /** The raw body bytes (bounded by the codecs' in-memory limit); an empty body is a 400. */
@@ -82,11 +87,7 @@ public class JsonBodies {
     }
 
     public Mono<ObjectWithRawMember> objectKeepingRaw(ServerRequest request, String name) {
-        MediaType type = request.headers().contentType().orElse(null);
-        if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-            return Mono.error(ApiProblem.unsupportedMediaType("Send the body as " + MediaType.APPLICATION_JSON_VALUE));
-        }
-        return bytes(request).map(body -> parseKeepingRaw(body, name));
+        return bytes(request, MediaType.APPLICATION_JSON).map(body -> parseKeepingRaw(body, name));
     }
 
     public ObjectWithRawMember parseKeepingRaw(byte[] body, String name) {
@@ -104,12 +105,9 @@ public class JsonBodies {
                     parser.skipChildren();
                     int end = (int) parser.currentTokenLocation().getByteOffset() + 1;
                     raw = java.util.Arrays.copyOfRange(body, start, end);
-                    members.remove(member);
                 }
                 else {
-                    if (member.equals(name)) {
-                        raw = null;
-                    }
+                    // A repeated name was refused by the parser already, so each member is seen once.
                     members.set(member, (JsonNode) parser.readValueAsTree());
                 }
             }
