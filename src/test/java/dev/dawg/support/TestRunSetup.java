@@ -42,6 +42,8 @@ public class TestRunSetup implements LauncherSessionListener {
                 // connection is open (RedisConnectionWarmup opens it at every start) the lock only guards a field.
                 .allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
                         "getOrCreateSharedReactiveConnection")
+                .allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory$SharedConnection",
+                        "getConnection")
                 // Caffeine is lock-free; when a write races an eviction it spins (Thread.onSpinWait) for a moment
                 // instead of parking. The project caches are written on event loops (seen by NoLostUpdateIntegrationTests).
                 .allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "put")
