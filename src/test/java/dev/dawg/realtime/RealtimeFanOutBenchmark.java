@@ -43,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Fan-out figures of one node (server, embedded Redis and PostgreSQL, and every client in this one JVM): for
  * 1 project x 1,000 subscribers and 100 projects x 10, how many subscribers are held, how many events per
- * second reach them, and the latency from {@link ProjectEvents#publish} (the last step of a REST write) to the
- * client's receipt of the frame, p50 and p99.
+ * second reach them, and the latency to the client's receipt of the frame, p50 and p99: from the REST write that
+ * causes it (autosave-style merge-patches, paced), and, to find the hub's own ceiling, from
+ * {@link ProjectEvents#publish} (the last step of a REST write; paced, then a burst).
  *
  * <p>Not part of the build: tagged {@code benchmark}, which surefire excludes. Run it with
  * {@code ./mvnw test -Dtest=RealtimeFanOutBenchmark -Dsurefire.excludedGroups=} ; the table is printed and
@@ -61,6 +62,8 @@ class RealtimeFanOutBenchmark {
     private static final Duration PACED_FOR = Duration.ofSeconds(5);
     /** Burst phase: deliveries in total, published as fast as 16 concurrent writers can. */
     private static final int BURST_DELIVERIES = 200_000;
+    /** REST phase: how long the owner's merge-patches are sent, each project's one after the other. */
+    private static final Duration REST_FOR = Duration.ofSeconds(10);
 
     @LocalServerPort
     int port;
@@ -79,12 +82,12 @@ class RealtimeFanOutBenchmark {
 
     @Test
     void oneProjectThousandSubscribers() throws Exception {
-        measure("1 project x 1000 subscribers", 1, 1000);
+        measure("1 project x 1000 subscribers", 1, 1000, Integer.getInteger("benchmark.restWritesPerSecond", 20));
     }
 
     @Test
     void hundredProjectsTenSubscribersEach() throws Exception {
-        measure("100 projects x 10 subscribers", 100, 10);
+        measure("100 projects x 10 subscribers", 100, 10, Integer.getInteger("benchmark.restWritesPerSecond", 200));
     }
 
     /**
@@ -135,7 +138,7 @@ class RealtimeFanOutBenchmark {
         }
     }
 
-    private void measure(String scenario, int projectCount, int subscribersPerProject) throws Exception {
+    private void measure(String scenario, int projectCount, int subscribersPerProject, int restWritesPerSecond) throws Exception {
         Api.User owner = api.signUp();
         ProjectRows rows = new ProjectRows(db);
         List<UUID> projects = new ArrayList<>();
@@ -156,16 +159,19 @@ class RealtimeFanOutBenchmark {
             double pacedRate = (double) PACED_DELIVERIES_PER_SECOND / subscribersPerProject;
             Result paced = run(projects, actor, receipts, pacedEvents, pacedRate, 16);
             Result burst = run(projects, actor, receipts, BURST_DELIVERIES / subscribersPerProject, 0, 16);
+            Result rest = restWrites(projects, owner, receipts, restWritesPerSecond);
 
             String report = String.format(Locale.ROOT,
                     "%s: %d connections held, %d subscriptions, %d closed by the server (%d cores, load average %s)%n"
-                            + "  paced %s%n  burst %s%n",
+                            + "  REST PATCH, %d writes/s, latency from the request %s%n"
+                            + "  publish paced %s%n  publish burst %s%n",
                     scenario, held, subscriptions, receipts.closed.get(), Runtime.getRuntime().availableProcessors(),
-                    loadAverage(), paced, burst);
+                    loadAverage(), restWritesPerSecond, rest, paced, burst);
             System.out.print(report);
             Files.createDirectories(REPORT.getParent());
             Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             assertThat(held).isGreaterThanOrEqualTo(projectCount * subscribersPerProject);
+            assertThat(rest.received()).as("deliveries of REST writes").isEqualTo(rest.expected());
         }
         finally {
             sockets.forEach(Disposable::dispose);
@@ -227,6 +233,41 @@ class RealtimeFanOutBenchmark {
         long cpu = processCpuNanos() - cpuBefore;
         return new Result(count, expected, receipts.received.get(), Duration.ofNanos(published - started),
                 Duration.ofNanos(finished - started), cpu, receipts.latencies());
+    }
+
+    /**
+     * The owner autosaves over REST: merge-patches of {@code projectData} at {@code writesPerSecond} in all, spread
+     * over the projects, each project's writes one after the other (each needs the version the last one made). The
+     * patch carries its send time, and the {@code project:updated} event carries the patch, so each receipt is timed
+     * from the moment its REST request was sent.
+     */
+    private Result restWrites(List<UUID> projects, Api.User owner, Receipts receipts, int writesPerSecond) throws InterruptedException {
+        WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port).build();
+        int perProject = Math.max(1, (int) (writesPerSecond * REST_FOR.toSeconds() / projects.size()));
+        long periodNanos = (long) (1e9 * projects.size() / writesPerSecond);
+        long expected = (long) perProject * receipts.subscribers;
+        receipts.reset(expected);
+        long cpuBefore = processCpuNanos();
+        long started = System.nanoTime();
+        Flux.fromIterable(projects).index().flatMap(indexed -> {
+                    // Projects start staggered over one period, so the writes are spread evenly in time.
+                    long offset = periodNanos * indexed.getT1() / projects.size();
+                    long[] version = {1};
+                    return Flux.range(0, perProject).concatMap(n -> Mono.delay(Duration.ofNanos(
+                                    Math.max(0, started + offset + n * periodNanos - System.nanoTime())))
+                            .then(Mono.defer(() -> http.patch().uri("/api/projects/{id}", indexed.getT2())
+                                    .header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                                    .header(HttpHeaders.IF_MATCH, "\"" + version[0] + "\"")
+                                    .contentType(org.springframework.http.MediaType.parseMediaType("application/merge-patch+json"))
+                                    .bodyValue("{\"projectData\":{\"sentNanos\":" + System.nanoTime() + "}}")
+                                    .retrieve().toBodilessEntity()
+                                    .doOnNext(response -> version[0]++))));
+                }, projects.size())
+                .blockLast(Duration.ofMinutes(5));
+        long published = System.nanoTime();
+        receipts.awaitAll(Duration.ofSeconds(60));
+        return new Result(perProject * projects.size(), expected, receipts.received.get(), Duration.ofNanos(published - started),
+                Duration.ofNanos(receipts.lastReceipt.get() - started), processCpuNanos() - cpuBefore, receipts.latencies());
     }
 
     /** CPU time of this whole JVM (server, Redis client, and the benchmark's own clients). */
