@@ -62,6 +62,8 @@ class RealtimeFanOutBenchmark {
     private static final Duration PACED_FOR = Duration.ofSeconds(5);
     /** Burst phase: deliveries in total, published as fast as 16 concurrent writers can. */
     private static final int BURST_DELIVERIES = 200_000;
+    /** The version each benchmark project is at after the REST writes so far. */
+    private final Map<UUID, Long> projectVersions = new java.util.concurrent.ConcurrentHashMap<>();
     /** REST phase: how long the owner's merge-patches are sent, each project's one after the other. */
     private static final Duration REST_FOR = Duration.ofSeconds(10);
 
@@ -159,7 +161,8 @@ class RealtimeFanOutBenchmark {
             double pacedRate = (double) PACED_DELIVERIES_PER_SECOND / subscribersPerProject;
             Result paced = run(projects, actor, receipts, pacedEvents, pacedRate, 16);
             Result burst = run(projects, actor, receipts, BURST_DELIVERIES / subscribersPerProject, 0, 16);
-            Result rest = restWrites(projects, owner, receipts, restWritesPerSecond);
+            restWrites(projects, owner, receipts, restWritesPerSecond, Duration.ofSeconds(3)); // warm-up of the write path
+            Result rest = restWrites(projects, owner, receipts, restWritesPerSecond, REST_FOR);
 
             String report = String.format(Locale.ROOT,
                     "%s: %d connections held, %d subscriptions, %d closed by the server (%d cores, load average %s)%n"
@@ -241,9 +244,11 @@ class RealtimeFanOutBenchmark {
      * patch carries its send time, and the {@code project:updated} event carries the patch, so each receipt is timed
      * from the moment its REST request was sent.
      */
-    private Result restWrites(List<UUID> projects, Api.User owner, Receipts receipts, int writesPerSecond) throws InterruptedException {
+    private Result restWrites(List<UUID> projects, Api.User owner, Receipts receipts, int writesPerSecond, Duration duration)
+            throws InterruptedException {
         WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port).build();
-        int perProject = Math.max(1, (int) (writesPerSecond * REST_FOR.toSeconds() / projects.size()));
+        Map<UUID, Long> versions = projectVersions;
+        int perProject = Math.max(1, (int) (writesPerSecond * duration.toSeconds() / projects.size()));
         long periodNanos = (long) (1e9 * projects.size() / writesPerSecond);
         long expected = (long) perProject * receipts.subscribers;
         receipts.reset(expected);
@@ -252,7 +257,7 @@ class RealtimeFanOutBenchmark {
         Flux.fromIterable(projects).index().flatMap(indexed -> {
                     // Projects start staggered over one period, so the writes are spread evenly in time.
                     long offset = periodNanos * indexed.getT1() / projects.size();
-                    long[] version = {1};
+                    long[] version = {versions.getOrDefault(indexed.getT2(), 1L)};
                     return Flux.range(0, perProject).concatMap(n -> Mono.delay(Duration.ofNanos(
                                     Math.max(0, started + offset + n * periodNanos - System.nanoTime())))
                             .then(Mono.defer(() -> http.patch().uri("/api/projects/{id}", indexed.getT2())
@@ -261,7 +266,7 @@ class RealtimeFanOutBenchmark {
                                     .contentType(org.springframework.http.MediaType.parseMediaType("application/merge-patch+json"))
                                     .bodyValue("{\"projectData\":{\"sentNanos\":" + System.nanoTime() + "}}")
                                     .retrieve().toBodilessEntity()
-                                    .doOnNext(response -> version[0]++))));
+                                    .doOnNext(response -> versions.put(indexed.getT2(), ++version[0])))));
                 }, projects.size())
                 .blockLast(Duration.ofMinutes(5));
         long published = System.nanoTime();
