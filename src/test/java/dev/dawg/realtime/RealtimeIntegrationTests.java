@@ -20,7 +20,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.dawg.DawgApplication;
 import dev.dawg.auth.Tokens;
@@ -375,11 +378,12 @@ class RealtimeIntegrationTests {
     @Test
     void shouldCarryEventsFromOneNodeToSubscribersOnAnother() {
         Api.User owner = api.signUp();
-        UUID projectId = projects.create(owner.id(), "public");
+        Api.User fan = api.signUp();
+        UUID projectId = UUID.fromString((String) api.createProject(owner, Map.of("visibility", "public")).get("id"));
         String channel = ProjectEvents.projectChannel(projectId);
         try (ConfigurableApplicationContext secondNode = startSecondNode()) {
             int secondPort = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-            ProjectEvents secondNodeEvents = secondNode.getBean(ProjectEvents.class);
+            WebTestClient secondNodeHttp = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + secondPort).build();
             RealtimeHub secondHub = secondNode.getBean(RealtimeHub.class);
             LiveSocket onSecond = LiveSocket.open(secondPort, owner.accessToken());
             LiveSocket subscriberOnSecond = LiveSocket.open(secondPort, null).subscribe(projectId);
@@ -388,15 +392,21 @@ class RealtimeIntegrationTests {
             assertThat(secondHub.channels().channel(channel)).isNotNull();
             assertThat(hub.channels().channel(channel)).isNull();
 
-            publish(liked(projectId, owner, owner, 1));
+            // A like over REST on this node reaches the subscriber and the owner's session on the second one.
+            api.http().post().uri("/api/projects/{id}/like", projectId).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange()
+                    .expectStatus().isOk();
             assertThat(subscriberOnSecond.next()).containsEntry("type", "like:added").containsEntry("projectId", projectId.toString());
             assertThat(onSecond.next()).containsEntry("type", "like:added");
 
-            // And the other way round.
+            // And the other way round: the owner's edit over REST on the second node reaches a subscriber here.
             try (LiveSocket subscriberOnFirst = LiveSocket.open(port, null).subscribe(projectId)) {
-                secondNodeEvents.publish(liked(projectId, owner, owner, 2)).block(Duration.ofSeconds(5));
-                assertThat(likeCount(subscriberOnFirst.next())).isEqualTo(2);
-                assertThat(likeCount(subscriberOnSecond.next())).isEqualTo(2);
+                secondNodeHttp.put().uri("/api/projects/{id}", projectId).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                        .header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("title", "Edited on the second node")).exchange().expectStatus().isOk();
+                for (LiveSocket subscriber : List.of(subscriberOnFirst, subscriberOnSecond)) {
+                    assertThat(subscriber.next()).containsEntry("type", "project:updated").containsEntry("projectId", projectId.toString())
+                            .containsEntry("data", Map.of("version", 2));
+                }
             }
 
             // The last listener leaving unsubscribes the node from the channel.
