@@ -1,5 +1,7 @@
 package dev.dawg.realtime;
 
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import dev.dawg.auth.Tokens;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
+import dev.dawg.support.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -421,14 +424,53 @@ class RealtimeIntegrationTests {
         }
     }
 
+    @Test
+    void shouldReplaceAFrozenRedisLinkAndCatchUpWithWhatWasPublishedMeanwhile() throws IOException {
+        Api.User owner = api.signUp();
+        UUID projectId = UUID.fromString((String) api.createProject(owner, Map.of("visibility", "public")).get("id"));
+        URI redisUri = URI.create(environment.getRequiredProperty("dawg.redis.url"));
+        try (TcpProxy link = new TcpProxy(redisUri.getHost(), redisUri.getPort() < 0 ? 6379 : redisUri.getPort());
+                ConfigurableApplicationContext secondNode = startSecondNode("redis://127.0.0.1:" + link.port())) {
+            int secondPort = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+            try (LiveSocket subscriber = LiveSocket.open(secondPort, null).subscribe(projectId)) {
+                likeAsANewFan(projectId);
+                assertThat(likeCount(subscriber.next())).isEqualTo(1);
+
+                // The second node's connections stay open but carry nothing, and no reset ever tells Lettuce.
+                link.freezeOpenConnections();
+                likeAsANewFan(projectId);
+                // Noticed within a heartbeat tick plus the 2 s command timeout; the missed like comes from the history.
+                assertThat(likeCount(subscriber.next(Duration.ofSeconds(15)))).isEqualTo(2);
+                likeAsANewFan(projectId);
+                assertThat(likeCount(subscriber.next())).isEqualTo(3);
+                subscriber.expectNothing(QUIET);
+            }
+            finally {
+                // Lets the second node's other (frozen) connections close promptly.
+                link.pass();
+            }
+        }
+    }
+
+    private void likeAsANewFan(UUID projectId) {
+        api.http().post().uri("/api/projects/{id}/like", projectId).header(HttpHeaders.AUTHORIZATION, api.signUp().bearer()).exchange()
+                .expectStatus().isOk();
+    }
+
     private long subscribers(String channel) {
         return redis.commands().flatMap(commands -> commands.pubsubNumsub(channel)).block(Duration.ofSeconds(5))
                 .getOrDefault(channel, 0L);
     }
 
     private ConfigurableApplicationContext startSecondNode() {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--dawg.auth.jwt-secret=" + IntegrationTest.JWT_SECRET));
-        for (String name : List.of("dawg.data-dir", "dawg.db.url", "dawg.db.user", "dawg.db.password", "dawg.redis.url",
+        return startSecondNode(environment.getProperty("dawg.redis.url", ""));
+    }
+
+    /** Another node on the same database and storage, reaching Redis at {@code redisUrl}. */
+    private ConfigurableApplicationContext startSecondNode(String redisUrl) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--dawg.auth.jwt-secret=" + IntegrationTest.JWT_SECRET,
+                "--dawg.redis.url=" + redisUrl));
+        for (String name : List.of("dawg.data-dir", "dawg.db.url", "dawg.db.user", "dawg.db.password",
                 "dawg.s3.endpoint", "dawg.s3.access-key", "dawg.s3.secret-key", "dawg.s3.bucket", "dawg.s3.region")) {
             args.add("--" + name + "=" + environment.getProperty(name, ""));
         }
