@@ -204,8 +204,9 @@ class ProjectHandler {
     Mono<ServerResponse> delete(ServerRequest request) {
         return callers.required(request, Scope.PROJECTS_WRITE)
                 .flatMap(user -> access.grantOnPath(request, AccessLevel.OWNER))
-                .flatMap(grant -> store.softDelete(grant.projectId()))
-                .flatMap(deleted -> deleted ? ServerResponse.noContent().build() : Mono.error(ProjectAccess.notFound()));
+                .flatMap(grant -> store.softDelete(grant.projectId())
+                        .flatMap(deleted -> deleted ? accessChanged(grant).then(ServerResponse.noContent().build())
+                                : Mono.error(ProjectAccess.notFound())));
     }
 
     /** A write in progress: who writes, and what the access rule granted them on which project. */
@@ -236,9 +237,16 @@ class ProjectHandler {
                         .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                         .flatMap(current -> Mono.error(Preconditions.conflict(current)))))
                 .flatMap(updated -> pruneHistory(updated)
+                        // Before this write's event, so that whoever it shut out does not receive it.
+                        .then(updated.visibility() != grant.visibility() ? accessChanged(grant) : Mono.empty())
                         .then(events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(), actor(write.user()),
                                 updated.version(), patch, patchType)))
                         .then(ok(updated)));
+    }
+
+    /** Live subscribers re-check their access (visibility changed, project deleted) before anything more. */
+    private Mono<Void> accessChanged(ProjectAccess.Grant grant) {
+        return events.publish(ProjectEvent.accessChanged(grant.projectId(), grant.ownerId()));
     }
 
     static ProjectEvent.Actor actor(CurrentUser user) {

@@ -27,7 +27,7 @@ import dev.dawg.platform.web.ApiProblem;
 /**
  * The node's realtime hub: its open connections, the Redis channels they need, the dispatch of every event
  * this node receives to the connections that follow it, and a tick that keeps them alive (heartbeat, token
- * expiry, stuck closes, channel reconciliation after a Redis outage).
+ * expiry, stuck closes, a probe of the Redis link, channel reconciliation after a Redis outage).
  *
  * <p>On shutdown it stops first, before the web server drains: it refuses new connections and closes every
  * WebSocket with 1001, so clients reconnect elsewhere with their {@code lastEventId}.
@@ -196,6 +196,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
             for (LiveConnection connection : connections) {
                 connection.tick(now, wallClock);
             }
+            redis.probe();
             channels.reconcile();
             access.sweep();
         }

@@ -3,12 +3,15 @@ package dev.dawg.realtime;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
@@ -37,6 +40,11 @@ import dev.dawg.platform.config.DawgProperties;
  * <p>Both fail fast while Redis is away (a REST write never waits for a publish that cannot happen), reconnect
  * within two seconds of its return, and Lettuce then subscribes to the same channels again by itself. The first
  * connection is retried in the background, so the server starts, and serves REST, without Redis.
+ *
+ * <p>A link that freezes without a reset (a stalled NAT entry, a peer gone without a word) leaves a connection
+ * open that Lettuce never reconnects: the node would silently stop receiving events. So the hub's heartbeat
+ * {@link #probe() probes} both connections with a PING; one left unanswered past the command timeout has both
+ * replaced by fresh ones, and the hub subscribes its channels again and catches up from the history.
  */
 @Component
 class RealtimeRedis implements SmartLifecycle {
@@ -67,6 +75,7 @@ class RealtimeRedis implements SmartLifecycle {
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile Disposable connecting;
     private volatile boolean running;
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     RealtimeRedis(DawgProperties properties, ClientResources sharedResources) {
         this.nodeId = UUID.randomUUID().toString().substring(0, 8);
@@ -142,17 +151,68 @@ class RealtimeRedis implements SmartLifecycle {
         RedisClient client = newClient();
         this.client = client;
         running = true;
-        Mono<Void> subscriberConnected = Mono.defer(() -> Mono.fromCompletionStage(client.connectPubSubAsync(StringCodec.UTF8, subscriberUri)))
+        connecting = Mono.when(connectSubscriber(client), connectCommands(client))
+                .subscribe(done -> { }, ex -> log.error("Realtime Redis connections gave up: {}", ex.toString()),
+                        () -> log.info("Realtime hub connected to Redis (node {})", nodeId));
+    }
+
+    private Mono<Void> connectSubscriber(RedisClient client) {
+        return Mono.defer(() -> Mono.fromCompletionStage(client.connectPubSubAsync(StringCodec.UTF8, subscriberUri)))
                 .retryWhen(untilConnected("subscriber"))
                 .doOnNext(this::attach)
                 .then();
-        Mono<Void> commandsConnected = Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(StringCodec.UTF8, commandsUri)))
+    }
+
+    private Mono<Void> connectCommands(RedisClient client) {
+        return Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(StringCodec.UTF8, commandsUri)))
                 .retryWhen(untilConnected("commands"))
                 .doOnNext(connection -> commands = connection)
                 .then();
-        connecting = Mono.when(subscriberConnected, commandsConnected)
+    }
+
+    /**
+     * Called on every heartbeat tick: PINGs both connections, one probe at a time, while both are open (a closed one
+     * is Lettuce's to reconnect). A PING unanswered within the command timeout means the link froze: both
+     * connections are replaced.
+     */
+    void probe() {
+        StatefulRedisPubSubConnection<String, String> probedSubscriber = subscriber;
+        StatefulRedisConnection<String, String> probedCommands = commands;
+        if (!running || probedSubscriber == null || probedCommands == null || !probedSubscriber.isOpen() || !probedCommands.isOpen()
+                || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<String> subscriberPong = probedSubscriber.async().ping().toCompletableFuture();
+        CompletableFuture<String> commandsPong = probedCommands.async().ping().toCompletableFuture();
+        CompletableFuture.allOf(subscriberPong, commandsPong).whenComplete((pongs, ex) -> {
+            probing.set(false);
+            Throwable failure = ex instanceof CompletionException wrapped ? wrapped.getCause() : ex;
+            if (failure instanceof RedisCommandTimeoutException) {
+                replace(probedSubscriber, probedCommands);
+            }
+        });
+    }
+
+    /** Drops both connections of a frozen link and connects afresh: the commands one first, which catch-ups need. */
+    private void replace(StatefulRedisPubSubConnection<String, String> frozenSubscriber, StatefulRedisConnection<String, String> frozenCommands) {
+        RedisClient current = client;
+        Listener currentListener = listener;
+        synchronized (this) {
+            if (!running || current == null || subscriber != frozenSubscriber || commands != frozenCommands) {
+                return;
+            }
+            subscriber = null;
+            commands = null;
+        }
+        log.warn("Realtime hub's Redis link froze (a PING went unanswered for {}); reconnecting", COMMAND_TIMEOUT);
+        frozenSubscriber.closeAsync();
+        frozenCommands.closeAsync();
+        if (currentListener != null) {
+            currentListener.connectionLost();
+        }
+        connecting = connectCommands(current).then(connectSubscriber(current))
                 .subscribe(done -> { }, ex -> log.error("Realtime Redis connections gave up: {}", ex.toString()),
-                        () -> log.info("Realtime hub connected to Redis (node {})", nodeId));
+                        () -> log.info("Realtime hub reconnected to Redis (node {})", nodeId));
     }
 
     private Retry untilConnected(String which) {

@@ -119,8 +119,8 @@ class ShareLinkHandler {
 
     Mono<ServerResponse> update(ServerRequest request) {
         String token = request.pathVariable("token");
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownedLink(user, token)
-                .flatMap(link -> bodies.object(request).flatMap(body -> {
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownerGrant(user, token)
+                .flatMap(grant -> bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
                     AccessLevel level = accessLevel(fields, body, false);
                     Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
@@ -128,26 +128,32 @@ class ShareLinkHandler {
                         fields.reject("accessLevel", "send accessLevel and/or expiresAt to change");
                     }
                     fields.validate();
-                    return links.update(token, level, expiresAt);
+                    return links.update(token, level, expiresAt)
+                            .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
+                            .flatMap(link -> accessChanged(grant).thenReturn(link));
                 }))
-                .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
                 .flatMap(link -> ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(view(request, link))));
     }
 
     Mono<ServerResponse> revoke(ServerRequest request) {
         String token = request.pathVariable("token");
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownedLink(user, token)
-                .flatMap(link -> links.revoke(token))
-                .flatMap(revoked -> revoked ? ServerResponse.noContent().build() : Mono.error(linkNotFound())));
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownerGrant(user, token)
+                .flatMap(grant -> links.revoke(token)
+                        .flatMap(revoked -> revoked ? accessChanged(grant).then(ServerResponse.noContent().build())
+                                : Mono.error(linkNotFound()))));
     }
 
-    /** The live link if the caller owns its project: 404 for an unknown or revoked token, 403 for anyone else. */
-    private Mono<ShareLink> ownedLink(CurrentUser user, String token) {
+    /** The caller's grant on the live link's project if they own it: 404 for an unknown or revoked token, 403 otherwise. */
+    private Mono<ProjectAccess.Grant> ownerGrant(CurrentUser user, String token) {
         return links.findLive(token)
                 .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
-                .flatMap(found -> access.grant(Optional.of(user), found.getKey().projectId(), token)
-                        .map(grant -> grant.require(AccessLevel.OWNER))
-                        .thenReturn(found.getKey()));
+                .flatMap(found -> access.grant(Optional.of(user), found.getKey().projectId(), token))
+                .map(grant -> grant.require(AccessLevel.OWNER));
+    }
+
+    /** Live sessions opened with a changed or revoked link re-check their access before anything more. */
+    private Mono<Void> accessChanged(ProjectAccess.Grant grant) {
+        return events.publish(ProjectEvent.accessChanged(grant.projectId(), grant.ownerId()));
     }
 
     private static AccessLevel accessLevel(JsonFields fields, ObjectNode body, boolean required) {

@@ -1,5 +1,6 @@
 package dev.dawg.realtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,7 +11,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 
+import dev.dawg.sharing.SocialFixtures;
 import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
 import dev.dawg.support.IntegrationTest;
@@ -22,8 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 public class LiveProjectEventsIntegrationTests {
 
+    private static final Duration QUIET = Duration.ofMillis(400);
+
     @Autowired
     Api api;
+
+    @Autowired
+    DatabaseClient db;
 
     @LocalServerPort
     int port;
@@ -73,6 +81,62 @@ public class LiveProjectEventsIntegrationTests {
             Map<String, Object> event = ownerSession.next();
             assertThat(event).containsEntry("type", "project:remixed").containsEntry("projectId", id.toString());
             assertThat(data(event)).containsEntry("remixId", remix.get("id")).containsEntry("remixCount", 1);
+        }
+    }
+
+    @Test
+    void shouldStopDeliveringToAShareLinkHolderAsSoonAsTheOwnerRevokesTheLink() {
+        User owner = api.signUp();
+        User collaborator = api.signUp();
+        UUID id = UUID.fromString((String) api.createProject(owner, Map.of("title", "Shared", "visibility", "private")).get("id"));
+        String token = (String) new SocialFixtures(api, db).share(owner, id, "edit").get("token");
+        try (LiveSocket socket = LiveSocket.open(port, collaborator.accessToken())) {
+            socket.send(Map.of("type", "subscribe", "projectId", id.toString(), "shareToken", token));
+            assertThat(socket.next()).containsEntry("type", "subscribed");
+            api.putProject(owner, id, 1, Map.of("title", "Shared v2")).expectStatus().isOk();
+            assertThat(data(socket.next())).containsEntry("version", 2);
+
+            api.http().delete().uri("/api/shares/{token}", token).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                    .expectStatus().isNoContent();
+            // At once, not at the next periodic re-check (DAWG_REALTIME_ACCESS_RECHECK, 10 s here) nor the next write.
+            assertThat(socket.next(Duration.ofSeconds(5))).containsEntry("type", "error").containsEntry("code", "NOT_FOUND")
+                    .containsEntry("projectId", id.toString());
+            api.putProject(owner, id, 2, Map.of("title", "Shared v3")).expectStatus().isOk();
+            socket.expectNothing(QUIET);
+        }
+    }
+
+    @Test
+    void shouldNotSendAStrangerTheWriteThatMadeAPublicProjectPrivate() {
+        User owner = api.signUp();
+        User stranger = api.signUp();
+        UUID id = UUID.fromString((String) api.createProject(owner, Map.of("title", "Open", "visibility", "public")).get("id"));
+        try (LiveSocket socket = LiveSocket.open(port, stranger.accessToken()).subscribe(id);
+                LiveSocket anonymous = LiveSocket.open(port, null).subscribe(id)) {
+            api.http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MediaType.parseMediaType("application/merge-patch+json"))
+                    .bodyValue(Map.of("visibility", "private", "title", "Closed")).exchange().expectStatus().isOk();
+
+            for (LiveSocket follower : List.of(socket, anonymous)) {
+                assertThat(follower.next()).containsEntry("type", "error").containsEntry("code", "NOT_FOUND")
+                        .containsEntry("projectId", id.toString());
+            }
+            api.putProject(owner, id, 2, Map.of("title", "Still closed")).expectStatus().isOk();
+            socket.expectNothing(QUIET);
+            anonymous.expectNothing(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void shouldStopDeliveringWhenTheOwnerDeletesTheProject() {
+        User owner = api.signUp();
+        User listener = api.signUp();
+        UUID id = UUID.fromString((String) api.createProject(owner, Map.of("title", "Doomed", "visibility", "public")).get("id"));
+        try (LiveSocket socket = LiveSocket.open(port, listener.accessToken()).subscribe(id)) {
+            api.http().delete().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                    .expectStatus().isNoContent();
+            assertThat(socket.next(Duration.ofSeconds(5))).containsEntry("type", "error").containsEntry("code", "NOT_FOUND")
+                    .containsEntry("projectId", id.toString());
         }
     }
 

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The full access matrix: owner, another user and an anonymous caller × private, unlisted and public projects ×
  * no token and view, remix, edit, expired and revoked share links, on every operation that asks the access rule,
- * each answering exactly as the contract says (404 wherever existence must not leak). Remix is the projects
- * feature's to test; asset downloads join when assets land.
+ * each answering exactly as the contract says (404 wherever existence must not leak), remix and asset download
+ * included.
  */
 @IntegrationTest
 public class AccessMatrixIntegrationTests {
@@ -48,7 +48,7 @@ public class AccessMatrixIntegrationTests {
     }
 
     /** One cell: the situation, and a request made in it. */
-    record Cell(Caller caller, String visibility, Token token, User user, UUID projectId, String tokenValue) {
+    record Cell(Caller caller, String visibility, Token token, User user, UUID projectId, String tokenValue, UUID assetId) {
 
         <S extends WebTestClient.RequestHeadersSpec<?>> S as(S spec) {
             if (user != null) {
@@ -98,6 +98,21 @@ public class AccessMatrixIntegrationTests {
         return read == 200 ? 403 : read;
     }
 
+    /**
+     * Remixing: signed in first, then a public project or a live remix/edit link (the owner has every right),
+     * 403 if merely readable.
+     */
+    static int remix(Cell cell) {
+        if (cell.caller() == Caller.ANONYMOUS) {
+            return 401;
+        }
+        if (cell.caller() == Caller.OWNER || cell.token() == Token.REMIX || cell.token() == Token.EDIT || "public".equals(cell.visibility())) {
+            return 201;
+        }
+        int read = read(cell);
+        return read == 200 ? 403 : read;
+    }
+
     /** Opening the link itself: whoever calls, only the link's own state counts. */
     static int openLink(Cell cell) {
         return switch (cell.token()) {
@@ -135,6 +150,10 @@ public class AccessMatrixIntegrationTests {
         actual.put("POST like", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/like", cell.projectId()))));
         expected.put("DELETE like", cell -> socialWrite(cell, 200));
         actual.put("DELETE like", cell -> status(cell.as(api.http().delete().uri("/api/projects/{id}/like", cell.projectId()))));
+        expected.put("POST remix", AccessMatrixIntegrationTests::remix);
+        actual.put("POST remix", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/remix", cell.projectId()))));
+        expected.put("GET asset content", AccessMatrixIntegrationTests::read);
+        actual.put("GET asset content", cell -> status(cell.as(api.http().get().uri("/api/assets/{id}/content", cell.assetId()))));
         expected.put("POST shares", cell -> cell.caller() == Caller.ANONYMOUS ? 401 : cell.caller() == Caller.OWNER ? 201
                 : read(cell) == 200 ? 403 : read(cell));
         actual.put("POST shares", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/shares", cell.projectId())
@@ -146,6 +165,7 @@ public class AccessMatrixIntegrationTests {
             for (String visibility : List.of("private", "unlisted", "public")) {
                 for (Token token : Token.values()) {
                     UUID projectId = fixtures.project(owner, visibility);
+                    UUID assetId = fixtures.asset(owner, projectId);
                     String tokenValue = switch (token) {
                         case NONE -> null;
                         case VIEW, REMIX, EDIT -> (String) fixtures.share(owner, projectId, token.name().toLowerCase()).get("token");
@@ -157,7 +177,7 @@ public class AccessMatrixIntegrationTests {
                         case OTHER -> other;
                         case ANONYMOUS -> null;
                     };
-                    Cell cell = new Cell(caller, visibility, token, user, projectId, tokenValue);
+                    Cell cell = new Cell(caller, visibility, token, user, projectId, tokenValue, assetId);
                     for (String operation : expected.keySet()) {
                         int want = expected.get(operation).apply(cell);
                         int got = actual.get(operation).apply(cell);

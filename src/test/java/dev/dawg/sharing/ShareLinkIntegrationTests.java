@@ -7,6 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,6 +225,137 @@ public class ShareLinkIntegrationTests {
                 assertThat(event.get("actor")).isEqualTo(Map.of("id", owner.id().toString(), "username", owner.username()));
             });
         }
+    }
+
+    @Test
+    void shouldLetAnEditLinkHolderWriteUnderTheSameOptimisticLockingAsTheOwner() {
+        User owner = api.signUp();
+        User bandmate = api.signUp();
+        UUID projectId = fixtures.project(owner, "private");
+        String token = (String) fixtures.share(owner, projectId, "edit").get("token");
+
+        assertProblem(withToken(api.http().put().uri("/api/projects/{id}", projectId), bandmate, token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "No precondition")).exchange(), 428, "PRECONDITION_REQUIRED");
+        assertProblem(mergePatch(bandmate, projectId, token, null, Map.of("title", "No precondition")), 428, "PRECONDITION_REQUIRED");
+        api.putProject(owner, projectId, 1, Map.of("title", "Owner's v2")).expectStatus().isOk();
+        Map<String, Object> conflict = assertProblem(put(bandmate, projectId, token, 1, Map.of("title", "Stale")), 409, "VERSION_CONFLICT");
+        assertThat(conflict).containsEntry("currentVersion", 2);
+
+        mergePatch(bandmate, projectId, token, 2, Map.of("title", "Bandmate's v3")).expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ETAG, "\"3\"");
+        put(bandmate, projectId, token, 3, Map.of("title", "Bandmate's v4")).expectStatus().isOk();
+        // Editing is not owning: the visibility stays the owner's to change.
+        assertProblem(mergePatch(bandmate, projectId, token, 4, Map.of("visibility", "public")), 403, "FORBIDDEN");
+        assertThat(api.getProject(owner, projectId).expectBody(MAP).returnResult().getResponseBody())
+                .containsEntry("version", 4).containsEntry("title", "Bandmate's v4").containsEntry("visibility", "private");
+    }
+
+    @Test
+    void shouldRefuseTheNextWriteOnceAnEditLinkIsLoweredToView() {
+        User owner = api.signUp();
+        User bandmate = api.signUp();
+        UUID projectId = fixtures.project(owner, "private");
+        String token = (String) fixtures.share(owner, projectId, "edit").get("token");
+        put(bandmate, projectId, token, 1, Map.of("title", "While I could")).expectStatus().isOk();
+
+        patch(owner, token, Map.of("accessLevel", "view")).expectStatus().isOk();
+        assertProblem(put(bandmate, projectId, token, 2, Map.of("title", "After the change")), 403, "FORBIDDEN");
+        assertThat(withToken(api.http().get().uri("/api/projects/{id}", projectId), bandmate, token).exchange()
+                .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody())
+                .containsEntry("version", 2).containsEntry("title", "While I could");
+    }
+
+    @Test
+    void shouldNeverOpenAnotherProjectOfTheSameOwnerWithAToken() {
+        User owner = api.signUp();
+        User holder = api.signUp();
+        UUID shared = fixtures.project(owner, "private");
+        UUID sharedAsset = fixtures.asset(owner, shared);
+        UUID secret = fixtures.project(owner, "private");
+        UUID secretAsset = fixtures.asset(owner, secret);
+        UUID open = fixtures.project(owner, "public");
+        String token = (String) fixtures.share(owner, shared, "edit").get("token");
+        // The token works where it belongs...
+        withToken(api.http().get().uri("/api/assets/{id}/content", sharedAsset), holder, token).exchange().expectStatus().isOk();
+
+        // ...and nowhere else: a private project stays unknown, a public one stays read-only.
+        assertProblem(withToken(api.http().get().uri("/api/projects/{id}", secret), holder, token).exchange(), 404, "NOT_FOUND");
+        assertProblem(put(holder, secret, token, 1, Map.of("title", "Hijacked")), 404, "NOT_FOUND");
+        assertProblem(withToken(api.http().get().uri("/api/assets/{id}/content", secretAsset), holder, token).exchange(), 404, "NOT_FOUND");
+        assertProblem(withToken(api.http().get().uri("/api/assets/{id}/content?share={t}", secretAsset, token), null, null).exchange(),
+                404, "NOT_FOUND");
+        assertProblem(put(holder, open, token, 1, Map.of("title", "Hijacked")), 403, "FORBIDDEN");
+        assertThat(api.getProject(owner, secret).expectBody(MAP).returnResult().getResponseBody()).containsEntry("version", 1);
+        assertThat(api.getProject(owner, open).expectBody(MAP).returnResult().getResponseBody()).containsEntry("version", 1);
+    }
+
+    @Test
+    void shouldLetRemixLinkHoldersRemixAPrivateProjectKeepingRemixCountExact() {
+        User owner = api.signUp();
+        UUID original = fixtures.project(owner, "private");
+        String token = (String) fixtures.share(owner, original, "remix").get("token");
+        List<User> fans = Stream.generate(api::signUp).limit(6).toList();
+        List<Map<String, Object>> remixes = new CopyOnWriteArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(fans.size());
+        try {
+            CompletableFuture.allOf(fans.stream().map(fan -> CompletableFuture.runAsync(
+                            () -> remixes.add(remix(fan, original, token).expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody()),
+                            clients))
+                    .toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        }
+        finally {
+            clients.shutdownNow();
+        }
+
+        assertThat(remixes).hasSize(fans.size()).allSatisfy(remix -> assertThat(remix)
+                .containsEntry("remixedFromId", original.toString()).containsEntry("version", 1).containsEntry("visibility", "private")
+                .containsEntry("projectData", Map.of("tracks", List.of(Map.of("name", "Drums", "gain", 0.8)), "bpm", 120)));
+        assertThat(remixes).extracting(remix -> remix.get("ownerId"))
+                .containsExactlyInAnyOrderElementsOf(fans.stream().map(fan -> fan.id().toString()).toList());
+        assertThat(api.getProject(owner, original).expectBody(MAP).returnResult().getResponseBody())
+                .containsEntry("remixCount", fans.size());
+        assertThat(fixtures.count("SELECT count(*) FROM projects WHERE remixed_from = :id", original)).isEqualTo(fans.size());
+    }
+
+    @Test
+    void shouldRefuseARemixWithAViewLinkOrAnExpiredOneAndCreateNothing() {
+        User owner = api.signUp();
+        User fan = api.signUp();
+        UUID original = fixtures.project(owner, "private");
+        String viewToken = (String) fixtures.share(owner, original, "view").get("token");
+        String expiredToken = fixtures.expiredShare(owner, original, "remix");
+
+        assertProblem(remix(fan, original, viewToken), 403, "FORBIDDEN");
+        assertProblem(remix(fan, original, expiredToken), 410, "GONE");
+        assertThat(api.getProject(owner, original).expectBody(MAP).returnResult().getResponseBody()).containsEntry("remixCount", 0);
+        assertThat(fixtures.count("SELECT count(*) FROM projects WHERE remixed_from = :id", original)).isZero();
+    }
+
+    static <S extends WebTestClient.RequestHeadersSpec<?>> S withToken(S spec, User user, String token) {
+        if (user != null) {
+            spec.header(HttpHeaders.AUTHORIZATION, user.bearer());
+        }
+        if (token != null) {
+            spec.header(ProjectAccess.SHARE_HEADER, token);
+        }
+        return spec;
+    }
+
+    WebTestClient.ResponseSpec put(User user, UUID projectId, String token, int version, Map<String, Object> body) {
+        return withToken(api.http().put().uri("/api/projects/{id}", projectId), user, token).header(HttpHeaders.IF_MATCH, "\"" + version + "\"")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    WebTestClient.ResponseSpec mergePatch(User user, UUID projectId, String token, Integer version, Map<String, Object> patch) {
+        WebTestClient.RequestBodySpec spec = withToken(api.http().patch().uri("/api/projects/{id}", projectId), user, token);
+        if (version != null) {
+            spec.header(HttpHeaders.IF_MATCH, "\"" + version + "\"");
+        }
+        return spec.contentType(MediaType.parseMediaType("application/merge-patch+json")).bodyValue(patch).exchange();
+    }
+
+    WebTestClient.ResponseSpec remix(User user, UUID projectId, String token) {
+        return withToken(api.http().post().uri("/api/projects/{id}/remix", projectId), user, token).exchange();
     }
 
     WebTestClient.ResponseSpec like(User user, UUID projectId, String token) {

@@ -9,10 +9,13 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
 
 import dev.dawg.support.Api;
 import dev.dawg.support.LiveSocket;
@@ -40,6 +43,16 @@ public final class SocialFixtures {
         Map<String, Object> created = api.createProject(owner, Map.of("visibility", visibility,
                 "projectData", Map.of("tracks", List.of(Map.of("name", "Drums", "gain", 0.8)), "bpm", 120)));
         return UUID.fromString((String) created.get("id"));
+    }
+
+    /** A small MP3 uploaded to the project by {@code owner} through the API; returns the asset's id. */
+    public UUID asset(User owner, UUID projectId) {
+        MultipartBodyBuilder body = new MultipartBodyBuilder();
+        body.part("file", new ClassPathResource("audio/tone-44k1-mono-cbr64-notag.mp3")).contentType(MediaType.APPLICATION_OCTET_STREAM);
+        Map<String, Object> asset = api.http().post().uri("/api/projects/{id}/assets", projectId).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .body(BodyInserters.fromMultipartData(body.build()))
+                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        return UUID.fromString((String) asset.get("id"));
     }
 
     /** Creates a share link through the API and returns its body. */

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy between the server and one of its dependencies, for fault tests: it passes traffic, refuses
  * it (drops every connection and every new one), black-holes it (keeps connections open but delivers
  * nothing, like a frozen peer or a lost network), or freezes it (holds every byte and delivers it once the
- * link passes again, as TCP does after a stall that ends without a reset).
+ * link passes again, as TCP does after a stall that ends without a reset). It can also freeze only the
+ * connections open at one moment, as a stalled NAT entry or a peer that vanished without a reset does,
+ * while new connections pass.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -24,6 +26,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final ServerSocket listener;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> frozenSockets = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.PASS;
     private volatile boolean closed;
     private final Object thaw = new Object();
@@ -43,7 +46,13 @@ public final class TcpProxy implements AutoCloseable {
 
     public void pass() {
         mode = Mode.PASS;
+        frozenSockets.clear();
         wakePumps();
+    }
+
+    /** The connections open now stay open and nothing moves on them until {@link #pass()}; new ones pass. */
+    public void freezeOpenConnections() {
+        frozenSockets.addAll(sockets);
     }
 
     /** Connections stay open and nothing moves; what was sent is delivered, late, once the link passes again. */
@@ -92,7 +101,7 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
-                    awaitThaw();
+                    awaitThaw(from);
                     if (mode == Mode.PASS) {
                         out.write(buffer, 0, read);
                         out.flush();
@@ -111,9 +120,9 @@ public final class TcpProxy implements AutoCloseable {
         thread.start();
     }
 
-    private void awaitThaw() throws java.io.InterruptedIOException {
+    private void awaitThaw(Socket from) throws java.io.InterruptedIOException {
         synchronized (thaw) {
-            while (mode == Mode.FREEZE && !closed) {
+            while ((mode == Mode.FREEZE || frozenSockets.contains(from)) && !closed) {
                 try {
                     thaw.wait();
                 }
