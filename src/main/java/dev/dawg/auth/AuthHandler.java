@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.core.codec.Hints;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
@@ -174,7 +175,10 @@ class AuthHandler {
                 }
                 fields.validate();
                 return apiKeys.create(user.id(), name.trim(), scopes)
-                        .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id())).bodyValue(created));
+                        .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id()))
+                                // Shown this once, and not to the codecs' logging either.
+                                .hint(Hints.SUPPRESS_LOGGING_HINT, true)
+                                .bodyValue(created));
             });
         });
     }
@@ -213,6 +217,8 @@ class AuthHandler {
                 .headers(decision::writeTo)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .cookie(refreshCookie(request, refreshToken, refreshTokens.ttl()))
+                // The codecs would log this body (whole at TRACE): it holds the tokens.
+                .hint(Hints.SUPPRESS_LOGGING_HINT, true)
                 .bodyValue(body);
     }
 
