@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.logging.LogLevel;
@@ -21,6 +25,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.dawg.support.Api;
@@ -43,6 +49,9 @@ public class AuthIntegrationTests {
 
     @Autowired
     LoggingSystem logging;
+
+    @Autowired
+    DatabaseClient db;
 
     WebTestClient http() {
         return api.http();
@@ -142,9 +151,32 @@ public class AuthIntegrationTests {
         assertThat(next).isNotEqualTo(user.refreshToken());
         me("Bearer " + second.get("accessToken")).expectStatus().isOk();
 
-        // The first token is replayed: it fails, and so does everything descended from it.
+        // The first token is replayed after the race window: it fails, and so does everything descended from it.
+        usedLongAgo(user);
         assertProblem(refreshWithBody(user.refreshToken()), 401, "UNAUTHORIZED");
         assertProblem(refreshWithBody(next), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldRefuseATokenUsedMomentsAgoWithoutRevokingItsFamily() {
+        User user = api.signUp();
+        String next = (String) refreshWithBody(user.refreshToken()).expectStatus().isOk().expectBody(MAP).returnResult()
+                .getResponseBody().get("refreshToken");
+
+        // A second tab that refreshed with the same token a moment later lost a race: it is not a thief.
+        Map<String, Object> problem = assertProblem(refreshWithBody(user.refreshToken()), 401, "UNAUTHORIZED");
+        assertThat((String) problem.get("detail")).contains("just used by another request");
+        refreshWithBody(next).expectStatus().isOk();
+    }
+
+    /** Moves every use of {@code user}'s refresh tokens an hour back, far past the race window (no waiting). */
+    private void usedLongAgo(User user) {
+        db.sql("UPDATE refresh_tokens SET used_at = used_at - interval '1 hour' WHERE user_id = :userId AND used_at IS NOT NULL")
+                .bind("userId", user.id())
+                .fetch().rowsUpdated()
+                .as(StepVerifier::create)
+                .assertNext(updated -> assertThat(updated).isPositive())
+                .verifyComplete();
     }
 
     @Test
@@ -156,14 +188,40 @@ public class AuthIntegrationTests {
     }
 
     @Test
-    void shouldLetExactlyOneOfConcurrentRefreshesWin() {
+    void shouldLetExactlyOneOfConcurrentRefreshesWinAndKeepTheWinnersTokenWorking() throws Exception {
         User user = api.signUp();
-        List<CompletableFuture<Integer>> attempts = new ArrayList<>();
-        IntStream.range(0, 8).forEach(i -> attempts.add(CompletableFuture.supplyAsync(() ->
-                refreshWithBody(user.refreshToken()).returnResult(String.class).getStatus().value())));
-        List<Integer> statuses = attempts.stream().map(CompletableFuture::join).toList();
-        assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
-        assertThat(statuses).filteredOn(status -> status == 401).hasSize(7);
+        int attempts = 8;
+        ExecutorService tabs = Executors.newFixedThreadPool(attempts);
+        try {
+            CountDownLatch ready = new CountDownLatch(attempts);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<EntityExchangeResult<Map<String, Object>>>> results = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                results.add(tabs.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return refreshWithBody(user.refreshToken()).expectBody(MAP).returnResult();
+                }));
+            }
+            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
+            go.countDown();
+            List<EntityExchangeResult<Map<String, Object>>> answers = new ArrayList<>();
+            for (Future<EntityExchangeResult<Map<String, Object>>> result : results) {
+                answers.add(result.get(60, TimeUnit.SECONDS));
+            }
+            List<EntityExchangeResult<Map<String, Object>>> winners = answers.stream()
+                    .filter(answer -> answer.getStatus().value() == 200).toList();
+            assertThat(winners).hasSize(1);
+            assertThat(answers).filteredOn(answer -> answer.getStatus().value() == 401).hasSize(attempts - 1);
+
+            // The losers did not revoke the family: the winner's session goes on.
+            String winnersToken = (String) winners.get(0).getResponseBody().get("refreshToken");
+            me("Bearer " + winners.get(0).getResponseBody().get("accessToken")).expectStatus().isOk();
+            refreshWithBody(winnersToken).expectStatus().isOk();
+        }
+        finally {
+            tabs.shutdownNow();
+        }
     }
 
     @Test

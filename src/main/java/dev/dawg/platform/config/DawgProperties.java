@@ -46,11 +46,15 @@ public record DawgProperties(
             @DefaultValue("30s") Duration ioTimeout) {
     }
 
-    /** Tokens, keys and the bootstrap administrator. */
+    /**
+     * Tokens, keys and the bootstrap administrator. {@code refreshRaceWindow}: a refresh token presented again this
+     * soon after its use lost a race with another request of the same client (two tabs) and is refused without
+     * revoking its family; later, it is a replay and revokes the family.
+     */
     public record Auth(@DefaultValue("") String jwtSecret, @DefaultValue("dawg-server") String issuer,
             @DefaultValue("dawg-api") String audience, @DefaultValue("15m") Duration accessTokenTtl,
             @DefaultValue("7d") Duration refreshTokenTtl, @DefaultValue("") String adminEmail,
-            @DefaultValue("") String adminPassword) {
+            @DefaultValue("") String adminPassword, @DefaultValue("2s") Duration refreshRaceWindow) {
     }
 
     /** Redis-backed limits, shared by all nodes; counts per window. */
