@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -42,6 +44,8 @@ class AuthHandler {
     static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{3,30}");
     private static final int MAX_SETTINGS_BYTES = 64 * 1024;
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final Duration HOUR = Duration.ofHours(1);
 
     private final UserAccounts accounts;
     private final PasswordHasher passwords;
@@ -71,8 +75,8 @@ class AuthHandler {
 
     Mono<ServerResponse> register(ServerRequest request) {
         String ip = clientIp(request);
-        return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), Duration.ofHours(1))))
-                .flatMap(decision -> bodies.object(request).flatMap(body -> {
+        return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), HOUR)))
+                .flatMap(ipDecision -> bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
                     String email = fields.matching("email", fields.requiredString("email", 3, 254), EMAIL, "must be an email address");
                     String username = fields.matching("username", fields.requiredString("username", 3, 30), USERNAME,
@@ -83,9 +87,14 @@ class AuthHandler {
                     }
                     String displayName = fields.optionalString("displayName", 1, 100).orElse(username);
                     fields.validate();
-                    return passwords.hash(password)
-                            .flatMap(hash -> accounts.create(email.trim(), username, displayName.trim(), hash, EnumSet.of(Role.USER)))
-                            .flatMap(account -> signedIn(request, account, 201, decision));
+                    // Accounts are unique case-insensitively, so are their budgets.
+                    return rateLimiter.consume(List.of(
+                                    new RateLimit("register:email:" + normalised(email), limits.registerPerAccount(), HOUR),
+                                    new RateLimit("register:username:" + normalised(username), limits.registerPerAccount(), HOUR)))
+                            .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision))
+                            .flatMap(decision -> passwords.hash(password)
+                                    .flatMap(hash -> accounts.create(email.trim(), username, displayName.trim(), hash, EnumSet.of(Role.USER)))
+                                    .flatMap(account -> signedIn(request, account, 201, decision)));
                 }));
     }
 
@@ -96,27 +105,35 @@ class AuthHandler {
             String login = fields.requiredString("login", 1, 254);
             String password = fields.requiredString("password", 1, PasswordHasher.MAX_LENGTH);
             fields.validate();
-            String account = login.trim().toLowerCase(java.util.Locale.ROOT);
-            return rateLimiter.consume(List.of(
-                            new RateLimit("login:ip:" + ip, limits.loginPerIp(), Duration.ofMinutes(1)),
-                            new RateLimit("login:account:" + account, limits.login(), Duration.ofMinutes(1))))
-                    .flatMap(decision -> accounts.findByLogin(login.trim())
-                            .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                            .flatMap(found -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
-                                    .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
-                                            : Mono.error(ApiProblem.unauthorized("Wrong login or password")))));
+            return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
+                    .flatMap(ipDecision -> accounts.findByLogin(login.trim())
+                            .map(Optional::of).defaultIfEmpty(Optional.empty())
+                            // One budget per account whether it is named by email or by username.
+                            .flatMap(found -> rateLimiter.consume(List.of(new RateLimit("login:account:"
+                                            + found.map(account -> "user:" + account.id()).orElseGet(() -> "unknown:" + normalised(login)),
+                                            limits.login(), MINUTE)))
+                                    .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision))
+                                    .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
+                                            .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
+                                                    : Mono.error(ApiProblem.unauthorized("Wrong login or password"))))));
         });
     }
 
     Mono<ServerResponse> refresh(ServerRequest request) {
         String ip = clientIp(request);
-        return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), Duration.ofMinutes(1))))
-                .flatMap(decision -> refreshTokenOf(request)
+        return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), MINUTE)))
+                .flatMap(ipDecision -> refreshTokenOf(request)
                         .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("Send the refresh token in the cookie or as {\"refreshToken\": ...}")))
-                        .flatMap(refreshTokens::rotate)
-                        .flatMap(rotation -> accounts.findById(rotation.userId())
-                                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
-                                .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))));
+                        // Counted per user before the token is spent: a refused refresh leaves the token usable.
+                        .flatMap(token -> refreshTokens.ownerOf(token)
+                                .flatMap(userId -> rateLimiter.consume(List.of(
+                                                new RateLimit("refresh:user:" + userId, limits.refreshPerAccount(), MINUTE)))
+                                        .map(userDecision -> RateLimitDecision.mostRestrictive(ipDecision, userDecision)))
+                                .defaultIfEmpty(ipDecision)
+                                .flatMap(decision -> refreshTokens.rotate(token)
+                                        .flatMap(rotation -> accounts.findById(rotation.userId())
+                                                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
+                                                .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))))));
     }
 
     Mono<ServerResponse> logout(ServerRequest request) {
@@ -252,6 +269,10 @@ class AuthHandler {
 
     private static boolean isSecure(ServerRequest request) {
         return "https".equalsIgnoreCase(request.uri().getScheme());
+    }
+
+    private static String normalised(String accountName) {
+        return accountName.trim().toLowerCase(Locale.ROOT);
     }
 
     static String clientIp(ServerRequest request) {

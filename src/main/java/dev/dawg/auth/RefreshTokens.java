@@ -65,6 +65,14 @@ class RefreshTokens {
                 .switchIfEmpty(Mono.defer(() -> refuse(hash)));
     }
 
+    /** The user a refresh token was issued to, whatever its state (for per-account limits); empty when unknown. */
+    Mono<UUID> ownerOf(String token) {
+        return db.sql("SELECT user_id FROM refresh_tokens WHERE token_hash = :hash")
+                .bind("hash", SecretTokens.sha256(token))
+                .map(row -> row.get("user_id", UUID.class))
+                .one();
+    }
+
     /** Revokes the family of {@code token}, whatever state the token is in; unknown tokens are ignored. */
     Mono<Void> revokeFamilyOf(String token) {
         return db.sql("""

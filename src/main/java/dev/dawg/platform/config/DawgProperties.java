@@ -57,10 +57,15 @@ public record DawgProperties(
             @DefaultValue("") String adminPassword, @DefaultValue("2s") Duration refreshRaceWindow) {
     }
 
-    /** Redis-backed limits, shared by all nodes; counts per window. */
+    /**
+     * Redis-backed limits, shared by all nodes; counts per window. {@code login} is per account (email and
+     * username count as one), {@code registerPerAccount} per email and per username asked for,
+     * {@code refreshPerAccount} per user whose token is presented.
+     */
     public record RateLimits(@DefaultValue("10") int login, @DefaultValue("50") int loginPerIp,
             @DefaultValue("60") int refresh, @DefaultValue("20") int register,
-            @DefaultValue("120") int writes, @DefaultValue("ratelimit:") String keyPrefix) {
+            @DefaultValue("120") int writes, @DefaultValue("ratelimit:") String keyPrefix,
+            @DefaultValue("5") int registerPerAccount, @DefaultValue("30") int refreshPerAccount) {
     }
 
     /** HTTP edge settings. */
