@@ -150,7 +150,7 @@ class AuthHandler {
     }
 
     Mono<ServerResponse> updateMe(ServerRequest request) {
-        return callers.required(request).flatMap(user -> bodies.object(request).flatMap(body -> {
+        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> bodies.object(request).flatMap(body -> {
             JsonFields fields = JsonFields.of(body).allowOnly(Set.of("displayName", "bio", "avatarUrl", "settings"),
                     Set.of("id", "email", "username", "roles", "role", "password", "passwordHash", "createdAt", "updatedAt"));
             Map<String, Object> changes = new LinkedHashMap<>();
@@ -172,42 +172,38 @@ class AuthHandler {
     }
 
     Mono<ServerResponse> createApiKey(ServerRequest request) {
-        return callers.required(request).flatMap(user -> {
-            if (user.viaApiKey()) {
-                return Mono.error(ApiProblem.forbidden("API keys cannot create API keys; sign in"));
+        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> bodies.object(request).flatMap(body -> {
+            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("name", "scopes"));
+            String name = fields.requiredString("name", 1, 100);
+            List<String> scopeNames = fields.optionalStringList("scopes", 10, 40).orElse(null);
+            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+            if (scopeNames == null || scopeNames.isEmpty()) {
+                fields.reject("scopes", "must list at least one of projects:read, projects:write, assets:read, assets:write, social:write");
             }
-            return bodies.object(request).flatMap(body -> {
-                JsonFields fields = JsonFields.of(body).allowOnly(Set.of("name", "scopes"));
-                String name = fields.requiredString("name", 1, 100);
-                List<String> scopeNames = fields.optionalStringList("scopes", 10, 40).orElse(null);
-                Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-                if (scopeNames == null || scopeNames.isEmpty()) {
-                    fields.reject("scopes", "must list at least one of projects:read, projects:write, assets:read, assets:write, social:write");
+            else {
+                for (String scopeName : scopeNames) {
+                    Scope.parse(scopeName).ifPresentOrElse(scopes::add,
+                            () -> fields.reject("scopes", "'" + scopeName + "' is not a scope"));
                 }
-                else {
-                    for (String scopeName : scopeNames) {
-                        Scope.parse(scopeName).ifPresentOrElse(scopes::add,
-                                () -> fields.reject("scopes", "'" + scopeName + "' is not a scope"));
-                    }
-                }
-                fields.validate();
-                return apiKeys.create(user.id(), name.trim(), scopes)
-                        .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id()))
-                                // Shown this once, and not to the codecs' logging either.
-                                .hint(Hints.SUPPRESS_LOGGING_HINT, true)
-                                .bodyValue(created));
-            });
-        });
+            }
+            fields.validate();
+            return apiKeys.create(user.id(), name.trim(), scopes)
+                    .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id()))
+                            // Shown this once, and not to the codecs' logging either.
+                            .hint(Hints.SUPPRESS_LOGGING_HINT, true)
+                            .bodyValue(created));
+        }));
     }
 
     Mono<ServerResponse> listApiKeys(ServerRequest request) {
         return callers.required(request)
+                .map(CurrentUser::requireSignedIn)
                 .flatMap(user -> apiKeys.list(user.id()).collectList())
                 .flatMap(keys -> ServerResponse.ok().bodyValue(Map.of("items", keys, "nextCursor", java.util.Optional.empty())));
     }
 
     Mono<ServerResponse> revokeApiKey(ServerRequest request) {
-        return callers.required(request).flatMap(user -> Ids.parse(request.pathVariable("id"), "API key")
+        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> Ids.parse(request.pathVariable("id"), "API key")
                 .flatMap(keyId -> apiKeys.revoke(user.id(), keyId))
                 .flatMap(revoked -> revoked ? ServerResponse.noContent().build()
                         : Mono.error(ApiProblem.notFound("API key not found"))));

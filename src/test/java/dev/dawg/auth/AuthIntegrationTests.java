@@ -340,6 +340,31 @@ public class AuthIntegrationTests {
     }
 
     @Test
+    void shouldRefuseEvenAnAllScopesApiKeyOnTheAccountsOwnRoutes() {
+        User user = api.signUp();
+        Map<String, Object> created = http().post().uri("/api/auth/api-keys").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "everything bot",
+                        "scopes", List.of("projects:read", "projects:write", "assets:read", "assets:write", "social:write")))
+                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        String key = (String) created.get("key");
+
+        assertProblem(http().patch().uri("/api/auth/me").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("displayName", "Taken Over")).exchange(), 403, "FORBIDDEN");
+        assertProblem(http().get().uri("/api/auth/api-keys").header("X-API-Key", key).exchange(), 403, "FORBIDDEN");
+        assertProblem(http().delete().uri("/api/auth/api-keys/{id}", created.get("id")).header("X-API-Key", key).exchange(),
+                403, "FORBIDDEN");
+        assertProblem(http().post().uri("/api/auth/api-keys").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "child", "scopes", List.of("projects:read"))).exchange(), 403, "FORBIDDEN");
+
+        // Nothing changed: the profile is as it was, the key is still there and still works.
+        me(user.bearer()).expectStatus().isOk().expectBody().jsonPath("$.displayName").isEqualTo(user.username());
+        http().get().uri("/api/auth/api-keys").header(HttpHeaders.AUTHORIZATION, user.bearer()).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(1);
+        http().get().uri("/api/auth/me").header("X-API-Key", key).exchange().expectStatus().isOk();
+    }
+
+    @Test
     void shouldNotRevokeSomeoneElsesApiKey() {
         User owner = api.signUp();
         User other = api.signUp();
