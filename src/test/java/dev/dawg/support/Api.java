@@ -52,7 +52,11 @@ public class Api {
      * all loopback on Linux), so limits counted per client address start afresh.
      */
     public Api fromAnotherAddress() {
-        String address = "127.0.0." + NEXT_LOOPBACK_HOST.getAndIncrement();
+        int host = NEXT_LOOPBACK_HOST.getAndIncrement();
+        if (host > 254) {
+            throw new IllegalStateException("Out of loopback addresses for this test run");
+        }
+        String address = "127.0.0." + host;
         // Unpooled: a pooled connection opened from another address could be handed back.
         HttpClient client = HttpClient.create(ConnectionProvider.newConnection())
                 .bindAddress(() -> new InetSocketAddress(address, 0));
