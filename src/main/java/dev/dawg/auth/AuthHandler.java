@@ -108,11 +108,7 @@ class AuthHandler {
             return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
                     .flatMap(ipDecision -> accounts.findByLogin(login.trim())
                             .map(Optional::of).defaultIfEmpty(Optional.empty())
-                            // One budget per account whether it is named by email or by username.
-                            .flatMap(found -> rateLimiter.consume(List.of(new RateLimit("login:account:"
-                                            + found.map(account -> "user:" + account.id()).orElseGet(() -> "unknown:" + normalised(login)),
-                                            limits.login(), MINUTE)))
-                                    .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision))
+                            .flatMap(found -> withAccountBudget(found, login, ipDecision)
                                     .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
                                             .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
                                                     : Mono.error(ApiProblem.unauthorized("Wrong login or password"))))));
@@ -124,16 +120,29 @@ class AuthHandler {
         return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), MINUTE)))
                 .flatMap(ipDecision -> refreshTokenOf(request)
                         .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("Send the refresh token in the cookie or as {\"refreshToken\": ...}")))
-                        // Counted per user before the token is spent: a refused refresh leaves the token usable.
-                        .flatMap(token -> refreshTokens.ownerOf(token)
-                                .flatMap(userId -> rateLimiter.consume(List.of(
-                                                new RateLimit("refresh:user:" + userId, limits.refreshPerAccount(), MINUTE)))
-                                        .map(userDecision -> RateLimitDecision.mostRestrictive(ipDecision, userDecision)))
-                                .defaultIfEmpty(ipDecision)
+                        .flatMap(token -> withUserBudget(token, ipDecision)
                                 .flatMap(decision -> refreshTokens.rotate(token)
                                         .flatMap(rotation -> accounts.findById(rotation.userId())
                                                 .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
                                                 .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))))));
+    }
+
+    /** Counts a login attempt once per account, whether it is named by email or by username (429 past the limit). */
+    private Mono<RateLimitDecision> withAccountBudget(Optional<UserAccount> found, String login, RateLimitDecision ipDecision) {
+        String account = found.map(known -> "user:" + known.id()).orElseGet(() -> "unknown:" + normalised(login));
+        return rateLimiter.consume(List.of(new RateLimit("login:account:" + account, limits.login(), MINUTE)))
+                .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision));
+    }
+
+    /**
+     * Counts a refresh against the user the token was issued to, before the token is spent: a refused refresh
+     * leaves it usable. An unknown token counts only against the address.
+     */
+    private Mono<RateLimitDecision> withUserBudget(String refreshToken, RateLimitDecision ipDecision) {
+        return refreshTokens.ownerOf(refreshToken)
+                .flatMap(userId -> rateLimiter.consume(List.of(new RateLimit("refresh:user:" + userId, limits.refreshPerAccount(), MINUTE))))
+                .map(userDecision -> RateLimitDecision.mostRestrictive(ipDecision, userDecision))
+                .defaultIfEmpty(ipDecision);
     }
 
     Mono<ServerResponse> logout(ServerRequest request) {
