@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.core.codec.Hints;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
@@ -41,6 +44,8 @@ class AuthHandler {
     static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{3,30}");
     private static final int MAX_SETTINGS_BYTES = 64 * 1024;
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final Duration HOUR = Duration.ofHours(1);
 
     private final UserAccounts accounts;
     private final PasswordHasher passwords;
@@ -70,8 +75,8 @@ class AuthHandler {
 
     Mono<ServerResponse> register(ServerRequest request) {
         String ip = clientIp(request);
-        return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), Duration.ofHours(1))))
-                .flatMap(decision -> bodies.object(request).flatMap(body -> {
+        return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), HOUR)))
+                .flatMap(ipDecision -> bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
                     String email = fields.matching("email", fields.requiredString("email", 3, 254), EMAIL, "must be an email address");
                     String username = fields.matching("username", fields.requiredString("username", 3, 30), USERNAME,
@@ -82,9 +87,14 @@ class AuthHandler {
                     }
                     String displayName = fields.optionalString("displayName", 1, 100).orElse(username);
                     fields.validate();
-                    return passwords.hash(password)
-                            .flatMap(hash -> accounts.create(email.trim(), username, displayName.trim(), hash, EnumSet.of(Role.USER)))
-                            .flatMap(account -> signedIn(request, account, 201, decision));
+                    // Accounts are unique case-insensitively, so are their budgets.
+                    return rateLimiter.consume(List.of(
+                                    new RateLimit("register:email:" + normalised(email), limits.registerPerAccount(), HOUR),
+                                    new RateLimit("register:username:" + normalised(username), limits.registerPerAccount(), HOUR)))
+                            .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision))
+                            .flatMap(decision -> passwords.hash(password)
+                                    .flatMap(hash -> accounts.create(email.trim(), username, displayName.trim(), hash, EnumSet.of(Role.USER)))
+                                    .flatMap(account -> signedIn(request, account, 201, decision)));
                 }));
     }
 
@@ -95,27 +105,44 @@ class AuthHandler {
             String login = fields.requiredString("login", 1, 254);
             String password = fields.requiredString("password", 1, PasswordHasher.MAX_LENGTH);
             fields.validate();
-            String account = login.trim().toLowerCase(java.util.Locale.ROOT);
-            return rateLimiter.consume(List.of(
-                            new RateLimit("login:ip:" + ip, limits.loginPerIp(), Duration.ofMinutes(1)),
-                            new RateLimit("login:account:" + account, limits.login(), Duration.ofMinutes(1))))
-                    .flatMap(decision -> accounts.findByLogin(login.trim())
-                            .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                            .flatMap(found -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
-                                    .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
-                                            : Mono.error(ApiProblem.unauthorized("Wrong login or password")))));
+            return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
+                    .flatMap(ipDecision -> accounts.findByLogin(login.trim())
+                            .map(Optional::of).defaultIfEmpty(Optional.empty())
+                            .flatMap(found -> withAccountBudget(found, login, ipDecision)
+                                    .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
+                                            .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
+                                                    : Mono.error(ApiProblem.unauthorized("Wrong login or password"))))));
         });
     }
 
     Mono<ServerResponse> refresh(ServerRequest request) {
         String ip = clientIp(request);
-        return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), Duration.ofMinutes(1))))
-                .flatMap(decision -> refreshTokenOf(request)
+        return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), MINUTE)))
+                .flatMap(ipDecision -> refreshTokenOf(request)
                         .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("Send the refresh token in the cookie or as {\"refreshToken\": ...}")))
-                        .flatMap(refreshTokens::rotate)
-                        .flatMap(rotation -> accounts.findById(rotation.userId())
-                                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
-                                .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))));
+                        .flatMap(token -> withUserBudget(token, ipDecision)
+                                .flatMap(decision -> refreshTokens.rotate(token)
+                                        .flatMap(rotation -> accounts.findById(rotation.userId())
+                                                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
+                                                .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))))));
+    }
+
+    /** Counts a login attempt once per account, whether it is named by email or by username (429 past the limit). */
+    private Mono<RateLimitDecision> withAccountBudget(Optional<UserAccount> found, String login, RateLimitDecision ipDecision) {
+        String account = found.map(known -> "user:" + known.id()).orElseGet(() -> "unknown:" + normalised(login));
+        return rateLimiter.consume(List.of(new RateLimit("login:account:" + account, limits.login(), MINUTE)))
+                .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision));
+    }
+
+    /**
+     * Counts a refresh against the user the token was issued to, before the token is spent: a refused refresh
+     * leaves it usable. An unknown token counts only against the address.
+     */
+    private Mono<RateLimitDecision> withUserBudget(String refreshToken, RateLimitDecision ipDecision) {
+        return refreshTokens.ownerOf(refreshToken)
+                .flatMap(userId -> rateLimiter.consume(List.of(new RateLimit("refresh:user:" + userId, limits.refreshPerAccount(), MINUTE))))
+                .map(userDecision -> RateLimitDecision.mostRestrictive(ipDecision, userDecision))
+                .defaultIfEmpty(ipDecision);
     }
 
     Mono<ServerResponse> logout(ServerRequest request) {
@@ -132,7 +159,7 @@ class AuthHandler {
     }
 
     Mono<ServerResponse> updateMe(ServerRequest request) {
-        return callers.required(request).flatMap(user -> bodies.object(request).flatMap(body -> {
+        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> bodies.object(request).flatMap(body -> {
             JsonFields fields = JsonFields.of(body).allowOnly(Set.of("displayName", "bio", "avatarUrl", "settings"),
                     Set.of("id", "email", "username", "roles", "role", "password", "passwordHash", "createdAt", "updatedAt"));
             Map<String, Object> changes = new LinkedHashMap<>();
@@ -154,39 +181,38 @@ class AuthHandler {
     }
 
     Mono<ServerResponse> createApiKey(ServerRequest request) {
-        return callers.required(request).flatMap(user -> {
-            if (user.viaApiKey()) {
-                return Mono.error(ApiProblem.forbidden("API keys cannot create API keys; sign in"));
+        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> bodies.object(request).flatMap(body -> {
+            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("name", "scopes"));
+            String name = fields.requiredString("name", 1, 100);
+            List<String> scopeNames = fields.optionalStringList("scopes", 10, 40).orElse(null);
+            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+            if (scopeNames == null || scopeNames.isEmpty()) {
+                fields.reject("scopes", "must list at least one of projects:read, projects:write, assets:read, assets:write, social:write");
             }
-            return bodies.object(request).flatMap(body -> {
-                JsonFields fields = JsonFields.of(body).allowOnly(Set.of("name", "scopes"));
-                String name = fields.requiredString("name", 1, 100);
-                List<String> scopeNames = fields.optionalStringList("scopes", 10, 40).orElse(null);
-                Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-                if (scopeNames == null || scopeNames.isEmpty()) {
-                    fields.reject("scopes", "must list at least one of projects:read, projects:write, assets:read, assets:write, social:write");
+            else {
+                for (String scopeName : scopeNames) {
+                    Scope.parse(scopeName).ifPresentOrElse(scopes::add,
+                            () -> fields.reject("scopes", "'" + scopeName + "' is not a scope"));
                 }
-                else {
-                    for (String scopeName : scopeNames) {
-                        Scope.parse(scopeName).ifPresentOrElse(scopes::add,
-                                () -> fields.reject("scopes", "'" + scopeName + "' is not a scope"));
-                    }
-                }
-                fields.validate();
-                return apiKeys.create(user.id(), name.trim(), scopes)
-                        .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id())).bodyValue(created));
-            });
-        });
+            }
+            fields.validate();
+            return apiKeys.create(user.id(), name.trim(), scopes)
+                    .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id()))
+                            // Shown this once, and not to the codecs' logging either.
+                            .hint(Hints.SUPPRESS_LOGGING_HINT, true)
+                            .bodyValue(created));
+        }));
     }
 
     Mono<ServerResponse> listApiKeys(ServerRequest request) {
         return callers.required(request)
+                .map(CurrentUser::requireSignedIn)
                 .flatMap(user -> apiKeys.list(user.id()).collectList())
                 .flatMap(keys -> ServerResponse.ok().bodyValue(Map.of("items", keys, "nextCursor", java.util.Optional.empty())));
     }
 
     Mono<ServerResponse> revokeApiKey(ServerRequest request) {
-        return callers.required(request).flatMap(user -> Ids.parse(request.pathVariable("id"), "API key")
+        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> Ids.parse(request.pathVariable("id"), "API key")
                 .flatMap(keyId -> apiKeys.revoke(user.id(), keyId))
                 .flatMap(revoked -> revoked ? ServerResponse.noContent().build()
                         : Mono.error(ApiProblem.notFound("API key not found"))));
@@ -213,6 +239,8 @@ class AuthHandler {
                 .headers(decision::writeTo)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .cookie(refreshCookie(request, refreshToken, refreshTokens.ttl()))
+                // The codecs would log this body (whole at TRACE): it holds the tokens.
+                .hint(Hints.SUPPRESS_LOGGING_HINT, true)
                 .bodyValue(body);
     }
 
@@ -246,6 +274,10 @@ class AuthHandler {
 
     private static boolean isSecure(ServerRequest request) {
         return "https".equalsIgnoreCase(request.uri().getScheme());
+    }
+
+    private static String normalised(String accountName) {
+        return accountName.trim().toLowerCase(Locale.ROOT);
     }
 
     static String clientIp(ServerRequest request) {

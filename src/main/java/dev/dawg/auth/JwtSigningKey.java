@@ -3,9 +3,11 @@ package dev.dawg.auth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
@@ -39,20 +41,59 @@ final class JwtSigningKey {
         Path file = dataDir.resolve("keys").resolve("jwt-hs256.key");
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
-                byte[] key = new byte[MIN_BYTES * 2];
-                new SecureRandom().nextBytes(key);
-                Path temporary = Files.createTempFile(file.getParent(), "jwt", ".tmp");
-                restrictToOwner(temporary);
-                Files.writeString(temporary, Base64.getEncoder().encodeToString(key));
-                Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                log.info("Generated a JWT signing key in {}; set DAWG_JWT_SECRET so that every node shares one", file);
+                generate(file);
             }
             byte[] key = Base64.getDecoder().decode(Files.readString(file).trim());
             return new SecretKeySpec(key, "HmacSHA256");
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot read or create the JWT key " + file + "; set DAWG_JWT_SECRET instead", ex);
+        }
+    }
+
+    /**
+     * Writes a new key to {@code file} unless another process (a second node on the same data directory starting
+     * at the same moment) gets there first: then its key is kept, so both sign with the same one.
+     */
+    private static void generate(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] key = new byte[MIN_BYTES * 2];
+        new SecureRandom().nextBytes(key);
+        Path temporary = Files.createTempFile(file.getParent(), "jwt", ".tmp");
+        try {
+            restrictToOwner(temporary);
+            Files.writeString(temporary, Base64.getEncoder().encodeToString(key));
+            if (publish(temporary, file)) {
+                log.info("Generated a JWT signing key in {}; set DAWG_JWT_SECRET so that every node shares one", file);
+            }
+            else {
+                log.info("Another process generated the JWT signing key in {} at the same time; using that one", file);
+            }
+        }
+        finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Puts the written key in place, never over an existing one; false when one was there already. */
+    private static boolean publish(Path temporary, Path file) throws IOException {
+        try {
+            // A hard link fails when the name exists; a rename (even ATOMIC_MOVE, on POSIX) would replace it.
+            Files.createLink(file, temporary);
+            return true;
+        }
+        catch (FileAlreadyExistsException ex) {
+            return false;
+        }
+        catch (UnsupportedOperationException | FileSystemException ex) {
+            // No hard links on this file system: an atomic move, which some file systems refuse onto an existing name.
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            }
+            catch (FileAlreadyExistsException raced) {
+                return false;
+            }
         }
     }
 

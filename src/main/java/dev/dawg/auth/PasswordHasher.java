@@ -1,7 +1,5 @@
 package dev.dawg.auth;
 
-import java.util.concurrent.atomic.AtomicReference;
-
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -24,7 +22,9 @@ class PasswordHasher implements DisposableBean {
     private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
     private final Scheduler scheduler = Schedulers.newBoundedElastic(Runtime.getRuntime().availableProcessors(),
             10_000, "password-hashing");
-    private final AtomicReference<String> decoy = new AtomicReference<>();
+    // Made once at start-up (on the main thread, not an event loop), so the first unknown-account login costs one
+    // hash like every other, not two.
+    private final String decoyHash = encoder.encode("decoy-password-for-unknown-accounts");
 
     Mono<String> hash(String password) {
         return Mono.fromCallable(() -> encoder.encode(password)).subscribeOn(scheduler);
@@ -34,20 +34,11 @@ class PasswordHasher implements DisposableBean {
     Mono<Boolean> matches(String password, String storedHash) {
         return Mono.fromCallable(() -> {
             if (storedHash == null) {
-                encoder.matches(password, decoyHash());
+                encoder.matches(password, decoyHash);
                 return false;
             }
             return encoder.matches(password, storedHash);
         }).subscribeOn(scheduler);
-    }
-
-    private String decoyHash() {
-        String hash = decoy.get();
-        if (hash == null) {
-            hash = encoder.encode("decoy-password-for-unknown-accounts");
-            decoy.compareAndSet(null, hash);
-        }
-        return hash;
     }
 
     @Override

@@ -17,7 +17,9 @@ import dev.dawg.platform.web.ApiProblem;
 /**
  * Opaque refresh tokens in families: each token works once and is replaced by the next of its family; a token
  * presented again after use means it leaked, so the whole family (every session descended from that sign-in)
- * is revoked. The "use" is one conditional UPDATE, so of two concurrent refreshes exactly one wins.
+ * is revoked. The "use" is one conditional UPDATE, so of two concurrent refreshes exactly one wins; the loser (a
+ * token used less than {@code dawg.auth.refresh-race-window} ago) is refused without revoking the family, so two
+ * tabs refreshing at once do not sign each other out.
  */
 @Component
 class RefreshTokens {
@@ -27,11 +29,13 @@ class RefreshTokens {
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
     private final Duration ttl;
+    private final Duration raceWindow;
 
     RefreshTokens(DatabaseClient db, TransactionalOperator transactions, DawgProperties properties) {
         this.db = db;
         this.transactions = transactions;
         this.ttl = properties.auth().refreshTokenTtl();
+        this.raceWindow = properties.auth().refreshRaceWindow();
     }
 
     /** Starts a new family (a new sign-in) and returns its first token. */
@@ -61,6 +65,14 @@ class RefreshTokens {
                 .switchIfEmpty(Mono.defer(() -> refuse(hash)));
     }
 
+    /** The user a refresh token was issued to, whatever its state (for per-account limits); empty when unknown. */
+    Mono<UUID> ownerOf(String token) {
+        return db.sql("SELECT user_id FROM refresh_tokens WHERE token_hash = :hash")
+                .bind("hash", SecretTokens.sha256(token))
+                .map(row -> row.get("user_id", UUID.class))
+                .one();
+    }
+
     /** Revokes the family of {@code token}, whatever state the token is in; unknown tokens are ignored. */
     Mono<Void> revokeFamilyOf(String token) {
         return db.sql("""
@@ -71,14 +83,24 @@ class RefreshTokens {
     }
 
     private Mono<Rotation> refuse(byte[] hash) {
-        // A token that was already used is being replayed: revoke everything that descends from it.
-        Mono<Long> revokeIfReused = db.sql("""
-                        UPDATE refresh_token_families f SET revoked_at = coalesce(f.revoked_at, now())
-                        FROM refresh_tokens t
-                        WHERE t.token_hash = :hash AND t.used_at IS NOT NULL AND f.id = t.family_id""")
+        // Used moments ago: another request of the same client won the race, and its new token must keep working.
+        // Used earlier: the token is being replayed, so everything descended from it is revoked.
+        Mono<Boolean> lostRace = db.sql("""
+                        WITH used AS (
+                            SELECT family_id, used_at >= now() - make_interval(secs => :windowSeconds) AS raced
+                            FROM refresh_tokens WHERE token_hash = :hash AND used_at IS NOT NULL),
+                        revoked AS (
+                            UPDATE refresh_token_families f SET revoked_at = coalesce(f.revoked_at, now())
+                            FROM used WHERE f.id = used.family_id AND NOT used.raced)
+                        SELECT raced FROM used""")
                 .bind("hash", hash)
-                .fetch().rowsUpdated();
-        return revokeIfReused.then(Mono.error(ApiProblem.unauthorized("The refresh token is invalid, expired or already used; sign in again")));
+                .bind("windowSeconds", raceWindow.toMillis() / 1000.0)
+                .map(row -> Boolean.TRUE.equals(row.get("raced", Boolean.class)))
+                .one()
+                .defaultIfEmpty(false);
+        return lostRace.flatMap(raced -> Mono.error(raced
+                ? ApiProblem.unauthorized("This refresh token was just used by another request; use the tokens that request received")
+                : ApiProblem.unauthorized("The refresh token is invalid, expired or already used; sign in again")));
     }
 
     private Mono<String> issue(UUID familyId, UUID userId) {

@@ -1,13 +1,20 @@
 package dev.dawg.support;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +28,7 @@ public class Api {
 
     public static final String PASSWORD = "correct horse battery";
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final AtomicInteger NEXT_LOOPBACK_HOST = new AtomicInteger(10);
 
     private final WebTestClient http;
     private final org.springframework.core.env.Environment environment;
@@ -37,6 +45,26 @@ public class Api {
 
     public WebTestClient http() {
         return http;
+    }
+
+    /**
+     * The same vocabulary, spoken from a loopback address no other caller of this test run uses (127.0.0.0/8 is
+     * all loopback on Linux), so limits counted per client address start afresh.
+     */
+    public Api fromAnotherAddress() {
+        int host = NEXT_LOOPBACK_HOST.getAndIncrement();
+        if (host > 254) {
+            throw new IllegalStateException("Out of loopback addresses for this test run");
+        }
+        String address = "127.0.0." + host;
+        // Unpooled: a pooled connection opened from another address could be handed back.
+        HttpClient client = HttpClient.create(ConnectionProvider.newConnection())
+                .bindAddress(() -> new InetSocketAddress(address, 0));
+        WebTestClient bound = WebTestClient.bindToServer(new ReactorClientHttpConnector(client))
+                .baseUrl("http://127.0.0.1:" + port())
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+        return new Api(bound, environment);
     }
 
     /** A signed-in user of this test run, with tokens as the server issued them. */

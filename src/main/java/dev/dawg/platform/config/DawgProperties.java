@@ -46,17 +46,26 @@ public record DawgProperties(
             @DefaultValue("30s") Duration ioTimeout) {
     }
 
-    /** Tokens, keys and the bootstrap administrator. */
+    /**
+     * Tokens, keys and the bootstrap administrator. {@code refreshRaceWindow}: a refresh token presented again this
+     * soon after its use lost a race with another request of the same client (two tabs) and is refused without
+     * revoking its family; later, it is a replay and revokes the family.
+     */
     public record Auth(@DefaultValue("") String jwtSecret, @DefaultValue("dawg-server") String issuer,
             @DefaultValue("dawg-api") String audience, @DefaultValue("15m") Duration accessTokenTtl,
             @DefaultValue("7d") Duration refreshTokenTtl, @DefaultValue("") String adminEmail,
-            @DefaultValue("") String adminPassword) {
+            @DefaultValue("") String adminPassword, @DefaultValue("2s") Duration refreshRaceWindow) {
     }
 
-    /** Redis-backed limits, shared by all nodes; counts per window. */
+    /**
+     * Redis-backed limits, shared by all nodes; counts per window. {@code login} is per account (email and
+     * username count as one), {@code registerPerAccount} per email and per username asked for,
+     * {@code refreshPerAccount} per user whose token is presented.
+     */
     public record RateLimits(@DefaultValue("10") int login, @DefaultValue("50") int loginPerIp,
             @DefaultValue("60") int refresh, @DefaultValue("20") int register,
-            @DefaultValue("120") int writes, @DefaultValue("ratelimit:") String keyPrefix) {
+            @DefaultValue("120") int writes, @DefaultValue("ratelimit:") String keyPrefix,
+            @DefaultValue("5") int registerPerAccount, @DefaultValue("30") int refreshPerAccount) {
     }
 
     /** HTTP edge settings. */

@@ -12,7 +12,8 @@ public record RateLimitDecision(boolean allowed, long limit, long remaining, lon
         return new RateLimitDecision(true, limit, limit, 0);
     }
 
-    static RateLimitDecision mostRestrictive(RateLimitDecision a, RateLimitDecision b) {
+    /** Of two decisions counted for one request (say per address, then per account), the one to answer with. */
+    public static RateLimitDecision mostRestrictive(RateLimitDecision a, RateLimitDecision b) {
         if (a.allowed != b.allowed) {
             return a.allowed ? b : a;
         }
