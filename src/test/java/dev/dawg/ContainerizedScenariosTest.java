@@ -14,7 +14,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.dawg.assets.AssetDownloadIntegrationTests;
 import dev.dawg.assets.AssetUploadIntegrationTests;
 import dev.dawg.assets.PresignedUploadIntegrationTests;
+import dev.dawg.auth.AuthIntegrationTests;
 import dev.dawg.platform.PlatformIntegrationTests;
+import dev.dawg.projects.NoLostUpdateIntegrationTests;
+import dev.dawg.projects.ProjectIntegrationTests;
+import dev.dawg.realtime.LiveProjectEventsIntegrationTests;
+import dev.dawg.sharing.ShareLinkIntegrationTests;
+import dev.dawg.social.SocialIntegrationTests;
 
 /**
  * The same scenarios as the default integration tests, against real PostgreSQL, Redis and MinIO containers.
@@ -58,5 +64,29 @@ class ContainerizedScenariosTest {
 
     @Nested
     class AssetDownloads extends AssetDownloadIntegrationTests {
+    }
+
+    @Nested
+    class Auth extends AuthIntegrationTests {
+    }
+
+    @Nested
+    class Projects extends ProjectIntegrationTests {
+    }
+
+    @Nested
+    class NoLostUpdates extends NoLostUpdateIntegrationTests {
+    }
+
+    @Nested
+    class ShareLinks extends ShareLinkIntegrationTests {
+    }
+
+    @Nested
+    class Social extends SocialIntegrationTests {
+    }
+
+    @Nested
+    class LiveProjectEvents extends LiveProjectEventsIntegrationTests {
     }
 }
