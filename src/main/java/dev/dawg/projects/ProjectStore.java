@@ -195,8 +195,12 @@ class ProjectStore {
                 .fetch().rowsUpdated();
     }
 
+    /** A project of a list (a summary) and, in relevance order, its rank for the search text. */
+    record Listed(Project project, Float rank) {
+    }
+
     /** The owner's projects (summaries) with the list's filters, in keyset order. */
-    Flux<Project> listOwned(UUID ownerId, ProjectQuery query, int limit) {
+    Flux<Listed> listOwned(UUID ownerId, ProjectQuery query, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.owner_id = :owner "
                 + "AND p.deleted_at IS NULL");
         query.appendFilters(sql);
@@ -204,21 +208,27 @@ class ProjectStore {
         sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit");
         // Lists and searches may lag a little: they go to the replica if there is one (never for a caller who just wrote).
         return reads.read(ownerId, client -> query.bind(client.sql(sql.toString())).bind("owner", ownerId).bind("limit", limit)
-                .map(row -> Project.from(row, false)).all());
+                .map(row -> new Listed(Project.from(row, false), null)).all());
     }
 
-    /** Public projects and the caller's own, ranked or sorted as the query asks. */
-    Flux<Project> search(UUID callerId, ProjectQuery query, int limit, int offset) {
-        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.deleted_at IS NULL "
-                + "AND (p.visibility = 'public' OR p.owner_id = :caller)");
+    /** Public projects and the caller's own, ranked or sorted as the query asks, in keyset order. */
+    Flux<Listed> search(UUID callerId, ProjectQuery query, int limit) {
+        String sql = searchSql(query);
+        return reads.read(callerId, client -> bindSearch(client.sql(sql), callerId, query, limit)
+                .map(row -> new Listed(Project.from(row, false), query.ranked() ? row.get("rank", Float.class) : null)).all());
+    }
+
+    /** The statement of {@link #search} (also explained by a test that checks it is index-driven). */
+    static String searchSql(ProjectQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + query.rankColumn() + " FROM projects p "
+                + "WHERE p.deleted_at IS NULL AND (p.visibility = 'public' OR p.owner_id = :caller)");
         query.appendFilters(sql);
         query.appendKeyset(sql);
-        sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit OFFSET :offset");
-        return reads.read(callerId, client -> query.bind(client.sql(sql.toString()))
-                .bind("caller", callerId == null ? new UUID(0, 0) : callerId)
-                .bind("limit", limit)
-                .bind("offset", offset)
-                .map(row -> Project.from(row, false)).all());
+        return sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit").toString();
+    }
+
+    static GenericExecuteSpec bindSearch(GenericExecuteSpec spec, UUID callerId, ProjectQuery query, int limit) {
+        return query.bind(spec).bind("caller", callerId == null ? new UUID(0, 0) : callerId).bind("limit", limit);
     }
 
     private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectContent content) {
