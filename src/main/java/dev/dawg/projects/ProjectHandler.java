@@ -85,7 +85,7 @@ class ProjectHandler {
         return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
             ObjectNode body = read.members();
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), maxDataBytes, json);
+            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), ProjectContent.Data.OPTIONAL, maxDataBytes, json);
             return store.create(user.id(), content, null, label)
                     .flatMap(project -> created(project));
         }));
@@ -146,7 +146,7 @@ class ProjectHandler {
             ObjectNode body = read.members();
             int expected = Preconditions.expectedVersion(request, body);
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), maxDataBytes, json);
+            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json);
             return save(write, expected, content, label, null, null);
         }));
     }
@@ -312,7 +312,7 @@ class ProjectHandler {
         if (!changed.isEmpty()) {
             throw ApiProblem.validation(changed);
         }
-        return ProjectContent.read(result, Set.of(), maxDataBytes, json);
+        return ProjectContent.read(result, Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json);
     }
 
     private JsonNode parse(byte[] bytes) {

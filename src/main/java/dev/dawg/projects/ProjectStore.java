@@ -18,6 +18,8 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 
 import dev.dawg.platform.persistence.ReadRouting;
+import dev.dawg.platform.persistence.SqlErrors;
+import dev.dawg.platform.web.ApiProblem;
 
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
@@ -64,6 +66,7 @@ class ProjectStore {
         spec = nullable(spec, "remixedFrom", remixedFrom, UUID.class);
         spec = nullable(spec, "label", label, String.class);
         return spec.map(row -> Project.from(row, false)).one()
+                .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .doOnNext(created -> {
                     if (remixedFrom != null) {
                         heads.changed(remixedFrom);
@@ -116,6 +119,7 @@ class ProjectStore {
         spec = nullable(spec, "label", label, String.class);
         // Each statement commits by itself: once its answer is here, this node's copy of the head is stale.
         return spec.map(row -> Project.from(row, false)).one()
+                .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .doOnNext(project -> heads.changed(project.id()))
                 .map(project -> project.withData(content.projectData()));
     }
@@ -239,6 +243,12 @@ class ProjectStore {
         spec = nullable(spec, "bpm", content.bpm(), Integer.class);
         spec = nullable(spec, "key", content.keySignature(), String.class);
         return nullable(spec, "timeSignature", content.timeSignature(), String.class);
+    }
+
+    /** The one statement failed as a whole, so nothing of the write was stored. */
+    private static ApiProblem unstorableData(Throwable refused) {
+        return ApiProblem.malformed("projectData holds a value that cannot be stored as JSON: an unpaired surrogate escape "
+                + "(such as \\ud800) or a number out of range (such as 1e999999999)");
     }
 
     static GenericExecuteSpec nullable(GenericExecuteSpec spec, String name, Object value, Class<?> type) {

@@ -304,7 +304,7 @@ public class ProjectIntegrationTests {
     void shouldLetOnlyTheOwnerChangeVisibilityAndKeepItWhenLeftOut() {
         Map<String, Object> created = create(owner, Map.of("title", "Vis", "visibility", "unlisted"));
         Object id = created.get("id");
-        Map<String, Object> put = api.putProject(owner, id, 1, Map.of("title", "Vis 2")).expectStatus().isOk()
+        Map<String, Object> put = api.putProject(owner, id, 1, Map.of("title", "Vis 2", "projectData", Map.of())).expectStatus().isOk()
                 .expectBody(MAP).returnResult().getResponseBody();
         assertThat(put).containsEntry("visibility", "unlisted");
         assertThat(patch(owner, id, "\"2\"", MERGE_PATCH, Map.of("visibility", "public")).expectStatus().isOk()
@@ -363,7 +363,7 @@ public class ProjectIntegrationTests {
     void shouldPageHistoryWithACursor() {
         Object id = create(owner, Map.of("title", "Pages")).get("id");
         for (int version = 1; version <= 4; version++) {
-            api.putProject(owner, id, version, Map.of("title", "Pages " + version)).expectStatus().isOk();
+            api.putProject(owner, id, version, Map.of("title", "Pages " + version, "projectData", Map.of())).expectStatus().isOk();
         }
         Map<String, Object> first = http().get().uri("/api/projects/{id}/versions?limit=2", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();

@@ -30,9 +30,9 @@ public class VersionRetentionIntegrationTests {
     void shouldPruneOldUnlabelledVersionsAndKeepLabelledOnes() {
         User owner = api.signUp();
         Object id = api.createProject(owner, Map.of("title", "Long session")).get("id");
-        api.putProject(owner, id, 1, Map.of("title", "Keeper", "label", "first idea")).expectStatus().isOk();
+        api.putProject(owner, id, 1, Map.of("title", "Keeper", "label", "first idea", "projectData", Map.of())).expectStatus().isOk();
         for (int version = 2; version < 20; version++) {
-            api.putProject(owner, id, version, Map.of("title", "Take " + version)).expectStatus().isOk();
+            api.putProject(owner, id, version, Map.of("title", "Take " + version, "projectData", Map.of("take", version))).expectStatus().isOk();
         }
         Map<String, Object> page = api.http().get().uri("/api/projects/{id}/versions?limit=100", id)
                 .header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isOk()
