@@ -6,8 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
@@ -50,9 +48,6 @@ class ProjectHandler {
 
     static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");
     static final MediaType JSON_PATCH = MediaType.parseMediaType("application/json-patch+json");
-    private static final Logger log = LoggerFactory.getLogger(ProjectHandler.class);
-    /** Pruning old snapshots is batched: once every this many versions of a project. */
-    private static final int PRUNE_EVERY = 10;
 
     private final ProjectStore store;
     private final ProjectJson views;
@@ -63,11 +58,11 @@ class ProjectHandler {
     private final Callers callers;
     private final JsonBodies bodies;
     private final JsonMapper json;
+    private final HistoryPruner pruner;
     private final long maxDataBytes;
-    private final int versionRetention;
 
     ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectHeads heads, ProjectAccess access,
-            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, DawgProperties properties) {
+            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, HistoryPruner pruner, DawgProperties properties) {
         this.store = store;
         this.views = views;
         this.documents = documents;
@@ -77,8 +72,8 @@ class ProjectHandler {
         this.callers = callers;
         this.bodies = bodies;
         this.json = json;
+        this.pruner = pruner;
         this.maxDataBytes = properties.projects().maxDataSize().toBytes();
-        this.versionRetention = properties.projects().versionRetention();
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
@@ -223,8 +218,8 @@ class ProjectHandler {
     }
 
     /**
-     * Stores the next version if the project is still at {@code expected}, prunes old snapshots now and then,
-     * publishes {@code project:updated} and answers the new state.
+     * Stores the next version if the project is still at {@code expected}, publishes {@code project:updated},
+     * answers the new state and sets old snapshots pruning now and then (without waiting for it).
      */
     Mono<ServerResponse> save(Write write, int expected, ProjectContent content, String label, JsonNode patch, String patchType) {
         ProjectAccess.Grant grant = write.grant();
@@ -235,10 +230,10 @@ class ProjectHandler {
                 .switchIfEmpty(Mono.defer(() -> store.currentVersion(grant.projectId())
                         .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                         .flatMap(current -> Mono.error(Preconditions.conflict(current)))))
-                .flatMap(updated -> pruneHistory(updated)
-                        .then(events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(), actor(write.user()),
-                                updated.version(), patch, patchType)))
-                        .then(ok(updated)));
+                .flatMap(updated -> events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(), actor(write.user()),
+                                updated.version(), patch, patchType))
+                        .then(ok(updated))
+                        .doOnSuccess(answer -> pruner.afterWrite(updated)));
     }
 
     static ProjectEvent.Actor actor(CurrentUser user) {
@@ -274,16 +269,6 @@ class ProjectHandler {
             caller.ifPresent(user -> user.require(Scope.PROJECTS_READ));
             return caller;
         });
-    }
-
-    private Mono<Void> pruneHistory(Project updated) {
-        if (updated.version() % PRUNE_EVERY != 0 || updated.version() <= versionRetention) {
-            return Mono.empty();
-        }
-        return store.prune(updated.id(), updated.version(), versionRetention)
-                .doOnError(ex -> log.warn("Could not prune the history of project {}: {}", updated.id(), ex.toString()))
-                .onErrorComplete()
-                .then();
     }
 
     /** The project after the patch, validated like a PUT; the server's own members must come out unchanged. */

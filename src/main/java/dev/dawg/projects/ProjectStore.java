@@ -89,6 +89,14 @@ class ProjectStore {
                 .one();
     }
 
+    /** The project's metadata without its document (for history routes, which only need the head). */
+    Mono<Project> find(UUID id) {
+        return db.sql("SELECT " + Project.columns("p") + " FROM projects p WHERE p.id = :id AND p.deleted_at IS NULL")
+                .bind("id", id)
+                .map(row -> Project.from(row, false))
+                .one();
+    }
+
     /** The project with its document, for a patch or a copy. */
     Mono<Project> findWithData(UUID id) {
         return db.sql("SELECT " + Project.columns("p") + ", p.project_data::text AS project_data_text FROM projects p "
