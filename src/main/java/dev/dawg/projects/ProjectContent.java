@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,11 +30,20 @@ record ProjectContent(String title, String description, List<String> tags, Integ
             "createdAt", "updatedAt", "remixedFromId", "version");
 
     /**
+     * Whether a write must carry {@code projectData}: only a new project may start from an empty document. Any
+     * other write replaces the stored document, and losing a song because a member was left out is the worst
+     * outcome here, so its absence (or null) is refused rather than stored as {@code {}}.
+     */
+    enum Data {
+        OPTIONAL, REQUIRED
+    }
+
+    /**
      * Reads and validates a body (or a patched document) holding the writable members; {@code extraAllowed} are
      * members the caller handles itself (such as {@code version} or {@code label} on a PUT).
      */
-    static ProjectContent read(ObjectNode body, Set<String> extraAllowed, long maxDataBytes, JsonMapper json) {
-        return read(body, null, extraAllowed, maxDataBytes, json);
+    static ProjectContent read(ObjectNode body, Set<String> extraAllowed, Data data, long maxDataBytes, JsonMapper json) {
+        return read(body, null, extraAllowed, data, maxDataBytes, json);
     }
 
     /**
@@ -41,7 +51,8 @@ record ProjectContent(String title, String description, List<String> tags, Integ
      * the {@code projectData} object as the client sent it (already checked to be well-formed JSON), stored and
      * answered as it is.
      */
-    static ProjectContent read(ObjectNode body, byte[] rawData, Set<String> extraAllowed, long maxDataBytes, JsonMapper json) {
+    static ProjectContent read(ObjectNode body, byte[] rawData, Set<String> extraAllowed, Data dataRule, long maxDataBytes,
+            JsonMapper json) {
         Set<String> allowed = new java.util.HashSet<>(WRITABLE);
         allowed.addAll(extraAllowed);
         Set<String> readOnly = new java.util.HashSet<>(READ_ONLY);
@@ -71,6 +82,9 @@ record ProjectContent(String title, String description, List<String> tags, Integ
         if (rawData == null && data != null && !data.isNull() && !data.isObject()) {
             fields.reject("projectData", "must be a JSON object");
         }
+        if (rawData == null && (data == null || data.isNull()) && dataRule == Data.REQUIRED) {
+            fields.reject("projectData", "is required: a write replaces the whole document (send {} to empty it)");
+        }
         fields.validate();
         String dataText;
         long size;
@@ -79,8 +93,12 @@ record ProjectContent(String title, String description, List<String> tags, Integ
             size = rawData.length;
         }
         else {
-            dataText = data == null || data.isNull() ? "{}" : json.writeValueAsString(data);
-            size = dataText.getBytes(StandardCharsets.UTF_8).length;
+            // Written as parsed, for PostgreSQL to store or refuse (a 400): an overflowing number stays a bare
+            // Infinity rather than becoming the string "Infinity", an unpaired surrogate stays an escape, not "?".
+            byte[] bytes = data == null || data.isNull() ? new byte[] { '{', '}' }
+                    : json.writer().without(JsonWriteFeature.WRITE_NAN_AS_STRINGS).writeValueAsBytes(data);
+            dataText = new String(bytes, StandardCharsets.UTF_8);
+            size = bytes.length;
         }
         if (size > maxDataBytes) {
             throw ApiProblem.payloadTooLarge("projectData is " + size + " bytes; at most " + maxDataBytes + " are accepted")

@@ -136,7 +136,8 @@ class ProjectCopyHandler {
                 fields.reject("project", "is required");
             }
             fields.validate();
-            ProjectContent content = ProjectContent.read(project, Set.of(), maxDataBytes, json).withVisibility(Visibility.PRIVATE);
+            ProjectContent content = ProjectContent.read(project, Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json)
+                    .withVisibility(Visibility.PRIVATE);
             return store.create(user.id(), content, null, "imported").flatMap(projects::created);
         }));
     }

@@ -6,8 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
@@ -50,9 +48,6 @@ class ProjectHandler {
 
     static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");
     static final MediaType JSON_PATCH = MediaType.parseMediaType("application/json-patch+json");
-    private static final Logger log = LoggerFactory.getLogger(ProjectHandler.class);
-    /** Pruning old snapshots is batched: once every this many versions of a project. */
-    private static final int PRUNE_EVERY = 10;
 
     private final ProjectStore store;
     private final ProjectJson views;
@@ -63,11 +58,11 @@ class ProjectHandler {
     private final Callers callers;
     private final JsonBodies bodies;
     private final JsonMapper json;
+    private final HistoryPruner pruner;
     private final long maxDataBytes;
-    private final int versionRetention;
 
     ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectHeads heads, ProjectAccess access,
-            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, DawgProperties properties) {
+            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, HistoryPruner pruner, DawgProperties properties) {
         this.store = store;
         this.views = views;
         this.documents = documents;
@@ -77,15 +72,15 @@ class ProjectHandler {
         this.callers = callers;
         this.bodies = bodies;
         this.json = json;
+        this.pruner = pruner;
         this.maxDataBytes = properties.projects().maxDataSize().toBytes();
-        this.versionRetention = properties.projects().versionRetention();
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
         return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
             ObjectNode body = read.members();
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), maxDataBytes, json);
+            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), ProjectContent.Data.OPTIONAL, maxDataBytes, json);
             return store.create(user.id(), content, null, label)
                     .flatMap(project -> created(project));
         }));
@@ -146,7 +141,7 @@ class ProjectHandler {
             ObjectNode body = read.members();
             int expected = Preconditions.expectedVersion(request, body);
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), maxDataBytes, json);
+            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json);
             return save(write, expected, content, label, null, null);
         }));
     }
@@ -224,8 +219,8 @@ class ProjectHandler {
     }
 
     /**
-     * Stores the next version if the project is still at {@code expected}, prunes old snapshots now and then,
-     * publishes {@code project:updated} and answers the new state.
+     * Stores the next version if the project is still at {@code expected}, publishes {@code project:updated},
+     * answers the new state and sets old snapshots pruning now and then (without waiting for it).
      */
     Mono<ServerResponse> save(Write write, int expected, ProjectContent content, String label, JsonNode patch, String patchType) {
         ProjectAccess.Grant grant = write.grant();
@@ -236,12 +231,12 @@ class ProjectHandler {
                 .switchIfEmpty(Mono.defer(() -> store.currentVersion(grant.projectId())
                         .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                         .flatMap(current -> Mono.error(Preconditions.conflict(current)))))
-                .flatMap(updated -> pruneHistory(updated)
-                        // Before this write's event, so that whoever it shut out does not receive it.
-                        .then(updated.visibility() != grant.visibility() ? accessChanged(grant) : Mono.empty())
+                // Before this write's event, so that whoever it shut out does not receive it.
+                .flatMap(updated -> (updated.visibility() != grant.visibility() ? accessChanged(grant) : Mono.<Void>empty())
                         .then(events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(), actor(write.user()),
                                 updated.version(), patch, patchType)))
-                        .then(ok(updated)));
+                        .then(ok(updated))
+                        .doOnSuccess(answer -> pruner.afterWrite(updated)));
     }
 
     /** Live subscribers re-check their access (visibility changed, project deleted) before anything more. */
@@ -284,16 +279,6 @@ class ProjectHandler {
         });
     }
 
-    private Mono<Void> pruneHistory(Project updated) {
-        if (updated.version() % PRUNE_EVERY != 0 || updated.version() <= versionRetention) {
-            return Mono.empty();
-        }
-        return store.prune(updated.id(), updated.version(), versionRetention)
-                .doOnError(ex -> log.warn("Could not prune the history of project {}: {}", updated.id(), ex.toString()))
-                .onErrorComplete()
-                .then();
-    }
-
     /** The project after the patch, validated like a PUT; the server's own members must come out unchanged. */
     private ProjectContent patched(Project current, JsonPatch operations, JsonNode mergePatch) {
         ObjectNode before = views.tree(current);
@@ -320,7 +305,7 @@ class ProjectHandler {
         if (!changed.isEmpty()) {
             throw ApiProblem.validation(changed);
         }
-        return ProjectContent.read(result, Set.of(), maxDataBytes, json);
+        return ProjectContent.read(result, Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json);
     }
 
     private JsonNode parse(byte[] bytes) {

@@ -51,7 +51,7 @@ class ProjectHistoryHandler {
     Mono<ServerResponse> get(ServerRequest request) {
         int version = versionNumber(request.pathVariable("version"), null);
         return readable(request)
-                .flatMap(grant -> store.findWithData(grant.projectId()))
+                .flatMap(grant -> store.find(grant.projectId()))
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .flatMap(current -> store.version(current, version))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Version " + version + " not found (it may have been pruned)")))
@@ -91,7 +91,7 @@ class ProjectHistoryHandler {
         int version = versionNumber(request.pathVariable("version"), null);
         Integer ifMatch = Preconditions.ifMatch(request);
         String label = ProjectHandler.label(request, null);
-        return projects.writable(request).flatMap(write -> store.findWithData(write.projectId())
+        return projects.writable(request).flatMap(write -> store.find(write.projectId())
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .flatMap(current -> store.version(current, version)
                         .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Version " + version + " not found (it may have been pruned)")))

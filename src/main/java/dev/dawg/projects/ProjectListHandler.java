@@ -2,7 +2,6 @@ package dev.dawg.projects;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import reactor.core.publisher.Mono;
 
@@ -43,23 +42,17 @@ class ProjectListHandler {
     Mono<ServerResponse> search(ServerRequest request) {
         return projects.reader(request).flatMap(caller -> {
             ProjectQuery query = ProjectQuery.search(request);
-            UUID callerId = caller.map(CurrentUser::id).orElse(null);
-            if (query.pagesByOffset()) {
-                Pages.OffsetPage page = Pages.offsetPage(request);
-                return store.search(callerId, query, page.limit() + 1, page.offset()).map(views::summary).collectList()
-                        .flatMap(found -> ServerResponse.ok().bodyValue(page.toBody(found)));
-            }
             int limit = Pages.limit(request);
-            return store.search(callerId, query, limit + 1, 0).collectList()
+            return store.search(caller.map(CurrentUser::id).orElse(null), query, limit + 1).collectList()
                     .flatMap(found -> ServerResponse.ok().bodyValue(page(found, limit, query)));
         });
     }
 
-    private Map<String, Object> page(List<Project> found, int limit, ProjectQuery query) {
+    private Map<String, Object> page(List<ProjectStore.Listed> found, int limit, ProjectQuery query) {
         Map<String, Object> body = Pages.keysetBody(found, limit, query::cursorAfter);
         @SuppressWarnings("unchecked")
-        List<Project> items = (List<Project>) body.get("items");
-        body.put("items", items.stream().map(views::summary).toList());
+        List<ProjectStore.Listed> items = (List<ProjectStore.Listed>) body.get("items");
+        body.put("items", items.stream().map(listed -> views.summary(listed.project())).toList());
         return body;
     }
 }

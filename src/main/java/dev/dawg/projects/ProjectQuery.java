@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -16,24 +18,33 @@ import dev.dawg.sharing.Visibility;
 
 /**
  * The filters, order and keyset position of a project list or search, read from the query string. Every
- * order ends with the id, so the keyset is total and pages stay correct while projects are added.
+ * order ends with the id, so the keyset is total and pages stay correct while projects are added; relevance
+ * pages by (rank, updated_at, id), the rank travelling in the cursor.
  */
 final class ProjectQuery {
 
-    /** How a list is ordered; {@link #RELEVANCE} pages by offset, the others by keyset. */
+    /** The rank of a row for the search text; {@code :tsquery} is replaced by {@link #tsquery()}. */
+    private static final String RANK = "ts_rank_cd(p.search, :tsquery)";
+    /** Words of the search text for the prefix query: letters and digits only, so they cannot be to_tsquery syntax. */
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+    private static final int MAX_PREFIX_WORDS = 16;
+
+    /** How a list is ordered, and the keyset condition that continues after a cursor. */
     enum Sort {
-        UPDATED("p.updated_at DESC, p.id DESC", "(p.updated_at, p.id) < (:cursorTime, :cursorId)"),
-        CREATED("p.created_at DESC, p.id DESC", "(p.created_at, p.id) < (:cursorTime, :cursorId)"),
-        TITLE("p.title ASC, p.id ASC", "(p.title, p.id) > (:cursorText, :cursorId)"),
-        POPULAR("p.like_count DESC, p.id DESC", "(p.like_count, p.id) < (:cursorNumber, :cursorId)"),
-        RELEVANCE("ts_rank_cd(p.search, websearch_to_tsquery('english', :q)) DESC, p.updated_at DESC, p.id DESC", null);
+        UPDATED("p.updated_at DESC, p.id DESC", "(p.updated_at, p.id) < (:cursorTime, :cursorId)", 2),
+        CREATED("p.created_at DESC, p.id DESC", "(p.created_at, p.id) < (:cursorTime, :cursorId)", 2),
+        TITLE("p.title ASC, p.id ASC", "(p.title, p.id) > (:cursorText, :cursorId)", 2),
+        POPULAR("p.like_count DESC, p.id DESC", "(p.like_count, p.id) < (:cursorNumber, :cursorId)", 2),
+        RELEVANCE(RANK + " DESC, p.updated_at DESC, p.id DESC", "(" + RANK + ", p.updated_at, p.id) < (:cursorRank, :cursorTime, :cursorId)", 3);
 
         final String orderBy;
         final String keyset;
+        final int cursorParts;
 
-        Sort(String orderBy, String keyset) {
+        Sort(String orderBy, String keyset, int cursorParts) {
             this.orderBy = orderBy;
             this.keyset = keyset;
+            this.cursorParts = cursorParts;
         }
     }
 
@@ -49,10 +60,16 @@ final class ProjectQuery {
     private final String key;
     private final Sort sort;
     private final List<String> cursor;
+    /** Public search matches words through the GIN index only; an owner's list may also match any part of a title. */
+    private final boolean substringTitles;
+    /** The search text as a prefix query (its last word a prefix), or null when it holds no word. */
+    private final String prefixQuery;
 
     private ProjectQuery(String text, String tag, Visibility visibility, Integer bpmMin, Integer bpmMax, String key, Sort sort,
-            List<String> cursor) {
+            List<String> cursor, boolean substringTitles) {
         this.text = text;
+        this.substringTitles = substringTitles;
+        this.prefixQuery = text == null ? null : prefixQuery(text);
         this.tag = tag;
         this.visibility = visibility;
         this.bpmMin = bpmMin;
@@ -68,7 +85,7 @@ final class ProjectQuery {
         Visibility visibility = request.queryParam("visibility").filter(v -> !v.isBlank())
                 .map(v -> Visibility.parse(v).orElseThrow(() -> ApiProblem.validation("visibility", "must be private, unlisted or public")))
                 .orElse(null);
-        return new ProjectQuery(text(request), tag(request), visibility, null, null, null, sort, Pages.cursor(request, 2));
+        return new ProjectQuery(text(request), tag(request), visibility, null, null, null, sort, Pages.cursor(request, sort.cursorParts), true);
     }
 
     /** {@code GET /api/search/projects}: q, tag, bpmMin, bpmMax, key, sort=relevance|recent|popular. */
@@ -87,17 +104,31 @@ final class ProjectQuery {
         if (key != null && key.length() > 20) {
             throw ApiProblem.validation("key", "must be at most 20 characters");
         }
-        List<String> cursor = sort == Sort.RELEVANCE ? null : Pages.cursor(request, 2);
-        return new ProjectQuery(text, tag(request), null, bpmMin, bpmMax, key, sort, cursor);
+        return new ProjectQuery(text, tag(request), null, bpmMin, bpmMax, key, sort, Pages.cursor(request, sort.cursorParts), false);
     }
 
-    boolean pagesByOffset() {
+    /**
+     * The search text as one tsquery: the web-search reading of it (quotes, or, -word), or all its words with the
+     * last one as a prefix (a client searching as the user types). One {@code @@} over the GIN-indexed vector.
+     */
+    private String tsquery() {
+        return prefixQuery == null ? "websearch_to_tsquery('english', :q)"
+                : "(websearch_to_tsquery('english', :q) || to_tsquery('english', :qPrefix))";
+    }
+
+    /** Whether rows carry a {@code rank} column (relevance order). */
+    boolean ranked() {
         return sort == Sort.RELEVANCE;
+    }
+
+    /** The extra selected column of a ranked query, else nothing. */
+    String rankColumn() {
+        return ranked() ? ", " + RANK.replace(":tsquery", tsquery()) + " AS rank" : "";
     }
 
     void appendFilters(StringBuilder sql) {
         if (text != null) {
-            sql.append(" AND (p.search @@ websearch_to_tsquery('english', :q) OR p.title ILIKE :qLike)");
+            sql.append(substringTitles ? " AND (p.search @@ " + tsquery() + " OR p.title ILIKE :qLike)" : " AND p.search @@ " + tsquery());
         }
         if (tag != null) {
             sql.append(" AND p.tags @> CAST(:tags AS text[])");
@@ -117,18 +148,24 @@ final class ProjectQuery {
     }
 
     void appendKeyset(StringBuilder sql) {
-        if (cursor != null && sort.keyset != null) {
-            sql.append(" AND ").append(sort.keyset);
+        if (cursor != null) {
+            sql.append(" AND ").append(sort.keyset.replace(":tsquery", tsquery()));
         }
     }
 
     String orderBy() {
-        return sort.orderBy;
+        return sort.orderBy.replace(":tsquery", tsquery());
     }
 
     GenericExecuteSpec bind(GenericExecuteSpec spec) {
         if (text != null) {
-            spec = spec.bind("q", text).bind("qLike", "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            spec = spec.bind("q", text);
+        }
+        if (prefixQuery != null) {
+            spec = spec.bind("qPrefix", prefixQuery);
+        }
+        if (text != null && substringTitles) {
+            spec = spec.bind("qLike", "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         if (tag != null) {
             spec = spec.bind("tags", new String[] { tag });
@@ -145,38 +182,59 @@ final class ProjectQuery {
         if (key != null) {
             spec = spec.bind("key", key);
         }
-        if (cursor != null && sort.keyset != null) {
+        if (cursor != null) {
             spec = bindCursor(spec);
         }
         return spec;
     }
 
     /** The cursor that continues after {@code last}. */
-    String cursorAfter(Project last) {
-        String position = switch (sort) {
-            case UPDATED -> last.updatedAt().toString();
-            case CREATED -> last.createdAt().toString();
-            case TITLE -> last.title();
-            case POPULAR -> Long.toString(last.likeCount());
-            case RELEVANCE -> throw new IllegalStateException("relevance pages by offset");
+    String cursorAfter(ProjectStore.Listed last) {
+        Project project = last.project();
+        String id = project.id().toString();
+        return switch (sort) {
+            case UPDATED -> Pages.encodeCursor(project.updatedAt().toString(), id);
+            case CREATED -> Pages.encodeCursor(project.createdAt().toString(), id);
+            case TITLE -> Pages.encodeCursor(project.title(), id);
+            case POPULAR -> Pages.encodeCursor(Long.toString(project.likeCount()), id);
+            // Float.toString reads back as the very same real, so the row at the cursor compares equal to it.
+            case RELEVANCE -> Pages.encodeCursor(Float.toString(last.rank()), project.updatedAt().toString(), id);
         };
-        return Pages.encodeCursor(position, last.id().toString());
     }
 
     private GenericExecuteSpec bindCursor(GenericExecuteSpec spec) {
         try {
-            UUID id = UUID.fromString(cursor.get(1));
-            spec = spec.bind("cursorId", id);
+            int last = sort.cursorParts - 1;
+            spec = spec.bind("cursorId", UUID.fromString(cursor.get(last)));
             return switch (sort) {
                 case UPDATED, CREATED -> spec.bind("cursorTime", ProjectStore.utc(Instant.parse(cursor.get(0))));
                 case TITLE -> spec.bind("cursorText", cursor.get(0));
                 case POPULAR -> spec.bind("cursorNumber", Integer.parseInt(cursor.get(0)));
-                case RELEVANCE -> spec;
+                case RELEVANCE -> spec.bind("cursorRank", rank(cursor.get(0)))
+                        .bind("cursorTime", ProjectStore.utc(Instant.parse(cursor.get(1))));
             };
         }
         catch (IllegalArgumentException | DateTimeParseException ex) {
             throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
         }
+    }
+
+    private static float rank(String raw) {
+        float rank = Float.parseFloat(raw);
+        if (!Float.isFinite(rank)) {
+            throw new IllegalArgumentException("not a rank");
+        }
+        return rank;
+    }
+
+    /** {@code night & dri:*} for "Night dri"; null when the text has no word. */
+    private static String prefixQuery(String text) {
+        List<String> words = WORD.matcher(text.toLowerCase(Locale.ROOT)).results().map(MatchResult::group)
+                .limit(MAX_PREFIX_WORDS).toList();
+        if (words.isEmpty()) {
+            return null;
+        }
+        return String.join(" & ", words) + ":*";
     }
 
     private static String text(ServerRequest request) {

@@ -18,6 +18,8 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 
 import dev.dawg.platform.persistence.ReadRouting;
+import dev.dawg.platform.persistence.SqlErrors;
+import dev.dawg.platform.web.ApiProblem;
 
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
@@ -64,6 +66,7 @@ class ProjectStore {
         spec = nullable(spec, "remixedFrom", remixedFrom, UUID.class);
         spec = nullable(spec, "label", label, String.class);
         return spec.map(row -> Project.from(row, false)).one()
+                .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .doOnNext(created -> {
                     if (remixedFrom != null) {
                         heads.changed(remixedFrom);
@@ -83,6 +86,14 @@ class ProjectStore {
                 .bind("id", id)
                 .bind("shareToken", shareToken == null ? "" : shareToken)
                 .map(row -> Tuples.of(Project.from(row, withData), java.util.Optional.ofNullable(ShareFacts.from(row))))
+                .one();
+    }
+
+    /** The project's metadata without its document (for history routes, which only need the head). */
+    Mono<Project> find(UUID id) {
+        return db.sql("SELECT " + Project.columns("p") + " FROM projects p WHERE p.id = :id AND p.deleted_at IS NULL")
+                .bind("id", id)
+                .map(row -> Project.from(row, false))
                 .one();
     }
 
@@ -116,6 +127,7 @@ class ProjectStore {
         spec = nullable(spec, "label", label, String.class);
         // Each statement commits by itself: once its answer is here, this node's copy of the head is stale.
         return spec.map(row -> Project.from(row, false)).one()
+                .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .doOnNext(project -> heads.changed(project.id()))
                 .map(project -> project.withData(content.projectData()));
     }
@@ -195,8 +207,12 @@ class ProjectStore {
                 .fetch().rowsUpdated();
     }
 
+    /** A project of a list (a summary) and, in relevance order, its rank for the search text. */
+    record Listed(Project project, Float rank) {
+    }
+
     /** The owner's projects (summaries) with the list's filters, in keyset order. */
-    Flux<Project> listOwned(UUID ownerId, ProjectQuery query, int limit) {
+    Flux<Listed> listOwned(UUID ownerId, ProjectQuery query, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.owner_id = :owner "
                 + "AND p.deleted_at IS NULL");
         query.appendFilters(sql);
@@ -204,21 +220,27 @@ class ProjectStore {
         sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit");
         // Lists and searches may lag a little: they go to the replica if there is one (never for a caller who just wrote).
         return reads.read(ownerId, client -> query.bind(client.sql(sql.toString())).bind("owner", ownerId).bind("limit", limit)
-                .map(row -> Project.from(row, false)).all());
+                .map(row -> new Listed(Project.from(row, false), null)).all());
     }
 
-    /** Public projects and the caller's own, ranked or sorted as the query asks. */
-    Flux<Project> search(UUID callerId, ProjectQuery query, int limit, int offset) {
-        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.deleted_at IS NULL "
-                + "AND (p.visibility = 'public' OR p.owner_id = :caller)");
+    /** Public projects and the caller's own, ranked or sorted as the query asks, in keyset order. */
+    Flux<Listed> search(UUID callerId, ProjectQuery query, int limit) {
+        String sql = searchSql(query);
+        return reads.read(callerId, client -> bindSearch(client.sql(sql), callerId, query, limit)
+                .map(row -> new Listed(Project.from(row, false), query.ranked() ? row.get("rank", Float.class) : null)).all());
+    }
+
+    /** The statement of {@link #search} (also explained by a test that checks it is index-driven). */
+    static String searchSql(ProjectQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + query.rankColumn() + " FROM projects p "
+                + "WHERE p.deleted_at IS NULL AND (p.visibility = 'public' OR p.owner_id = :caller)");
         query.appendFilters(sql);
         query.appendKeyset(sql);
-        sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit OFFSET :offset");
-        return reads.read(callerId, client -> query.bind(client.sql(sql.toString()))
-                .bind("caller", callerId == null ? new UUID(0, 0) : callerId)
-                .bind("limit", limit)
-                .bind("offset", offset)
-                .map(row -> Project.from(row, false)).all());
+        return sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit").toString();
+    }
+
+    static GenericExecuteSpec bindSearch(GenericExecuteSpec spec, UUID callerId, ProjectQuery query, int limit) {
+        return query.bind(spec).bind("caller", callerId == null ? new UUID(0, 0) : callerId).bind("limit", limit);
     }
 
     private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectContent content) {
@@ -229,6 +251,12 @@ class ProjectStore {
         spec = nullable(spec, "bpm", content.bpm(), Integer.class);
         spec = nullable(spec, "key", content.keySignature(), String.class);
         return nullable(spec, "timeSignature", content.timeSignature(), String.class);
+    }
+
+    /** The one statement failed as a whole, so nothing of the write was stored. */
+    private static ApiProblem unstorableData(Throwable refused) {
+        return ApiProblem.malformed("projectData holds a value that cannot be stored as JSON: an unpaired surrogate escape "
+                + "(such as \\ud800) or a number out of range (such as 1e999999999)");
     }
 
     static GenericExecuteSpec nullable(GenericExecuteSpec spec, String name, Object value, Class<?> type) {

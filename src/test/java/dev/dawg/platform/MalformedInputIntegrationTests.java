@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
@@ -63,6 +65,40 @@ class MalformedInputIntegrationTests {
                 .bodyValue("{\"title\":\"ok\",\"projectData\":{\"n\":\"\\u0000\"}}").exchange(), 400, "MALFORMED_REQUEST");
         Object id = api.createProject(user, Map.of()).get("id");
         assertProblem(api.http().get().uri(URI.create(base() + "/api/projects/" + id + "?share=%00")).exchange(), 400, "MALFORMED_REQUEST");
+    }
+
+    @Test
+    void shouldAnswer400ToProjectDataPostgresqlRefusesOnEveryWriteAndStoreNothing() {
+        User user = api.signUp();
+        Object id = api.createProject(user, Map.of("projectData", Map.of("kept", true))).get("id");
+        // Well-formed JSON that jsonb refuses: an unpaired surrogate escape, a number beyond numeric's range.
+        for (String bad : new String[] { "\"\\ud800\"", "\"x\\udc00y\"", "1e999999999", "-1e999999999" }) {
+            String document = "{\"a\":" + bad + "}";
+            assertProblem(json(api.http().post().uri("/api/projects"), user, "{\"title\":\"x\",\"projectData\":" + document + "}"),
+                    400, "MALFORMED_REQUEST");
+            assertProblem(json(api.http().put().uri("/api/projects/{id}", id).header(HttpHeaders.IF_MATCH, "\"1\""), user,
+                    "{\"title\":\"x\",\"projectData\":" + document + "}"), 400, "MALFORMED_REQUEST");
+            assertProblem(json(api.http().post().uri("/api/projects/import"), user, "{\"format\":\"dawg-project\",\"formatVersion\":1,"
+                    + "\"project\":{\"title\":\"x\",\"projectData\":" + document + "}}"), 400, "MALFORMED_REQUEST");
+            assertProblem(api.http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                    .header(HttpHeaders.IF_MATCH, "\"1\"").header(HttpHeaders.CONTENT_TYPE, "application/merge-patch+json")
+                    .bodyValue("{\"projectData\":" + document + "}").exchange(), 400, "MALFORMED_REQUEST");
+            assertProblem(api.http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                    .header(HttpHeaders.IF_MATCH, "\"1\"").header(HttpHeaders.CONTENT_TYPE, "application/json-patch+json")
+                    .bodyValue("[{\"op\":\"add\",\"path\":\"/projectData/a\",\"value\":" + bad + "}]").exchange(), 400, "MALFORMED_REQUEST");
+        }
+        Map<String, Object> project = api.getProject(user, id).expectStatus().isOk().expectBody(Api.MAP).returnResult().getResponseBody();
+        assertThat(project).containsEntry("version", 1).containsEntry("projectData", Map.of("kept", true));
+        assertThat((List<?>) api.http().get().uri("/api/projects").header(HttpHeaders.AUTHORIZATION, user.bearer()).exchange()
+                .expectStatus().isOk().expectBody(Api.MAP).returnResult().getResponseBody().get("items")).hasSize(1);
+        assertThat((List<?>) api.http().get().uri("/api/projects/{id}/versions", id).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .exchange().expectStatus().isOk().expectBody(Api.MAP).returnResult().getResponseBody().get("items")).hasSize(1);
+    }
+
+    private static WebTestClient.ResponseSpec json(
+            WebTestClient.RequestBodySpec request, User user, String body) {
+        return request.header(HttpHeaders.AUTHORIZATION, user.bearer()).header(HttpHeaders.CONTENT_TYPE, "application/json")
+                .bodyValue(body).exchange();
     }
 
     @Test

@@ -137,7 +137,7 @@ class RedisFaultIntegrationTests {
     private void assertRestKeepsWorking(User owner, User fan, String id, int[] version, String phase) {
         System.out.println("Redis " + phase + ":");
         within("GET project", () -> api.getProject(fan, id).expectStatus().isOk());
-        within("PUT project", () -> api.putProject(owner, id, version[0], Map.of("title", "Take " + (version[0] + 1), "visibility", "public"))
+        within("PUT project", () -> api.putProject(owner, id, version[0], Map.of("title", "Take " + (version[0] + 1), "visibility", "public", "projectData", Map.of()))
                 .expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + (version[0] + 1) + "\""));
         version[0]++;
         within("PATCH project", () -> http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())

@@ -101,7 +101,7 @@ class CachedReadFastPathIntegrationTests {
         get(null, id, null, null);
         assertThat(get(null, id, null, null).getStatus().value()).isEqualTo(200);
 
-        api.putProject(owner, id, 1, Map.of("title", "Now private", "visibility", "private")).expectStatus().isOk();
+        api.putProject(owner, id, 1, Map.of("title", "Now private", "visibility", "private", "projectData", Map.of())).expectStatus().isOk();
 
         assertThat(get(null, id, null, null).getStatus().value()).isEqualTo(404);
     }

@@ -304,7 +304,7 @@ public class ProjectIntegrationTests {
     void shouldLetOnlyTheOwnerChangeVisibilityAndKeepItWhenLeftOut() {
         Map<String, Object> created = create(owner, Map.of("title", "Vis", "visibility", "unlisted"));
         Object id = created.get("id");
-        Map<String, Object> put = api.putProject(owner, id, 1, Map.of("title", "Vis 2")).expectStatus().isOk()
+        Map<String, Object> put = api.putProject(owner, id, 1, Map.of("title", "Vis 2", "projectData", Map.of())).expectStatus().isOk()
                 .expectBody(MAP).returnResult().getResponseBody();
         assertThat(put).containsEntry("visibility", "unlisted");
         assertThat(patch(owner, id, "\"2\"", MERGE_PATCH, Map.of("visibility", "public")).expectStatus().isOk()
@@ -363,7 +363,7 @@ public class ProjectIntegrationTests {
     void shouldPageHistoryWithACursor() {
         Object id = create(owner, Map.of("title", "Pages")).get("id");
         for (int version = 1; version <= 4; version++) {
-            api.putProject(owner, id, version, Map.of("title", "Pages " + version)).expectStatus().isOk();
+            api.putProject(owner, id, version, Map.of("title", "Pages " + version, "projectData", Map.of())).expectStatus().isOk();
         }
         Map<String, Object> first = http().get().uri("/api/projects/{id}/versions?limit=2", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
@@ -489,6 +489,108 @@ public class ProjectIntegrationTests {
         String writer = api.createApiKey(owner, List.of("projects:write"));
         http().put().uri("/api/projects/{id}", id).header("X-API-Key", writer).header(HttpHeaders.IF_MATCH, "\"1\"")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(song()).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void shouldRefuseAWriteThatLeavesOutProjectDataAndKeepTheSong() {
+        Object id = create(owner, song()).get("id");
+        Map<String, Object> withoutData = new LinkedHashMap<>(song());
+        withoutData.remove("projectData");
+        assertThat(fieldsOf(assertProblem(api.putProject(owner, id, 1, withoutData), 400, "VALIDATION_FAILED"))).containsExactly("projectData");
+        assertThat(fieldsOf(assertProblem(http().put().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"title\":\"Night Drive\",\"projectData\":null}").exchange(), 400, "VALIDATION_FAILED"))).containsExactly("projectData");
+        assertThat(fieldsOf(assertProblem(patch(owner, id, "\"1\"", MERGE_PATCH, "{\"projectData\":null}"), 400, "VALIDATION_FAILED")))
+                .containsExactly("projectData");
+        assertThat(fieldsOf(assertProblem(patch(owner, id, "\"1\"", JSON_PATCH, List.of(Map.of("op", "remove", "path", "/projectData"))),
+                400, "VALIDATION_FAILED"))).containsExactly("projectData");
+
+        Map<String, Object> read = api.getProject(owner, id).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat(read).containsEntry("version", 1);
+        assertThat(read.get("projectData")).isEqualTo(song().get("projectData"));
+        assertThat(historyOf(owner, id)).hasSize(1);
+        // Emptying the document on purpose is still possible, by saying so.
+        Map<String, Object> emptied = new LinkedHashMap<>(withoutData);
+        emptied.put("projectData", Map.of());
+        api.putProject(owner, id, 1, emptied).expectStatus().isOk().expectBody(MAP).value(p -> assertThat(p).containsEntry("projectData", Map.of()));
+    }
+
+    @Test
+    void shouldRefuseBadVersionLabelsAndCallersWhoMayNotEdit() {
+        Object id = create(owner, Map.of("title", "Labelled", "visibility", "public")).get("id");
+        Object privateId = create(owner, Map.of("title", "Private labels")).get("id");
+        for (String body : List.of("{}", "{\"label\":\"\"}", "{\"label\":\"" + "x".repeat(101) + "\"}", "{\"label\":5}",
+                "{\"label\":\"ok\",\"version\":1}")) {
+            assertProblem(labelVersion(owner, id, 1, body), 400, "VALIDATION_FAILED");
+        }
+        assertProblem(labelVersion(owner, id, 99, "{\"label\":\"gone\"}"), 404, "NOT_FOUND");
+        assertProblem(labelVersion(owner, id, 1, "{\"label\":"), 400, "MALFORMED_REQUEST");
+        // Someone who may read the project but not edit it is told so; a private project's existence is not leaked.
+        assertProblem(labelVersion(other, id, 1, "{\"label\":\"mine\"}"), 403, "FORBIDDEN");
+        assertProblem(labelVersion(other, privateId, 1, "{\"label\":\"mine\"}"), 404, "NOT_FOUND");
+        assertProblem(labelVersion(null, id, 1, "{\"label\":\"mine\"}"), 401, "UNAUTHORIZED");
+
+        assertThat(historyOf(owner, id)).singleElement().satisfies(v -> assertThat(v).containsEntry("label", null));
+        assertThat(historyOf(owner, privateId)).singleElement().satisfies(v -> assertThat(v).containsEntry("label", null));
+    }
+
+    @Test
+    void shouldRefuseAPatchWhoseResultExceedsTheDataLimitWith413() {
+        // The patch is small, its result is not: 2 × 6 MB of projectData against the 10 MB limit.
+        Object id = create(owner, Map.of("title", "Big", "projectData", Map.of("take", "x".repeat(6 * 1024 * 1024)))).get("id");
+        Map<String, Object> problem = assertProblem(patch(owner, id, "\"1\"", JSON_PATCH,
+                List.of(Map.of("op", "copy", "from", "/projectData/take", "path", "/projectData/again"))), 413, "PAYLOAD_TOO_LARGE");
+        assertThat(problem).containsEntry("limitBytes", 10 * 1024 * 1024);
+        assertThat(api.getProject(owner, id).expectBody(MAP).returnResult().getResponseBody()).containsEntry("version", 1);
+        assertThat(historyOf(owner, id)).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseImportsThatAreNotAProjectExportAndCreateNothing() {
+        long before = countProjects(other);
+        Map<String, Object> valid = Map.of("format", "dawg-project", "formatVersion", 1,
+                "project", Map.of("title", "Imported", "projectData", Map.of("tracks", List.of())));
+        assertProblem(importing(other, "[]"), 400, "MALFORMED_REQUEST");
+        assertProblem(importing(other, "\"dawg-project\""), 400, "MALFORMED_REQUEST");
+        assertProblem(importing(other, "{\"format\":"), 400, "MALFORMED_REQUEST");
+        for (Map.Entry<String, Object> broken : Map.<String, Object>of(
+                "project", "not an object",
+                "project.projectData", Map.of("title", "Imported"),
+                "project.projectData as list", Map.of("title", "Imported", "projectData", List.of(1, 2)),
+                "project.bpm", Map.of("title", "Imported", "bpm", 5000, "projectData", Map.of()),
+                "project.title", Map.of("projectData", Map.of()),
+                "project.ownerId", Map.of("title", "Imported", "ownerId", other.id().toString(), "projectData", Map.of())).entrySet()) {
+            Map<String, Object> document = new LinkedHashMap<>(valid);
+            document.put("project", broken.getValue());
+            assertProblem(http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, other.bearer())
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(document).exchange(), 400, "VALIDATION_FAILED");
+        }
+        Map<String, Object> noProject = new LinkedHashMap<>(valid);
+        noProject.remove("project");
+        assertProblem(http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, other.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(noProject).exchange(), 400, "VALIDATION_FAILED");
+        assertThat(countProjects(other)).isEqualTo(before);
+
+        http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, other.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(valid).exchange().expectStatus().isCreated();
+        assertThat(countProjects(other)).isEqualTo(before + 1);
+    }
+
+    WebTestClient.ResponseSpec labelVersion(User user, Object id, int version, String body) {
+        WebTestClient.RequestBodySpec request = http().patch().uri("/api/projects/{id}/versions/{v}", id, version);
+        if (user != null) {
+            request = request.header(HttpHeaders.AUTHORIZATION, user.bearer());
+        }
+        return request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    WebTestClient.ResponseSpec importing(User user, String body) {
+        return http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    static List<Object> fieldsOf(Map<String, Object> problem) {
+        return ((List<?>) problem.get("errors")).stream().map(e -> (Object) ((Map<?, ?>) e).get("field")).toList();
     }
 
     Map<String, Object> page(User user, String uri) {

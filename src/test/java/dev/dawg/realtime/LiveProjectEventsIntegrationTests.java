@@ -59,7 +59,7 @@ public class LiveProjectEventsIntegrationTests {
             assertThat(data(patched)).containsEntry("version", 3).containsEntry("patch", patch);
             assertThat(patched.get("eventId")).isNotEqualTo(put.get("eventId"));
 
-            api.putProject(owner, id, 1, Map.of("title", "stale")).expectStatus().isEqualTo(409);
+            api.putProject(owner, id, 1, Map.of("title", "stale", "projectData", Map.of())).expectStatus().isEqualTo(409);
             api.http().post().uri("/api/projects/{id}/like", id).header(HttpHeaders.AUTHORIZATION, listener.bearer()).exchange()
                     .expectStatus().isOk();
             Map<String, Object> like = socket.next();

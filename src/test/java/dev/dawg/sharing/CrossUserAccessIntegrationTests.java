@@ -100,7 +100,7 @@ class CrossUserAccessIntegrationTests {
         hostile.put("role", "ADMIN");
         hostile.put("roles", List.of("ADMIN"));
         for (Map.Entry<String, Object> field : hostile.entrySet()) {
-            Map<String, Object> body = new LinkedHashMap<>(Map.of("title", "Hijack"));
+            Map<String, Object> body = new LinkedHashMap<>(Map.of("title", "Hijack", "projectData", Map.of()));
             body.put(field.getKey(), field.getValue());
             int create = api.http().post().uri("/api/projects").header(HttpHeaders.AUTHORIZATION, owner.bearer())
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().returnResult(String.class).getStatus().value();
@@ -128,7 +128,7 @@ class CrossUserAccessIntegrationTests {
             assertThat(signUp).as("register with %s", field.getKey()).isEqualTo(400);
         }
         // A version in the body is a precondition, never a value: it cannot move the version.
-        api.putProject(owner, id, 1, Map.of("title", "Mine", "version", 50)).expectStatus().value(status -> assertThat(status).isIn(400, 409));
+        api.putProject(owner, id, 1, Map.of("title", "Mine", "version", 50, "projectData", Map.of())).expectStatus().value(status -> assertThat(status).isIn(400, 409));
         Map<String, Object> after = api.getProject(owner, id).expectStatus().isOk().expectBody(Api.MAP).returnResult().getResponseBody();
         assertThat(after).containsEntry("ownerId", owner.id().toString()).containsEntry("version", 1).containsEntry("likeCount", 0)
                 .containsEntry("commentCount", 0).containsEntry("playCount", 0).containsEntry("title", "Mine");
@@ -139,7 +139,7 @@ class CrossUserAccessIntegrationTests {
     private Victim victim() {
         User owner = api.signUp();
         String projectId = (String) api.createProject(owner, Map.of("title", "Secret song")).get("id");
-        api.putProject(owner, projectId, 1, Map.of("title", "Secret song")).expectStatus().isOk();
+        api.putProject(owner, projectId, 1, Map.of("title", "Secret song", "projectData", Map.of())).expectStatus().isOk();
         String publicId = (String) api.createProject(owner, Map.of("title", "Open song", "visibility", "public")).get("id");
         String token = (String) post(owner, "/api/projects/" + projectId + "/shares", Map.of("accessLevel", "edit")).get("token");
         String commentId = (String) post(owner, "/api/projects/" + projectId + "/comments", Map.of("text", "private note")).get("id");

@@ -19,6 +19,8 @@ public final class Pages {
 
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
+    /** The deepest offset an offset list serves; past it a client must narrow its query. */
+    public static final int MAX_OFFSET = 10_000;
     private static final String SEPARATOR = "\u001f";
 
     private Pages() {
@@ -89,7 +91,7 @@ public final class Pages {
             catch (NumberFormatException ex) {
                 throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
             }
-            if (offset < 0 || offset > 10_000) {
+            if (offset < 0 || offset > MAX_OFFSET) {
                 throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
             }
         }
@@ -99,8 +101,13 @@ public final class Pages {
     /** A page of an offset list. */
     public record OffsetPage(int limit, int offset) {
 
+        /** The page; past {@link #MAX_OFFSET} it has no next cursor, since that cursor would be refused. */
         public <T> Map<String, Object> toBody(List<T> fetched) {
-            return keysetBody(fetched, limit, last -> encodeCursor(Integer.toString(offset + limit)));
+            Map<String, Object> body = keysetBody(fetched, limit, last -> encodeCursor(Integer.toString(offset + limit)));
+            if (offset + limit > MAX_OFFSET) {
+                body.put("nextCursor", null);
+            }
+            return body;
         }
     }
 }
