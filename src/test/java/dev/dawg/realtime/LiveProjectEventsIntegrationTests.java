@@ -93,7 +93,7 @@ public class LiveProjectEventsIntegrationTests {
         try (LiveSocket socket = LiveSocket.open(port, collaborator.accessToken())) {
             socket.send(Map.of("type", "subscribe", "projectId", id.toString(), "shareToken", token));
             assertThat(socket.next()).containsEntry("type", "subscribed");
-            api.putProject(owner, id, 1, Map.of("title", "Shared v2")).expectStatus().isOk();
+            api.putProject(owner, id, 1, Map.of("title", "Shared v2", "projectData", Map.of())).expectStatus().isOk();
             assertThat(data(socket.next())).containsEntry("version", 2);
 
             api.http().delete().uri("/api/shares/{token}", token).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
@@ -101,7 +101,7 @@ public class LiveProjectEventsIntegrationTests {
             // At once, not at the next periodic re-check (DAWG_REALTIME_ACCESS_RECHECK, 10 s here) nor the next write.
             assertThat(socket.next(Duration.ofSeconds(5))).containsEntry("type", "error").containsEntry("code", "NOT_FOUND")
                     .containsEntry("projectId", id.toString());
-            api.putProject(owner, id, 2, Map.of("title", "Shared v3")).expectStatus().isOk();
+            api.putProject(owner, id, 2, Map.of("title", "Shared v3", "projectData", Map.of())).expectStatus().isOk();
             socket.expectNothing(QUIET);
         }
     }
@@ -121,7 +121,7 @@ public class LiveProjectEventsIntegrationTests {
                 assertThat(follower.next()).containsEntry("type", "error").containsEntry("code", "NOT_FOUND")
                         .containsEntry("projectId", id.toString());
             }
-            api.putProject(owner, id, 2, Map.of("title", "Still closed")).expectStatus().isOk();
+            api.putProject(owner, id, 2, Map.of("title", "Still closed", "projectData", Map.of())).expectStatus().isOk();
             socket.expectNothing(QUIET);
             anonymous.expectNothing(Duration.ZERO);
         }

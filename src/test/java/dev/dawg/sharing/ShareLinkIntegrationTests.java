@@ -235,15 +235,15 @@ public class ShareLinkIntegrationTests {
         String token = (String) fixtures.share(owner, projectId, "edit").get("token");
 
         assertProblem(withToken(api.http().put().uri("/api/projects/{id}", projectId), bandmate, token)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "No precondition")).exchange(), 428, "PRECONDITION_REQUIRED");
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "No precondition", "projectData", Map.of())).exchange(), 428, "PRECONDITION_REQUIRED");
         assertProblem(mergePatch(bandmate, projectId, token, null, Map.of("title", "No precondition")), 428, "PRECONDITION_REQUIRED");
-        api.putProject(owner, projectId, 1, Map.of("title", "Owner's v2")).expectStatus().isOk();
-        Map<String, Object> conflict = assertProblem(put(bandmate, projectId, token, 1, Map.of("title", "Stale")), 409, "VERSION_CONFLICT");
+        api.putProject(owner, projectId, 1, Map.of("title", "Owner's v2", "projectData", Map.of())).expectStatus().isOk();
+        Map<String, Object> conflict = assertProblem(put(bandmate, projectId, token, 1, Map.of("title", "Stale", "projectData", Map.of())), 409, "VERSION_CONFLICT");
         assertThat(conflict).containsEntry("currentVersion", 2);
 
         mergePatch(bandmate, projectId, token, 2, Map.of("title", "Bandmate's v3")).expectStatus().isOk()
                 .expectHeader().valueEquals(HttpHeaders.ETAG, "\"3\"");
-        put(bandmate, projectId, token, 3, Map.of("title", "Bandmate's v4")).expectStatus().isOk();
+        put(bandmate, projectId, token, 3, Map.of("title", "Bandmate's v4", "projectData", Map.of())).expectStatus().isOk();
         // Editing is not owning: the visibility stays the owner's to change.
         assertProblem(mergePatch(bandmate, projectId, token, 4, Map.of("visibility", "public")), 403, "FORBIDDEN");
         assertThat(api.getProject(owner, projectId).expectBody(MAP).returnResult().getResponseBody())
@@ -256,10 +256,10 @@ public class ShareLinkIntegrationTests {
         User bandmate = api.signUp();
         UUID projectId = fixtures.project(owner, "private");
         String token = (String) fixtures.share(owner, projectId, "edit").get("token");
-        put(bandmate, projectId, token, 1, Map.of("title", "While I could")).expectStatus().isOk();
+        put(bandmate, projectId, token, 1, Map.of("title", "While I could", "projectData", Map.of())).expectStatus().isOk();
 
         patch(owner, token, Map.of("accessLevel", "view")).expectStatus().isOk();
-        assertProblem(put(bandmate, projectId, token, 2, Map.of("title", "After the change")), 403, "FORBIDDEN");
+        assertProblem(put(bandmate, projectId, token, 2, Map.of("title", "After the change", "projectData", Map.of())), 403, "FORBIDDEN");
         assertThat(withToken(api.http().get().uri("/api/projects/{id}", projectId), bandmate, token).exchange()
                 .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody())
                 .containsEntry("version", 2).containsEntry("title", "While I could");
