@@ -127,6 +127,14 @@ public class PlatformIntegrationTests {
     }
 
     @Test
+    void shouldIgnoreForwardedHeadersUnlessTheDeploymentTrustsItsProxy() {
+        // Without DAWG_FORWARD_HEADERS any client could claim to have come over TLS (see ForwardedHeadersIntegrationTests).
+        http().get().uri("/actuator/health/liveness").header("X-Forwarded-Proto", "https").exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist("Strict-Transport-Security");
+    }
+
+    @Test
     void shouldReportHealthOfEveryDependency() {
         http().get().uri("/actuator/health").exchange()
                 .expectStatus().isOk()
