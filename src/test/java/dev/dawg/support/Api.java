@@ -1,11 +1,13 @@
 package dev.dawg.support;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.test.context.TestComponent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -28,6 +30,16 @@ public class Api {
     Api(WebTestClient http, org.springframework.core.env.Environment environment) {
         this.http = http;
         this.environment = environment;
+    }
+
+    /** The vocabulary against an application a test started by itself rather than through the test context. */
+    public static Api against(ConfigurableApplicationContext application) {
+        org.springframework.core.env.Environment environment = application.getEnvironment();
+        WebTestClient http = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + environment.getRequiredProperty("local.server.port"))
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+        return new Api(http, environment);
     }
 
     /** The port the server under test listens on (for WebSocket clients). */
