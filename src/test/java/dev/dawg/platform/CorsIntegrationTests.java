@@ -53,10 +53,17 @@ class CorsIntegrationTests {
     }
 
     @Test
-    void shouldRefuseThePreflightOfAnUnlistedOrigin() {
-        preflight(FOREIGN, HttpMethod.PUT)
-                .expectStatus().isForbidden()
+    void shouldRefuseThePreflightOfAnUnlistedOriginAsAProblem() {
+        WebTestClient.ResponseSpec refused = preflight(FOREIGN, HttpMethod.PUT)
                 .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+        assertThat(assertProblem(refused, 403, "FORBIDDEN").get("detail").toString()).contains(FOREIGN, "DAWG_CORS_ORIGINS");
+    }
+
+    @Test
+    void shouldRefuseAPreflightForAMethodTheApiDoesNotAccept() {
+        WebTestClient.ResponseSpec refused = preflight(ALLOWED, HttpMethod.TRACE)
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+        assertProblem(refused, 403, "FORBIDDEN");
     }
 
     @Test
@@ -69,9 +76,18 @@ class CorsIntegrationTests {
     }
 
     @Test
-    void shouldRefuseAnUnlistedOriginOnAnActualRequest() {
-        api.http().get().uri("/actuator/health/liveness").header(HttpHeaders.ORIGIN, FOREIGN).exchange()
-                .expectStatus().isForbidden()
+    void shouldRefuseAnUnlistedOriginOnAnActualRequestAsAProblem() {
+        WebTestClient.ResponseSpec refused = api.http().get().uri("/actuator/health/liveness").header(HttpHeaders.ORIGIN, FOREIGN)
+                .exchange()
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff");
+        assertProblem(refused, 403, "FORBIDDEN");
+    }
+
+    @Test
+    void shouldServeClientsThatSendNoOrigin() {
+        api.http().get().uri("/actuator/health/liveness").exchange()
+                .expectStatus().isOk()
                 .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
     }
 
