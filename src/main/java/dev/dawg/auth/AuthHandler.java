@@ -1,6 +1,5 @@
 package dev.dawg.auth;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -30,6 +29,7 @@ import dev.dawg.platform.ratelimit.RateLimit;
 import dev.dawg.platform.ratelimit.RateLimitDecision;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.ClientAddress;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
@@ -74,7 +74,7 @@ class AuthHandler {
     }
 
     Mono<ServerResponse> register(ServerRequest request) {
-        String ip = clientIp(request);
+        String ip = ClientAddress.of(request);
         return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), HOUR)))
                 .flatMap(ipDecision -> bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
@@ -99,7 +99,7 @@ class AuthHandler {
     }
 
     Mono<ServerResponse> login(ServerRequest request) {
-        String ip = clientIp(request);
+        String ip = ClientAddress.of(request);
         return bodies.object(request).flatMap(body -> {
             JsonFields fields = JsonFields.of(body).allowOnly(Set.of("login", "password"));
             String login = fields.requiredString("login", 1, 254);
@@ -116,7 +116,7 @@ class AuthHandler {
     }
 
     Mono<ServerResponse> refresh(ServerRequest request) {
-        String ip = clientIp(request);
+        String ip = ClientAddress.of(request);
         return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), MINUTE)))
                 .flatMap(ipDecision -> refreshTokenOf(request)
                         .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("Send the refresh token in the cookie or as {\"refreshToken\": ...}")))
@@ -278,10 +278,6 @@ class AuthHandler {
 
     private static String normalised(String accountName) {
         return accountName.trim().toLowerCase(Locale.ROOT);
-    }
-
-    static String clientIp(ServerRequest request) {
-        return request.remoteAddress().map(InetSocketAddress::getAddress).map(address -> address.getHostAddress()).orElse("unknown");
     }
 
     Map<String, Object> meView(UserAccount account) {

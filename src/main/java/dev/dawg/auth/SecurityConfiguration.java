@@ -75,7 +75,9 @@ public class SecurityConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .cors(spec -> spec.configurationSource(cors))
+                // Spring's CORS filter in all but its refusal, which answers in the problem shape.
+                .cors(ServerHttpSecurity.CorsSpec::disable)
+                .addFilterAt(new AllowlistCorsFilter(cors, problems), SecurityWebFiltersOrder.CORS)
                 .headers(headers -> headers
                         .frameOptions(frame -> frame.mode(org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))

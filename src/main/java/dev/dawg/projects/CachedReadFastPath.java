@@ -28,6 +28,7 @@ import io.netty.util.ReferenceCountUtil;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.stereotype.Component;
 
@@ -50,7 +51,8 @@ import dev.dawg.sharing.ProjectAccess;
  * <p>Everything else goes on to Spring untouched: another route or method, a query string, a share token, an API
  * key, a CORS request (Origin), a request id of the client's, conditional forms other than
  * {@code If-None-Match: "<version>"}, a body, {@code Connection: close}, HTTP/1.0, TLS, a token not seen before,
- * a refusal (Spring answers the 404), and any request while an earlier one on the connection is still being
+ * a refusal (Spring answers the 404), forwarded scheme or prefix headers when {@code DAWG_FORWARD_HEADERS} honours
+ * them (Spring then adds HSTS or moves the path), and any request while an earlier one on the connection is still being
  * answered by Spring (so that pipelined answers keep their order).
  */
 @Component
@@ -66,9 +68,10 @@ class CachedReadFastPath implements NettyServerCustomizer {
     private final ProjectAccess access;
     private final AccessTokens tokens;
     private final Counter served;
+    private final boolean forwardedHeadersHonoured;
 
     CachedReadFastPath(ProjectHeads heads, ProjectDocuments documents, ProjectJson views, ProjectAccess access,
-            AccessTokens tokens, MeterRegistry meters) {
+            AccessTokens tokens, MeterRegistry meters, @Value("${server.forward-headers-strategy:none}") String forwardHeaders) {
         this.heads = heads;
         this.documents = documents;
         this.views = views;
@@ -76,6 +79,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
         this.tokens = tokens;
         this.served = Counter.builder("dawg.projects.reads.from.memory")
                 .description("GETs of a project answered from memory before the web framework").register(meters);
+        this.forwardedHeadersHonoured = !"none".equalsIgnoreCase(forwardHeaders.trim());
     }
 
     @Override
@@ -97,7 +101,9 @@ class CachedReadFastPath implements NettyServerCustomizer {
                 || HttpUtil.getContentLength(request, 0L) != 0 || headers.contains(HttpHeaderNames.ORIGIN)
                 || headers.contains(ProjectAccess.SHARE_HEADER) || headers.contains("X-API-Key") || headers.contains(RequestIds.HEADER)
                 || headers.contains(HttpHeaderNames.IF_MATCH) || headers.contains(HttpHeaderNames.IF_MODIFIED_SINCE)
-                || ctx.pipeline().get(SslHandler.class) != null) {
+                || ctx.pipeline().get(SslHandler.class) != null
+                || forwardedHeadersHonoured && (headers.contains("Forwarded") || headers.contains("X-Forwarded-Proto")
+                        || headers.contains("X-Forwarded-Prefix") || headers.contains("X-Forwarded-Ssl"))) {
             return null;
         }
         UUID id;

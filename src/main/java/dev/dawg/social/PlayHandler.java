@@ -1,13 +1,12 @@
 package dev.dawg.social;
 
-import java.net.InetSocketAddress;
-
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.platform.web.ClientAddress;
 import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
 
@@ -27,11 +26,7 @@ class PlayHandler {
         return access.grantOnPath(request, AccessLevel.VIEW)
                 .flatMap(grant -> plays.count(grant.projectId(), grant.caller()
                         .map(user -> "user:" + user.id())
-                        .orElseGet(() -> "ip:" + clientAddress(request))))
+                        .orElseGet(() -> "ip:" + ClientAddress.of(request))))
                 .then(ServerResponse.noContent().build());
-    }
-
-    private static String clientAddress(ServerRequest request) {
-        return request.remoteAddress().map(InetSocketAddress::getAddress).map(address -> address.getHostAddress()).orElse("unknown");
     }
 }

@@ -3,9 +3,13 @@ package dev.dawg.platform;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.ParameterizedTypeReference;
@@ -34,6 +38,7 @@ public class PlatformIntegrationTests {
                     .POST("/platform-test/echo", request -> request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
                             .flatMap(body -> ServerResponse.ok().bodyValue(body)))
                     .GET("/platform-test/boom", request -> Mono.error(new IllegalStateException("secret internals at /work/x.sql")))
+                    .GET("/platform-test/client-gone", request -> Mono.error(new AbortedException("Connection has been closed")))
                     .build();
         }
     }
@@ -84,6 +89,21 @@ public class PlatformIntegrationTests {
     }
 
     @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldLogUnexpectedFailuresWithTheRequestId(CapturedOutput output) {
+        assertProblem(http().get().uri("/platform-test/boom").header("X-Request-Id", "boom-id-4711").exchange(), 500, "INTERNAL_ERROR");
+        assertThat(output.getOut().lines().filter(line -> line.contains("Unexpected failure on GET /platform-test/boom")))
+                .singleElement().asString().contains("ERROR [boom-id-4711]");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldNotLogAClientThatWentAwayAsAnError(CapturedOutput output) {
+        http().get().uri("/platform-test/client-gone").header("X-Request-Id", "gone-id-4711").exchange();
+        assertThat(output.getOut()).doesNotContain("gone-id-4711").doesNotContain("/platform-test/client-gone");
+    }
+
+    @Test
     void shouldEchoAGivenRequestIdInHeaderAndProblem() {
         Map<String, Object> problem = assertProblem(http().get().uri("/api/missing").header("X-Request-Id", "client-abc-123")
                 .exchange().expectHeader().valueEquals("X-Request-Id", "client-abc-123"), 404, "NOT_FOUND");
@@ -104,6 +124,14 @@ public class PlatformIntegrationTests {
                 .expectHeader().valueEquals("X-Frame-Options", "DENY")
                 .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
                 .expectHeader().value("Content-Security-Policy", csp -> assertThat(csp).startsWith("default-src 'none'"));
+    }
+
+    @Test
+    void shouldIgnoreForwardedHeadersUnlessTheDeploymentTrustsItsProxy() {
+        // Without DAWG_FORWARD_HEADERS any client could claim to have come over TLS (see ForwardedHeadersIntegrationTests).
+        http().get().uri("/actuator/health/liveness").header("X-Forwarded-Proto", "https").exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist("Strict-Transport-Security");
     }
 
     @Test

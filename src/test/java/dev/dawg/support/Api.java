@@ -12,6 +12,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.boot.test.context.TestComponent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -36,6 +37,16 @@ public class Api {
     Api(WebTestClient http, org.springframework.core.env.Environment environment) {
         this.http = http;
         this.environment = environment;
+    }
+
+    /** The vocabulary against an application a test started by itself rather than through the test context. */
+    public static Api against(ConfigurableApplicationContext application) {
+        org.springframework.core.env.Environment environment = application.getEnvironment();
+        WebTestClient http = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + environment.getRequiredProperty("local.server.port"))
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+        return new Api(http, environment);
     }
 
     /** The port the server under test listens on (for WebSocket clients). */

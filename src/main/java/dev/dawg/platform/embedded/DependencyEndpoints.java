@@ -3,6 +3,7 @@ package dev.dawg.platform.embedded;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.context.ApplicationContextInitializer;
@@ -28,14 +30,17 @@ import org.springframework.util.ClassUtils;
  *
  * <p>It runs as the first bean-definition post-processor (after the test framework's dynamic properties
  * are in place, before auto-configuration conditions are evaluated). Embedded servers are kept per data
- * directory for the life of the JVM and stopped by Spring Boot's shutdown handlers, which run after every
- * application context has closed, so in-flight requests finish before the database goes away.
+ * directory and shared by the application contexts of the JVM (the test contexts); each is stopped when the last
+ * context using it has closed, after its beans (so in-flight requests finish before the database goes away), or
+ * at the latest by Spring Boot's shutdown handlers.
  */
 public final class DependencyEndpoints implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     private static final Logger log = LoggerFactory.getLogger(DependencyEndpoints.class);
     private static final String PROPERTY_SOURCE = "dawgDependencyEndpoints";
     private static final Map<String, EmbeddedServer> RUNNING = new ConcurrentHashMap<>();
+    /** How many open application contexts use each running server; guarded by {@code RUNNING}. */
+    private static final Map<String, Integer> USERS = new LinkedHashMap<>();
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -54,7 +59,12 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         @Override
         public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
             if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
-                environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolve(environment)));
+                Set<String> used = ConcurrentHashMap.newKeySet();
+                environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolve(environment, used)));
+                if (!used.isEmpty() && registry instanceof DefaultSingletonBeanRegistry beans) {
+                    // Registered before any other bean, so destroyed after all of them (the connection pools included).
+                    beans.registerDisposableBean(DependencyEndpoints.class.getName() + ".release", () -> release(used));
+                }
             }
         }
 
@@ -68,7 +78,8 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         }
     }
 
-    static Map<String, Object> resolve(ConfigurableEnvironment env) {
+    /** The connection properties; the keys of the embedded servers this context now uses are added to {@code used}. */
+    static Map<String, Object> resolve(ConfigurableEnvironment env, Set<String> used) {
         Path dataDir = Path.of(env.getProperty("dawg.data-dir", "./data")).toAbsolutePath().normalize();
         String dbUrl = env.getProperty("dawg.db.url", "");
         String redisUrl = env.getProperty("dawg.redis.url", "");
@@ -83,13 +94,13 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         // Start the embedded servers side by side: PostgreSQL dominates (initdb on the first start).
         Map<String, CompletableFuture<EmbeddedServer>> starting = new LinkedHashMap<>();
         if (dbUrl.isBlank()) {
-            starting.put("postgres", startAsync("PostgreSQL", dataDir, () -> startEmbedded("EmbeddedPostgresServer", dataDir.resolve("postgres"))));
+            starting.put("postgres", startAsync("PostgreSQL", dataDir, used, () -> startEmbedded("EmbeddedPostgresServer", dataDir.resolve("postgres"))));
         }
         if (redisUrl.isBlank()) {
-            starting.put("redis", startAsync("Redis", dataDir, () -> startEmbedded("EmbeddedRedisServer", dataDir.resolve("redis"))));
+            starting.put("redis", startAsync("Redis", dataDir, used, () -> startEmbedded("EmbeddedRedisServer", dataDir.resolve("redis"))));
         }
         if (s3Endpoint.isBlank()) {
-            starting.put("s3", startAsync("S3 endpoint", dataDir, () -> startEmbedded("EmbeddedS3Server", dataDir.resolve("objects"))));
+            starting.put("s3", startAsync("S3 endpoint", dataDir, used, () -> startEmbedded("EmbeddedS3Server", dataDir.resolve("objects"))));
         }
         Map<String, Object> dawg = new LinkedHashMap<>();
         dawg.put("dawg.db.url", dbUrl);
@@ -139,16 +150,24 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         EmbeddedServer start() throws Exception;
     }
 
-    private static CompletableFuture<EmbeddedServer> startAsync(String name, Path dataDir, Starter starter) {
+    private static CompletableFuture<EmbeddedServer> startAsync(String name, Path dataDir, Set<String> used, Starter starter) {
         String key = name + " in " + dataDir;
-        EmbeddedServer running = RUNNING.get(key);
-        if (running != null) {
-            return CompletableFuture.completedFuture(running);
+        synchronized (RUNNING) {
+            EmbeddedServer running = RUNNING.get(key);
+            if (running != null) {
+                USERS.merge(key, 1, Integer::sum);
+                used.add(key);
+                return CompletableFuture.completedFuture(running);
+            }
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
                 EmbeddedServer server = starter.start();
-                RUNNING.put(key, server);
+                synchronized (RUNNING) {
+                    RUNNING.put(key, server);
+                    USERS.merge(key, 1, Integer::sum);
+                    used.add(key);
+                }
                 SpringApplication.getShutdownHandlers().add(() -> stop(key));
                 return server;
             }
@@ -160,8 +179,23 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         });
     }
 
+    /** A context that used these servers has closed: the ones no other context uses stop. */
+    private static void release(Set<String> keys) {
+        synchronized (RUNNING) {
+            for (String key : keys) {
+                if (USERS.merge(key, -1, Integer::sum) <= 0) {
+                    stop(key);
+                }
+            }
+        }
+    }
+
     private static void stop(String key) {
-        EmbeddedServer server = RUNNING.remove(key);
+        EmbeddedServer server;
+        synchronized (RUNNING) {
+            server = RUNNING.remove(key);
+            USERS.remove(key);
+        }
         if (server != null) {
             try {
                 server.close();

@@ -12,6 +12,7 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,6 +44,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 import dev.dawg.platform.persistence.SqlErrors;
 
@@ -85,7 +87,20 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                         .withHeader(HttpHeaders.ALLOW, String.join(", ", allowed)));
             });
         }
-        return writer.write(exchange, toProblem(failure, exchange));
+        String previousId = MDC.get(RequestIds.CONTEXT_KEY);
+        // The request id filter's context is gone once the chain has failed: this handler runs after it.
+        MDC.put(RequestIds.CONTEXT_KEY, RequestIds.of(exchange));
+        try {
+            return writer.write(exchange, toProblem(failure, exchange));
+        }
+        finally {
+            if (previousId != null) {
+                MDC.put(RequestIds.CONTEXT_KEY, previousId);
+            }
+            else {
+                MDC.remove(RequestIds.CONTEXT_KEY);
+            }
+        }
     }
 
     private ApiProblem toProblem(Throwable failure, ServerWebExchange exchange) {
@@ -143,7 +158,17 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                 return ApiProblem.of(status, codeFor(status), status.getReasonPhrase());
             }
         }
+        if (DisconnectedClientHelper.isClientDisconnectedException(failure)) {
+            // A client that closed its tab mid-request is not a server error (nobody will read this answer).
+            log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), rootMessage(failure));
+            return internalError();
+        }
         log.error("Unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath().value(), failure);
+        return internalError();
+    }
+
+    private static ApiProblem internalError() {
         return ApiProblem.of(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 "Something went wrong on our side; quote the requestId if you report it");
     }

@@ -2,7 +2,6 @@ package dev.dawg.platform.web;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -15,10 +14,16 @@ import dev.dawg.platform.config.DawgProperties;
 /**
  * Refuses a JSON body whose declared length is over the limit before a byte of it is read (chunked bodies
  * are cut by the codecs' in-memory limit instead). Multipart uploads have their own, larger limit.
+ *
+ * <p>It runs just inside the security chain (which reads no body), so the 413 carries the security and CORS
+ * headers of any other answer and a browser can read it.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(RequestBodyLimitFilter.ORDER)
 class RequestBodyLimitFilter implements WebFilter {
+
+    /** Right after Spring Security's filter chain proxy (WebFluxSecurityConfiguration orders it at -100). */
+    static final int ORDER = -99;
 
     private final long maxBytes;
 

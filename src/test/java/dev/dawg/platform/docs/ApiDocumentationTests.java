@@ -20,12 +20,14 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 
 import dev.dawg.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Keeps the OpenAPI document true: every registered route (and WebSocket endpoint) must be in it, and nothing else. */
 @IntegrationTest
@@ -61,7 +63,36 @@ class ApiDocumentationTests {
         assertThat(documented).as("documented in openapi/dawg-api.yaml").containsExactlyInAnyOrderElementsOf(registered);
     }
 
-    /** Flattens nested functional routes into "METHOD /path/{var}" strings. */
+    @Test
+    void shouldFailOnARouteWithoutAMethodInsteadOfSkippingIt() {
+        RouterFunction<ServerResponse> anyMethod = RouterFunctions.route(RequestPredicates.path("/api/anything"),
+                request -> ServerResponse.ok().build());
+        assertThatThrownBy(() -> anyMethod.accept(new RouteCollector(new TreeSet<>())))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("/api/anything").hasMessageContaining("names no HTTP method");
+    }
+
+    @Test
+    void shouldFailOnRoutersAndPredicatesItCannotRead() {
+        RouterFunction<ServerResponse> opaqueRouter = request -> Mono.empty();
+        assertThatThrownBy(() -> opaqueRouter.accept(new RouteCollector(new TreeSet<>())))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("router of a kind this test cannot read");
+
+        RequestPredicate opaquePredicate = request -> true;
+        RouterFunction<ServerResponse> opaqueRoute = RouterFunctions.route(opaquePredicate, request -> ServerResponse.ok().build());
+        assertThatThrownBy(() -> opaqueRoute.accept(new RouteCollector(new TreeSet<>())))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("route predicate of a kind this test cannot read");
+
+        RouterFunction<ServerResponse> eitherPath = RouterFunctions.route(
+                RequestPredicates.GET("/api/a").or(RequestPredicates.GET("/api/b")), request -> ServerResponse.ok().build());
+        assertThatThrownBy(() -> eitherPath.accept(new RouteCollector(new TreeSet<>())))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("or(...)");
+    }
+
+    /**
+     * Flattens nested functional routes into "METHOD /path/{var}" strings. Whatever it cannot read for certain
+     * (another kind of router or predicate, a route without a method) fails the test rather than being skipped,
+     * so a route can never drop out of the comparison unnoticed.
+     */
     private static final class RouteCollector implements RouterFunctions.Visitor {
 
         private final Set<String> routes;
@@ -86,6 +117,10 @@ class ApiDocumentationTests {
         public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
             PredicateReader reader = PredicateReader.read(predicate);
             String path = currentPrefix() + reader.path;
+            if (reader.methods.isEmpty()) {
+                throw new AssertionError("The route " + predicate + " (at " + (path.isEmpty() ? "/" : path)
+                        + ") names no HTTP method, so it cannot be checked against the document: give it one");
+            }
             for (String method : reader.methods) {
                 routes.add(method + " " + (path.isEmpty() ? "/" : path));
             }
@@ -93,6 +128,8 @@ class ApiDocumentationTests {
 
         @Override
         public void resources(Function<ServerRequest, Mono<Resource>> lookupFunction) {
+            throw new AssertionError("A router serves resources (" + lookupFunction
+                    + "); this test cannot list what it answers: document it and teach RouteCollector to read it");
         }
 
         @Override
@@ -101,6 +138,8 @@ class ApiDocumentationTests {
 
         @Override
         public void unknown(RouterFunction<?> routerFunction) {
+            throw new AssertionError("A router of a kind this test cannot read (" + routerFunction.getClass().getName() + ": "
+                    + routerFunction + "); its routes would go unchecked: teach RouteCollector to read it");
         }
 
         private String currentPrefix() {
@@ -159,6 +198,8 @@ class ApiDocumentationTests {
 
         @Override
         public void startOr() {
+            throw new AssertionError("A route predicate with or(...) matches several paths or methods; this test reads one: "
+                    + "split it into separate routes or teach PredicateReader to read it");
         }
 
         @Override
@@ -171,6 +212,7 @@ class ApiDocumentationTests {
 
         @Override
         public void startNegate() {
+            throw new AssertionError("A negated route predicate cannot be listed as paths and methods: teach PredicateReader to read it");
         }
 
         @Override
@@ -179,6 +221,8 @@ class ApiDocumentationTests {
 
         @Override
         public void unknown(RequestPredicate predicate) {
+            throw new AssertionError("A route predicate of a kind this test cannot read (" + predicate.getClass().getName() + ": "
+                    + predicate + "): teach PredicateReader to read it");
         }
     }
 }
