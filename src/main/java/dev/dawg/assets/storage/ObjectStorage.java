@@ -169,10 +169,11 @@ public class ObjectStorage {
                 .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
     }
 
-    /** Stores a small object in one request. */
+    /** Stores a small object in one request, made on a CPU worker for the same reason as {@link #uploadPart}. */
     public Mono<Void> put(String key, byte[] data, int length, String contentType) {
         return ready().then(call(() -> client.putObject(PutObjectAPIArgs.builder().bucket(bucket).object(key)
-                        .data(data, length).contentType(contentType).build())))
+                        .data(data, length).contentType(contentType).build()))
+                        .subscribeOn(Schedulers.parallel()))
                 .then();
     }
 

@@ -16,9 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ObjectStorageTest {
 
     static ObjectStorage storage(Map<String, String> s3) {
+        return new ObjectStorage(storageProperties(s3));
+    }
+
+    static DawgProperties storageProperties(Map<String, String> s3) {
         MapConfigurationPropertySource source = new MapConfigurationPropertySource();
         s3.forEach((key, value) -> source.put("dawg.s3." + key, value));
-        return new ObjectStorage(new Binder(source).bindOrCreate("dawg", DawgProperties.class));
+        return new Binder(source).bindOrCreate("dawg", DawgProperties.class);
     }
 
     @Test
