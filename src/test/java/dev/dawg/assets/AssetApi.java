@@ -154,6 +154,10 @@ public class AssetApi {
         return db.sql("SELECT object_key FROM assets WHERE id = :id").bind("id", asset).map(row -> row.get(0, String.class)).one().block();
     }
 
+    String uploadObjectKey(UUID upload) {
+        return db.sql("SELECT object_key FROM asset_uploads WHERE id = :id").bind("id", upload).map(row -> row.get(0, String.class)).one().block();
+    }
+
     void sql(String sql, UUID id) {
         db.sql(sql).bind("id", id).fetch().rowsUpdated().block();
     }
