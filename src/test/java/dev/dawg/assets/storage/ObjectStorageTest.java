@@ -40,6 +40,15 @@ class ObjectStorageTest {
     }
 
     @Test
+    void shouldSignTheLengthOfAPresignedUploadWhenGivenOne() {
+        ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
+
+        String put = storage.presignedPut("assets/abc", Duration.ofMinutes(15), Map.of("Content-Type", "audio/wav", "Content-Length", "1234"));
+
+        assertThat(put).contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost");
+    }
+
+    @Test
     void shouldSignForTheStoreItselfWithoutAPublicEndpoint() {
         ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
 
