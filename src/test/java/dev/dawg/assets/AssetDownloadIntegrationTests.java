@@ -73,28 +73,23 @@ public class AssetDownloadIntegrationTests {
 
     @Test
     void shouldServeTheFirstBytesAMiddleRangeASuffixAndAnOpenEndedRange() {
-        EntityExchangeResult<byte[]> first = range("bytes=0-99");
-        assertThat(first.getStatus().value()).isEqualTo(206);
-        assertThat(first.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 0, 100));
-        assertThat(first.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 0-99/" + wav.length);
-        assertThat(first.getResponseHeaders().getContentLength()).isEqualTo(100);
+        assertPartial(range("bytes=0-99"), 0, 99);
+        assertPartial(range("bytes=1000-1999"), 1000, 1999);
+        assertPartial(range("bytes=-500"), wav.length - 500, wav.length - 1);
+        assertPartial(range("bytes=44000-"), 44000, wav.length - 1);
+        assertPartial(range("bytes=44000-99999999"), 44000, wav.length - 1);
+    }
 
-        EntityExchangeResult<byte[]> middle = range("bytes=1000-1999");
-        assertThat(middle.getStatus().value()).isEqualTo(206);
-        assertThat(middle.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 1000, 2000));
-        assertThat(middle.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 1000-1999/" + wav.length);
-
-        EntityExchangeResult<byte[]> suffix = range("bytes=-500");
-        assertThat(suffix.getStatus().value()).isEqualTo(206);
-        assertThat(suffix.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, wav.length - 500, wav.length));
-        assertThat(suffix.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE))
-                .isEqualTo("bytes " + (wav.length - 500) + "-" + (wav.length - 1) + "/" + wav.length);
-
-        EntityExchangeResult<byte[]> rest = range("bytes=44000-");
-        assertThat(rest.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 44000, wav.length));
-
-        EntityExchangeResult<byte[]> pastEnd = range("bytes=44000-99999999");
-        assertThat(pastEnd.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 44000-" + (wav.length - 1) + "/" + wav.length);
+    /** A 206 of bytes {@code first} to {@code last} (inclusive), described as such and as the audio it is part of. */
+    private void assertPartial(EntityExchangeResult<byte[]> result, int first, int last) {
+        assertThat(result.getStatus().value()).isEqualTo(206);
+        assertThat(result.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, first, last + 1));
+        HttpHeaders headers = result.getResponseHeaders();
+        assertThat(headers.getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes " + first + "-" + last + "/" + wav.length);
+        assertThat(headers.getContentLength()).isEqualTo(last - first + 1);
+        assertThat(headers.getContentType()).hasToString("audio/wav");
+        assertThat(headers.getFirst(HttpHeaders.ACCEPT_RANGES)).isEqualTo("bytes");
+        assertThat(headers.get("X-Content-Type-Options")).containsExactly("nosniff");
     }
 
     @Test
