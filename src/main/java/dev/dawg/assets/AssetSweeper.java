@@ -10,6 +10,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -95,7 +96,8 @@ class AssetSweeper implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = Flux.merge(Flux.interval(interval, interval), soon.asFlux())
+        // A pass asked for runs on a worker, not on the thread of the request that deleted the project.
+        running = Flux.merge(Flux.interval(interval, interval), soon.asFlux().publishOn(Schedulers.parallel()))
                 // Asked for while a pass runs: one more pass after it (the latest tick), never a backlog.
                 .onBackpressureLatest()
                 .concatMap(tick -> sweep().onErrorResume(ex -> {
