@@ -9,16 +9,21 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.projects.ProjectDeleted;
 
 /**
  * The periodic, non-blocking sweep each node runs: uploads past their time are discarded (giving their
  * reservation back and queueing their objects), then queued objects are removed from the store, aborting
- * unfinished multipart uploads. Nodes share the work through leases ({@code FOR UPDATE SKIP LOCKED}).
+ * unfinished multipart uploads. Nodes share the work through leases ({@code FOR UPDATE SKIP LOCKED}). A deleted
+ * project's objects are not left to the next tick: its deletion starts a pass at once.
  */
 @Component
 class AssetSweeper implements SmartLifecycle {
@@ -30,6 +35,8 @@ class AssetSweeper implements SmartLifecycle {
     private final ObjectStorage storage;
     private final Duration interval;
     private volatile Disposable running;
+    /** Passes asked for between ticks; one waiting is enough, however many asked (see start). */
+    private final Sinks.Many<Long> soon = Sinks.many().multicast().directBestEffort();
 
     AssetSweeper(AssetStore store, ObjectStorage storage, AssetProperties properties) {
         this.store = store;
@@ -40,14 +47,27 @@ class AssetSweeper implements SmartLifecycle {
     /** One pass: how many uploads were discarded and objects removed. */
     Mono<Long> sweep() {
         return store.discardExpiredUploads(BATCH)
-                .flatMap(expired -> store.leaseOrphans(BATCH).collectList()
-                        .flatMap(this::removeOrphans)
-                        .map(removed -> expired + removed))
+                .flatMap(expired -> removeQueuedOrphans().map(removed -> expired + removed))
                 .doOnNext(total -> {
                     if (total > 0) {
                         log.info("Asset sweep discarded or removed {} uploads and objects", total);
                     }
                 });
+    }
+
+    /** Removes queued orphans batch after batch while whole batches go (a deleted project may queue many). */
+    private Mono<Long> removeQueuedOrphans() {
+        return store.leaseOrphans(BATCH).collectList()
+                .flatMap(batch -> removeOrphans(batch).flatMap(removed -> batch.size() == BATCH && removed == BATCH
+                        ? removeQueuedOrphans().map(more -> removed + more) : Mono.just(removed)));
+    }
+
+    /** A deleted project's assets were queued in the deleting statement: their objects go now rather than at the next tick. */
+    @EventListener
+    void projectDeleted(ProjectDeleted deleted) {
+        // Fails only when another thread asks at the same moment (its pass starts after this deletion's commit, so
+        // it removes these objects too) or before the sweep started (its first tick will).
+        soon.tryEmitNext(0L);
     }
 
     /**
@@ -76,8 +96,10 @@ class AssetSweeper implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = Flux.interval(interval, interval)
-                .onBackpressureDrop()
+        // A pass asked for runs on a worker, not on the thread of the request that deleted the project.
+        running = Flux.merge(Flux.interval(interval, interval), soon.asFlux().publishOn(Schedulers.parallel()))
+                // Asked for while a pass runs: one more pass after it (the latest tick), never a backlog.
+                .onBackpressureLatest()
                 .concatMap(tick -> sweep().onErrorResume(ex -> {
                     log.warn("Asset sweep failed; it runs again in {}", interval, ex);
                     return Mono.empty();

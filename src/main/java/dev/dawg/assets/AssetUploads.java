@@ -313,7 +313,10 @@ class AssetUploads {
     }
 
     private Map<String, Object> presigned(AssetStore.PendingUpload pending, PresignRequest asked) {
-        Map<String, String> headers = Map.of(HttpHeaders.CONTENT_TYPE, asked.contentType());
+        // Both signed: the store refuses a PUT of another type or another length than the one reserved.
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(HttpHeaders.CONTENT_TYPE, asked.contentType());
+        headers.put(HttpHeaders.CONTENT_LENGTH, Long.toString(asked.sizeBytes()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("uploadId", pending.id());
         body.put("uploadUrl", storage.presignedPut(pending.objectKey(), properties.uploadUrlTtl(), headers));
@@ -355,6 +358,11 @@ class AssetUploads {
             fields.validate();
             if (size > maxBytes) {
                 throw ApiProblem.payloadTooLarge("The file is " + size + " bytes; the limit is " + maxBytes);
+            }
+            // The type is stored with the object and signed into the URL: only audio, or bytes of no declared kind.
+            MediaType type = MediaType.parseMediaType(contentType);
+            if (!"audio".equals(type.getType()) && !MediaType.APPLICATION_OCTET_STREAM.equalsTypeAndSubtype(type)) {
+                throw ApiProblem.unsupportedMediaType("contentType must be an audio type (such as audio/wav) or application/octet-stream");
             }
             // Cleaned when the upload completes, with the extension of the format found then.
             return new PresignRequest(filename, size, contentType);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -71,6 +72,8 @@ final class StreamedObjectWriter {
     private ApiProblem refusal;
     private int nextPartNumber = 1;
     private volatile String s3UploadId;
+    /** The store request of the part being stored (one at a time); it runs to its end even if the upload is cancelled. */
+    private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private final List<ObjectStorage.UploadedPart> parts = new ArrayList<>();
 
     StreamedObjectWriter(ObjectStorage storage, String key, int partSize, long maxBytes, Hooks hooks) {
@@ -98,11 +101,20 @@ final class StreamedObjectWriter {
                 .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 
-    /** Removes whatever this upload put in the store: the multipart upload and the object. Safe at any time. */
+    /**
+     * Removes whatever this upload put in the store: the multipart upload and the object. Safe at any time: it
+     * first waits for a store request already sent to settle, since one landing after the removal would leave
+     * its object behind (or start a multipart upload this would not know to abort).
+     */
     Mono<Void> discard() {
-        String multipart = s3UploadId;
-        Mono<Void> abort = multipart == null ? Mono.empty() : storage.abortMultipart(key, multipart);
-        return abort.then(storage.remove(key));
+        return Mono.defer(() -> Mono.fromFuture(inFlight, true))
+                // The request's failure is the upload's to report; here it only has to be over.
+                .onErrorComplete()
+                .then(Mono.defer(() -> {
+                    String multipart = s3UploadId;
+                    Mono<Void> abort = multipart == null ? Mono.empty() : storage.abortMultipart(key, multipart);
+                    return abort.then(storage.remove(key));
+                }));
     }
 
     /**
@@ -201,7 +213,14 @@ final class StreamedObjectWriter {
         // Parts come here one at a time and in order, so the digest sees the bytes in order; it is computed on a
         // CPU worker while the part goes to the store and the event loop reads the next one.
         Mono<Void> hash = Mono.<Void>fromRunnable(() -> sha256.update(chunk.data(), 0, chunk.length())).subscribeOn(Schedulers.parallel());
-        return Mono.when(hash, write(chunk));
+        // A request sent to the store cannot be called back: cancelled or not, it may still land. So the part's
+        // requests run to their end on their own, a refusal or a client that goes away only stops the waiting for
+        // them, and discard() waits for them before it removes anything.
+        return Mono.deferContextual(context -> {
+            CompletableFuture<Void> request = Mono.when(hash, write(chunk)).contextWrite(context).toFuture();
+            inFlight = request;
+            return Mono.fromFuture(request, true);
+        });
     }
 
     private Mono<Void> write(Chunk chunk) {

@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
@@ -38,11 +39,13 @@ class ProjectStore {
     private final DatabaseClient db;
     private final ProjectHeads heads;
     private final ReadRouting reads;
+    private final ApplicationEventPublisher events;
 
-    ProjectStore(DatabaseClient db, ProjectHeads heads, ReadRouting reads) {
+    ProjectStore(DatabaseClient db, ProjectHeads heads, ReadRouting reads, ApplicationEventPublisher events) {
         this.db = db;
         this.heads = heads;
         this.reads = reads;
+        this.events = events;
     }
 
     /** A history entry without its document. */
@@ -143,10 +146,16 @@ class ProjectStore {
                 .map(row -> row.get("remix_count", Number.class).longValue()).one();
     }
 
+    /** Marks the project deleted; a trigger (V9) removes its assets in the same statement, and their objects follow at once. */
     Mono<Boolean> softDelete(UUID id) {
         return db.sql("UPDATE projects SET deleted_at = now() WHERE id = :id AND deleted_at IS NULL")
                 .bind("id", id).fetch().rowsUpdated().map(count -> count > 0)
-                .doOnNext(deleted -> heads.changed(id));
+                .doOnNext(deleted -> {
+                    heads.changed(id);
+                    if (deleted) {
+                        events.publishEvent(new ProjectDeleted(id));
+                    }
+                });
     }
 
     /** History, newest first, keyset-paginated by version. */

@@ -95,6 +95,37 @@ class AssetAccessIntegrationTests {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void shouldServeTheSystemAndUserAssetsAProjectsDataReferencesToWhoeverMayReadTheProject() {
+        Api.User owner = api.signUp();
+        String project = (String) api.createProject(owner, Map.of("visibility", "private")).get("id");
+        String vocal = (String) assets.uploaded(owner, UUID.fromString(project), "vocal.wav", wav).get("id");
+        Map<String, Object> library = assets.get("/api/system-assets?category=kick", null).expectStatus().isOk()
+                .expectBody(MAP).returnResult().getResponseBody();
+        String kick = (String) ((List<Map<String, Object>>) library.get("items")).get(0).get("id");
+        Map<String, Object> projectData = Map.of("tracks", List.of(
+                Map.of("name", "Drums", "clips", List.of(Map.of("assetId", kick, "start", 0))),
+                Map.of("name", "Vox", "clips", List.of(Map.of("assetId", vocal, "start", 4)))));
+        api.putProject(owner, project, 1, Map.of("title", "Both kinds", "projectData", projectData)).expectStatus().isOk();
+        String viewLink = assets.shareLink(UUID.fromString(project), owner, "view");
+        Api.User listener = api.signUp();
+
+        Map<String, Object> read = api.http().get().uri("/api/projects/" + project).header(HttpHeaders.AUTHORIZATION, listener.bearer())
+                .header("X-Share-Token", viewLink).exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat(read.get("projectData")).isEqualTo(projectData);
+        for (String referenced : List.of(kick, vocal)) {
+            assets.http().get().uri("/api/assets/" + referenced + "/content").header(HttpHeaders.AUTHORIZATION, listener.bearer())
+                    .header("X-Share-Token", viewLink).exchange().expectStatus().isOk();
+        }
+        Map<String, Object> exported = api.http().get().uri("/api/projects/" + project + "/export").header(HttpHeaders.AUTHORIZATION,
+                owner.bearer()).exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat((List<Map<String, Object>>) exported.get("assets")).extracting(item -> item.get("id")).containsExactlyInAnyOrder(kick, vocal);
+        // Without the link, the project's own audio is closed again; the library's stays open to all.
+        assertProblem(assets.get("/api/assets/" + vocal + "/content", listener.bearer()), 404, "NOT_FOUND");
+        assets.get("/api/assets/" + kick + "/content", null).expectStatus().isOk();
+    }
+
+    @Test
     void shouldHoldApiKeysToTheirAssetScopes() {
         Api.User owner = api.signUp();
         UUID project = assets.project(owner, "private");

@@ -3,6 +3,8 @@ package dev.dawg.assets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
@@ -152,6 +154,31 @@ public class AssetApi {
 
     String objectKey(UUID asset) {
         return db.sql("SELECT object_key FROM assets WHERE id = :id").bind("id", asset).map(row -> row.get(0, String.class)).one().block();
+    }
+
+    String uploadObjectKey(UUID upload) {
+        return db.sql("SELECT object_key FROM asset_uploads WHERE id = :id").bind("id", upload).map(row -> row.get(0, String.class)).one().block();
+    }
+
+    /** Stores {@code bytes} under {@code key} straight through the store client, as a store that checks nothing would take them. */
+    void storeObject(String key, byte[] bytes) {
+        storage.put(key, bytes, bytes.length, "application/octet-stream").block();
+    }
+
+    /**
+     * The PUT of {@code body} to a presigned upload, with the upload's signed headers. Content-Length is among them,
+     * but an HTTP client (a browser too) sets it from the body itself: what it sends is the body's length.
+     */
+    @SuppressWarnings("unchecked")
+    static HttpRequest presignedPut(Map<String, Object> upload, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((String) upload.get("uploadUrl")))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        ((Map<String, String>) upload.get("headers")).forEach((name, value) -> {
+            if (!HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
+                request.header(name, value);
+            }
+        });
+        return request.build();
     }
 
     void sql(String sql, UUID id) {

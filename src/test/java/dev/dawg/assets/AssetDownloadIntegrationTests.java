@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.dawg.support.Api;
@@ -21,6 +23,7 @@ import dev.dawg.support.Api;
 import static dev.dawg.support.Api.MAP;
 import static dev.dawg.support.Api.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Downloads: streamed bytes with ranges, headers that keep browsers safe, presigned redirects, listing and deletion. */
 @AssetIntegrationTest
@@ -70,28 +73,23 @@ public class AssetDownloadIntegrationTests {
 
     @Test
     void shouldServeTheFirstBytesAMiddleRangeASuffixAndAnOpenEndedRange() {
-        EntityExchangeResult<byte[]> first = range("bytes=0-99");
-        assertThat(first.getStatus().value()).isEqualTo(206);
-        assertThat(first.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 0, 100));
-        assertThat(first.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 0-99/" + wav.length);
-        assertThat(first.getResponseHeaders().getContentLength()).isEqualTo(100);
+        assertPartial(range("bytes=0-99"), 0, 99);
+        assertPartial(range("bytes=1000-1999"), 1000, 1999);
+        assertPartial(range("bytes=-500"), wav.length - 500, wav.length - 1);
+        assertPartial(range("bytes=44000-"), 44000, wav.length - 1);
+        assertPartial(range("bytes=44000-99999999"), 44000, wav.length - 1);
+    }
 
-        EntityExchangeResult<byte[]> middle = range("bytes=1000-1999");
-        assertThat(middle.getStatus().value()).isEqualTo(206);
-        assertThat(middle.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 1000, 2000));
-        assertThat(middle.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 1000-1999/" + wav.length);
-
-        EntityExchangeResult<byte[]> suffix = range("bytes=-500");
-        assertThat(suffix.getStatus().value()).isEqualTo(206);
-        assertThat(suffix.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, wav.length - 500, wav.length));
-        assertThat(suffix.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE))
-                .isEqualTo("bytes " + (wav.length - 500) + "-" + (wav.length - 1) + "/" + wav.length);
-
-        EntityExchangeResult<byte[]> rest = range("bytes=44000-");
-        assertThat(rest.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, 44000, wav.length));
-
-        EntityExchangeResult<byte[]> pastEnd = range("bytes=44000-99999999");
-        assertThat(pastEnd.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes 44000-" + (wav.length - 1) + "/" + wav.length);
+    /** A 206 of bytes {@code first} to {@code last} (inclusive), described as such and as the audio it is part of. */
+    private void assertPartial(EntityExchangeResult<byte[]> result, int first, int last) {
+        assertThat(result.getStatus().value()).isEqualTo(206);
+        assertThat(result.getResponseBody()).isEqualTo(Arrays.copyOfRange(wav, first, last + 1));
+        HttpHeaders headers = result.getResponseHeaders();
+        assertThat(headers.getFirst(HttpHeaders.CONTENT_RANGE)).isEqualTo("bytes " + first + "-" + last + "/" + wav.length);
+        assertThat(headers.getContentLength()).isEqualTo(last - first + 1);
+        assertThat(headers.getContentType()).hasToString("audio/wav");
+        assertThat(headers.getFirst(HttpHeaders.ACCEPT_RANGES)).isEqualTo("bytes");
+        assertThat(headers.get("X-Content-Type-Options")).containsExactly("nosniff");
     }
 
     @Test
@@ -169,5 +167,43 @@ public class AssetDownloadIntegrationTests {
         assertProblem(assets.get("/api/assets/" + assetId + "/content", owner.bearer()), 404, "NOT_FOUND");
         assertProblem(assets.http().delete().uri("/api/assets/" + assetId).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange(),
                 404, "NOT_FOUND");
+    }
+
+    @Test
+    void shouldGiveAProjectsAudioBackWhenTheProjectIsDeleted() throws Exception {
+        UUID otherProject = assets.project(owner, "private");
+        String kept = (String) assets.uploaded(owner, otherProject, "kept.wav", wav).get("id");
+        String second = (String) assets.uploaded(owner, project, "snare.wav", wav).get("id");
+        // And an upload still in flight: presigned, PUT, never completed.
+        Map<String, Object> pending = assets.http().post().uri("/api/projects/" + project + "/assets/uploads")
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("filename", "hat.wav", "sizeBytes", wav.length, "contentType", "audio/wav"))
+                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        assertThat(HttpClient.newHttpClient().send(AssetApi.presignedPut(pending, wav), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(200);
+        List<String> keys = List.of(assets.objectKey(UUID.fromString(assetId)), assets.objectKey(UUID.fromString(second)),
+                pendingObjectKey(pending.get("uploadId")));
+        assertThat(keys).allMatch(assets::objectExists);
+        assertThat(assets.usedBytes(owner.id())).isEqualTo(4L * wav.length);
+
+        assets.http().delete().uri("/api/projects/" + project).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isNoContent();
+
+        assertThat(assets.usedBytes(owner.id())).as("quota: only the other project's asset").isEqualTo(wav.length);
+        assertThat(assets.assetRows(project)).isZero();
+        assertThat(assets.uploadRows(owner.id())).as("uploads in flight").isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(keys).noneMatch(assets::objectExists));
+        await().atMost(Duration.ofSeconds(10)).until(() -> assets.orphanRows() == 0);
+        for (String id : List.of(assetId, second)) {
+            assertProblem(assets.get("/api/assets/" + id + "/content", owner.bearer()), 404, "NOT_FOUND");
+        }
+        assertProblem(assets.http().post().uri("/api/assets/uploads/" + pending.get("uploadId") + "/complete")
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange(), 404, "NOT_FOUND");
+        assertThat(assets.objectExists(assets.objectKey(UUID.fromString(kept)))).as("another project's asset").isTrue();
+        assets.get("/api/assets/" + kept + "/content", owner.bearer()).expectStatus().isOk();
+    }
+
+    private String pendingObjectKey(Object uploadId) {
+        return assets.uploadObjectKey(UUID.fromString((String) uploadId));
     }
 }

@@ -271,12 +271,7 @@ class AssetStorageFaultIntegrationTests {
                     .header(HttpHeaders.AUTHORIZATION, owner.bearer()).contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("filename", "tone.flac", "sizeBytes", flac.length, "contentType", "audio/flac"))
                     .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
-            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create((String) upload.get("uploadUrl")))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(flac));
-            @SuppressWarnings("unchecked")
-            Map<String, String> headers = (Map<String, String>) upload.get("headers");
-            headers.forEach(put::header);
-            assertThat(http.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(http.send(AssetApi.presignedPut(upload, flac), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
             return new Presigned(UUID.fromString((String) upload.get("uploadId")), flac.length);
         }
     }

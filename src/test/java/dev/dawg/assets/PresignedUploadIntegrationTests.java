@@ -51,12 +51,8 @@ public class PresignedUploadIntegrationTests {
                 .expectBody(MAP).returnResult().getResponseBody();
     }
 
-    @SuppressWarnings("unchecked")
     int put(Map<String, Object> upload, byte[] bytes) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((String) upload.get("uploadUrl")))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        ((Map<String, String>) upload.get("headers")).forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(AssetApi.presignedPut(upload, bytes), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     WebTestClient.ResponseSpec complete(Api.User user, Object uploadId) {
@@ -78,6 +74,8 @@ public class PresignedUploadIntegrationTests {
         HttpRequest otherType = HttpRequest.newBuilder(URI.create((String) upload.get("uploadUrl")))
                 .header(HttpHeaders.CONTENT_TYPE, "text/html").PUT(HttpRequest.BodyPublishers.ofByteArray(flac)).build();
         assertThat(http.send(otherType, HttpResponse.BodyHandlers.discarding()).statusCode()).as("the type is signed").isEqualTo(403);
+        assertThat(upload.get("headers")).isEqualTo(Map.of("Content-Type", "audio/flac", "Content-Length", Integer.toString(flac.length)));
+        assertThat(put(upload, java.util.Arrays.copyOf(flac, flac.length + 1))).as("the length is signed").isEqualTo(403);
         assertThat(put(upload, flac)).isEqualTo(200);
         Map<String, Object> asset = complete(owner, upload.get("uploadId")).expectStatus().isCreated()
                 .expectHeader().exists(HttpHeaders.LOCATION)
@@ -116,7 +114,10 @@ public class PresignedUploadIntegrationTests {
         UUID project = assets.project(owner, "private");
         byte[] wav = AssetApi.resource("tone-44k1-16bit-mono.wav");
         Map<String, Object> upload = presigned(owner, project, "tone.wav", wav.length);
-        assertThat(put(upload, java.util.Arrays.copyOf(wav, wav.length / 2))).isEqualTo(200);
+        byte[] half = java.util.Arrays.copyOf(wav, wav.length / 2);
+        assertThat(put(upload, half)).as("the length is signed").isEqualTo(403);
+        // A store that does not check the signed length would have taken it: the completion refuses it all the same.
+        assets.storeObject(assets.uploadObjectKey(UUID.fromString((String) upload.get("uploadId"))), half);
         java.util.Set<String> before = assets.storedKeys();
 
         assertProblem(complete(owner, upload.get("uploadId")), 422, "UNPROCESSABLE");
@@ -151,6 +152,15 @@ public class PresignedUploadIntegrationTests {
         assertProblem(presign(owner, project, "big.wav", AssetIntegrationTest.MAX_UPLOAD + 1, "audio/wav"), 413, "PAYLOAD_TOO_LARGE");
         assertProblem(presign(owner, project, "x.wav", 0, "audio/wav"), 400, "VALIDATION_FAILED");
         assertProblem(presign(owner, project, "x.wav", 10, "not a type"), 400, "VALIDATION_FAILED");
+        for (String notAudio : List.of("text/html", "image/png", "application/json")) {
+            assertProblem(presign(owner, project, "x.wav", 10, notAudio), 415, "UNSUPPORTED_MEDIA_TYPE");
+        }
+        assertThat(assets.uploadRows(owner.id())).as("refused requests reserve nothing").isZero();
+        assertThat(assets.usedBytes(owner.id())).isZero();
+        Api.User other = api.signUp();
+        UUID otherProject = assets.project(other, "private");
+        presign(other, otherProject, "x.wav", 10, "application/octet-stream").expectStatus().isCreated();
+        presign(other, otherProject, "x.aiff", 10, "audio/x-aiff").expectStatus().isCreated();
 
         long quota = DataSize.ofGigabytes(1).toBytes();
         assets.setUsedBytes(owner.id(), quota - 15 * 1024 * 1024);

@@ -188,6 +188,22 @@ class ResourceLimitsIntegrationTests {
     }
 
     @Test
+    void shouldLeaveNoObjectWhenTheFileIsStillBeingStoredAsTooManyPartsAreRefused() {
+        // The refusal comes while the file's PUT may still be on its way: it was once seen to land after the cleanup.
+        Set<String> before = storedKeys();
+        List<byte[]> fileThenFields = new ArrayList<>(List.of(filePart(wav(64 * 1024))));
+        for (int i = 0; i < 5; i++) {
+            fileThenFields.add(field("note" + i, "x"));
+        }
+        byte[] body = multipart(fileThenFields);
+
+        for (int round = 0; round < 20; round++) {
+            assertProblem(upload(body), 400, "MALFORMED_REQUEST");
+            assertNothingStored(before);
+        }
+    }
+
+    @Test
     void shouldRefuseAnUploadWithOversizedPartHeadersAndStoreNothing() {
         Set<String> before = storedKeys();
         byte[] part = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"take.wav\"\r\n"

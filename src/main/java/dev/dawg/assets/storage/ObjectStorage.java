@@ -169,10 +169,11 @@ public class ObjectStorage {
                 .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
     }
 
-    /** Stores a small object in one request. */
+    /** Stores a small object in one request, made on a CPU worker for the same reason as {@link #uploadPart}. */
     public Mono<Void> put(String key, byte[] data, int length, String contentType) {
         return ready().then(call(() -> client.putObject(PutObjectAPIArgs.builder().bucket(bucket).object(key)
-                        .data(data, length).contentType(contentType).build())))
+                        .data(data, length).contentType(contentType).build()))
+                        .subscribeOn(Schedulers.parallel()))
                 .then();
     }
 
@@ -255,8 +256,8 @@ public class ObjectStorage {
 
     /**
      * A URL a browser may PUT the object to until {@code ttl} passes, with {@code signedHeaders} (such as its
-     * Content-Type) part of the signature, so a PUT with other values is refused by the store. The MinIO
-     * client signs only the host of a presigned URL, hence the request is signed here with its signer.
+     * Content-Type and Content-Length) part of the signature, so a PUT with other values is refused by the store.
+     * The MinIO client signs only the host of a presigned URL, hence the request is signed here with its signer.
      */
     public String presignedPut(String key, Duration ttl, Map<String, String> signedHeaders) {
         HttpUrl url = publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build();

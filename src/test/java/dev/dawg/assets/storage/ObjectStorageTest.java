@@ -16,9 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ObjectStorageTest {
 
     static ObjectStorage storage(Map<String, String> s3) {
+        return new ObjectStorage(storageProperties(s3));
+    }
+
+    static DawgProperties storageProperties(Map<String, String> s3) {
         MapConfigurationPropertySource source = new MapConfigurationPropertySource();
         s3.forEach((key, value) -> source.put("dawg.s3." + key, value));
-        return new ObjectStorage(new Binder(source).bindOrCreate("dawg", DawgProperties.class));
+        return new Binder(source).bindOrCreate("dawg", DawgProperties.class);
     }
 
     @Test
@@ -33,6 +37,15 @@ class ObjectStorageTest {
                 .contains("X-Amz-SignedHeaders=content-type%3Bhost");
         assertThat(get).startsWith("https://media.example.test/dawg-assets/assets/abc?").contains("X-Amz-Expires=300")
                 .contains("response-content-type=audio%2Fwav");
+    }
+
+    @Test
+    void shouldSignTheLengthOfAPresignedUploadWhenGivenOne() {
+        ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
+
+        String put = storage.presignedPut("assets/abc", Duration.ofMinutes(15), Map.of("Content-Type", "audio/wav", "Content-Length", "1234"));
+
+        assertThat(put).contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost");
     }
 
     @Test
