@@ -26,6 +26,7 @@ import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.auth.Callers;
 import dev.dawg.auth.Scope;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.HeadRequestFilter;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.Pages;
 
@@ -109,6 +110,9 @@ class AssetHandler {
                     // Revalidated every time (access may change), cheaply: the ETag is the content's hash.
                     .header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
             range.ifPresent(r -> response.header(HttpHeaders.CONTENT_RANGE, r.contentRange(size)));
+            if (HeadRequestFilter.isHead(request)) {
+                return response.build(); // the headers say it all; the object is not read from the store
+            }
             return response.body(BodyInserters.fromDataBuffers(storage.stream(asset.objectKey(), first, length)));
         });
     }

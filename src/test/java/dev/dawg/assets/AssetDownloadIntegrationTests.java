@@ -18,6 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
+import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.support.Api;
 
 import static dev.dawg.support.Api.MAP;
@@ -34,6 +35,9 @@ public class AssetDownloadIntegrationTests {
 
     @Autowired
     AssetApi assets;
+
+    @Autowired
+    ObjectStorage storage;
 
     Api.User owner;
     UUID project;
@@ -69,6 +73,23 @@ public class AssetDownloadIntegrationTests {
         // The stored name had quotes, a semicolon and a line break: none may reach the header unescaped.
         assertThat(headers.getFirst(HttpHeaders.CONTENT_DISPOSITION))
                 .isEqualTo("attachment; filename=\"Kick _hard__ v2 _.wav\"; filename*=UTF-8''Kick%20%22hard%22%3B%20v2%20%C3%BC.wav");
+    }
+
+    @Test
+    void shouldAnswerHeadWithTheHeadersOfAGetWithoutReadingTheObject() {
+        // With the object gone from the store, only an answer made from the asset's row can still be a 200.
+        storage.remove(assets.objectKey(UUID.fromString(assetId))).block(Duration.ofSeconds(10));
+
+        EntityExchangeResult<byte[]> head = assets.http().head().uri("/api/assets/" + assetId + "/content")
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isOk().expectBody(byte[].class).returnResult();
+
+        assertThat(head.getResponseBody()).isNullOrEmpty();
+        HttpHeaders headers = head.getResponseHeaders();
+        assertThat(headers.getContentType()).hasToString("audio/wav");
+        assertThat(headers.getContentLength()).isEqualTo(wav.length);
+        assertThat(headers.getFirst(HttpHeaders.ACCEPT_RANGES)).isEqualTo("bytes");
+        assertThat(headers.getETag()).isEqualTo("\"" + AssetApi.sha256(wav) + "\"");
     }
 
     @Test
