@@ -22,9 +22,15 @@ class PasswordHasher implements DisposableBean {
     private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
     private final Scheduler scheduler = Schedulers.newBoundedElastic(Runtime.getRuntime().availableProcessors(),
             10_000, "password-hashing");
-    // Made once at start-up (on the main thread, not an event loop), so the first unknown-account login costs one
-    // hash like every other, not two.
-    private final String decoyHash = encoder.encode("decoy-password-for-unknown-accounts");
+    // Made once, starting at start-up on the hashing scheduler (not holding up start-up, where the cold JIT makes it
+    // take seconds), so the first unknown-account login costs one hash like every other, not two.
+    private final Mono<String> decoyHash = Mono.fromCallable(() -> encoder.encode("decoy-password-for-unknown-accounts"))
+            .subscribeOn(scheduler)
+            .cache();
+
+    PasswordHasher() {
+        decoyHash.subscribe();
+    }
 
     Mono<String> hash(String password) {
         return Mono.fromCallable(() -> encoder.encode(password)).subscribeOn(scheduler);
@@ -32,13 +38,13 @@ class PasswordHasher implements DisposableBean {
 
     /** Verifies against the stored hash, or against a decoy when there is no account (same cost, always false). */
     Mono<Boolean> matches(String password, String storedHash) {
-        return Mono.fromCallable(() -> {
-            if (storedHash == null) {
-                encoder.matches(password, decoyHash);
+        if (storedHash == null) {
+            return decoyHash.flatMap(decoy -> Mono.fromCallable(() -> {
+                encoder.matches(password, decoy); // the same cost as a real check; the answer is no whatever it says
                 return false;
-            }
-            return encoder.matches(password, storedHash);
-        }).subscribeOn(scheduler);
+            }).subscribeOn(scheduler));
+        }
+        return Mono.fromCallable(() -> encoder.matches(password, storedHash)).subscribeOn(scheduler);
     }
 
     @Override
