@@ -6,17 +6,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.platform.scheduling.PeriodicPass;
 import dev.dawg.projects.ProjectDeleted;
 
 /**
@@ -26,7 +25,7 @@ import dev.dawg.projects.ProjectDeleted;
  * project's objects are not left to the next tick: its deletion starts a pass at once.
  */
 @Component
-class AssetSweeper implements SmartLifecycle {
+class AssetSweeper extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(AssetSweeper.class);
     private static final int BATCH = 100;
@@ -34,7 +33,6 @@ class AssetSweeper implements SmartLifecycle {
     private final AssetStore store;
     private final ObjectStorage storage;
     private final Duration interval;
-    private volatile Disposable running;
     /** Passes asked for between ticks; one waiting is enough, however many asked (see start). */
     private final Sinks.Many<Long> soon = Sinks.many().multicast().directBestEffort();
 
@@ -95,29 +93,18 @@ class AssetSweeper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected Flux<?> ticks() {
         // A pass asked for runs on a worker, not on the thread of the request that deleted the project.
-        running = Flux.merge(Flux.interval(interval, interval), soon.asFlux().publishOn(Schedulers.parallel()))
-                // Asked for while a pass runs: one more pass after it (the latest tick), never a backlog.
-                .onBackpressureLatest()
-                .concatMap(tick -> sweep().onErrorResume(ex -> {
-                    log.warn("Asset sweep failed; it runs again in {}", interval, ex);
-                    return Mono.empty();
-                }), 0)
-                .subscribe();
+        return Flux.merge(Flux.interval(interval, interval), soon.asFlux().publishOn(Schedulers.parallel()));
     }
 
     @Override
-    public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
-        }
-        running = null;
+    protected Mono<Long> pass() {
+        return sweep();
     }
 
     @Override
-    public boolean isRunning() {
-        return running != null && !running.isDisposed();
+    protected String nextRun() {
+        return "in " + interval;
     }
 }

@@ -6,13 +6,13 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+
+import dev.dawg.platform.scheduling.PeriodicPass;
 
 /**
  * The periodic, non-blocking cleanup each node runs: refresh tokens past their expiry (used or not: neither can
@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * once skip each other's rows ({@code FOR UPDATE SKIP LOCKED}).
  */
 @Component
-class RefreshTokenSweeper implements SmartLifecycle {
+class RefreshTokenSweeper extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(RefreshTokenSweeper.class);
     static final Duration INTERVAL = Duration.ofMinutes(10);
@@ -29,7 +29,6 @@ class RefreshTokenSweeper implements SmartLifecycle {
     static final int MAX_BATCHES = 20;
 
     private final DatabaseClient db;
-    private volatile Disposable running;
 
     RefreshTokenSweeper(DatabaseClient db) {
         this.db = db;
@@ -75,27 +74,17 @@ class RefreshTokenSweeper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(INTERVAL, INTERVAL)
-                .onBackpressureDrop()
-                .concatMap(tick -> sweep().onErrorResume(ex -> {
-                    log.warn("Refresh token sweep failed; it runs again in {}", INTERVAL, ex);
-                    return Mono.empty();
-                }), 0)
-                .subscribe();
+    protected Flux<Long> ticks() {
+        return Flux.interval(INTERVAL, INTERVAL);
     }
 
     @Override
-    public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
-        }
-        running = null;
+    protected Mono<Long> pass() {
+        return sweep();
     }
 
     @Override
-    public boolean isRunning() {
-        return running != null && !running.isDisposed();
+    protected String nextRun() {
+        return "in " + INTERVAL;
     }
 }
