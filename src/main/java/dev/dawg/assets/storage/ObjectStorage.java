@@ -310,12 +310,26 @@ public class ObjectStorage {
      */
     static Throwable translate(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return isUnreachable(cause) && !(cause instanceof DependencyUnavailableException)
+        return isTransportFailure(cause) && !(cause instanceof DependencyUnavailableException)
                 ? new DependencyUnavailableException(UNAVAILABLE, cause) : cause;
     }
 
-    /** Whether the failure is the store being unreachable, rather than an answer about the request. */
+    /**
+     * Whether the failure came from the store being unreachable. Every store call translates such failures (see
+     * {@link #translate}), so this looks for the translation alone: an I/O error of another kind (a client that
+     * went away mid-upload) is not the store's.
+     */
     public static boolean isUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DependencyUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a failure of a store call is the store being unreachable, rather than an answer about the request. */
+    private static boolean isTransportFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof DependencyUnavailableException) {
                 return true;
