@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.dawg.platform.scheduling.PeriodicPass;
 
@@ -29,9 +30,11 @@ class RefreshTokenSweeper extends PeriodicPass {
     static final int MAX_BATCHES = 20;
 
     private final DatabaseClient db;
+    private final TransactionalOperator transactions;
 
-    RefreshTokenSweeper(DatabaseClient db) {
+    RefreshTokenSweeper(DatabaseClient db, TransactionalOperator transactions) {
         this.db = db;
+        this.transactions = transactions;
     }
 
     /** One pass: how many token rows were deleted. */
@@ -58,7 +61,9 @@ class RefreshTokenSweeper extends PeriodicPass {
                 .map(row -> row.get("family_id", UUID.class))
                 .all()
                 .collectList()
-                .flatMap(families -> deleteEmptyFamilies(families).thenReturn((long) families.size()));
+                .flatMap(families -> deleteEmptyFamilies(families).thenReturn((long) families.size()))
+                // One transaction: families whose last token went are deleted with it, or the tokens stay too.
+                .as(transactions::transactional);
     }
 
     /** A family without tokens can gain none (only spending one of its tokens issues the next). */

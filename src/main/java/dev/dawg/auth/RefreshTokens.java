@@ -65,9 +65,14 @@ class RefreshTokens {
                 .switchIfEmpty(Mono.defer(() -> refuse(hash)));
     }
 
-    /** The user a refresh token was issued to, whatever its state (for per-account limits); empty when unknown. */
+    /**
+     * The user a refresh token that can still be spent was issued to (for per-account limits); empty when it is
+     * unknown, used, expired or revoked, so a dead token of someone else's cannot spend that account's budget.
+     */
     Mono<UUID> ownerOf(String token) {
-        return db.sql("SELECT user_id FROM refresh_tokens WHERE token_hash = :hash")
+        return db.sql("""
+                        SELECT t.user_id FROM refresh_tokens t JOIN refresh_token_families f ON f.id = t.family_id
+                        WHERE t.token_hash = :hash AND t.used_at IS NULL AND t.expires_at > now() AND f.revoked_at IS NULL""")
                 .bind("hash", SecretTokens.sha256(token))
                 .map(row -> row.get("user_id", UUID.class))
                 .one();
