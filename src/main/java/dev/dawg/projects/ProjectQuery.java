@@ -27,6 +27,7 @@ final class ProjectQuery {
     private static final String RANK = "ts_rank_cd(p.search, :tsquery)";
     /** Words of the search text for the prefix query: letters and digits only, so they cannot be to_tsquery syntax. */
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+    private static final Pattern EXCLUDED_WORD = Pattern.compile("(^|\\s)-\\S");
     private static final int MAX_PREFIX_WORDS = 16;
 
     /** How a list is ordered, and the keyset condition that continues after a cursor. */
@@ -229,6 +230,11 @@ final class ProjectQuery {
 
     /** {@code night & dri:*} for "Night dri"; null when the text has no word. */
     private static String prefixQuery(String text) {
+        // The prefix query is OR-ed with the web-search one: for a quoted phrase or an excluded -word it would bring
+        // back exactly what they leave out, so such searches go by the web-search syntax alone.
+        if (text.indexOf('"') >= 0 || EXCLUDED_WORD.matcher(text).find()) {
+            return null;
+        }
         List<String> words = WORD.matcher(text.toLowerCase(Locale.ROOT)).results().map(MatchResult::group)
                 .limit(MAX_PREFIX_WORDS).toList();
         if (words.isEmpty()) {

@@ -81,6 +81,20 @@ public class ProjectSearchIntegrationTests {
     }
 
     @Test
+    void shouldKeepExcludedWordsOutAndQuotedPhrasesTogether() {
+        User owner = api.signUp();
+        String word = uniqueWord();
+        Object drumsOnly = api.createProject(owner, Map.of("title", word + " drums", "visibility", "public")).get("id");
+        Object withPiano = api.createProject(owner, Map.of("title", word + " drums and piano", "visibility", "public")).get("id");
+        Object apart = api.createProject(owner, Map.of("title", "night " + word + " drive", "visibility", "public")).get("id");
+        Object together = api.createProject(owner, Map.of("title", word + " night drive", "visibility", "public")).get("id");
+
+        assertThat(ids(search(null, "q=" + word + " drums -piano"))).containsExactly(drumsOnly);
+        assertThat(ids(search(null, "q=" + word + " \"night drive\""))).containsExactly(together);
+        assertThat(ids(search(null, "q=" + word + " night drive"))).containsExactlyInAnyOrder(apart, together);
+    }
+
+    @Test
     void shouldPageRelevanceByKeysetWithoutDuplicatesOrGapsWhileProjectsAreAdded() {
         User owner = api.signUp();
         String word = uniqueWord();
