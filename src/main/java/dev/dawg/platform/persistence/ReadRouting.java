@@ -2,6 +2,7 @@ package dev.dawg.platform.persistence;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -97,7 +98,9 @@ public class ReadRouting implements DisposableBean {
                 return query.apply(primary);
             }
             replicaReads.increment();
-            return query.apply(replica).onErrorResume(failure -> {
+            // Made again on the primary only while nothing was sent: rows already sent would come twice.
+            AtomicBoolean sent = new AtomicBoolean();
+            return query.apply(replica).doOnNext(row -> sent.set(true)).onErrorResume(failure -> !sent.get(), failure -> {
                 replicaFailures.increment();
                 log.debug("A read failed on the replica ({}); made again on the primary", failure.toString());
                 return query.apply(primary);
