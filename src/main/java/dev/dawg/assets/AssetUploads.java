@@ -343,9 +343,10 @@ class AssetUploads {
             else {
                 size = sizeNode.asLong();
             }
+            MediaType type = null;
             if (contentType != null) {
                 try {
-                    MediaType type = MediaType.parseMediaType(contentType);
+                    type = MediaType.parseMediaType(contentType);
                     if (type.isWildcardType() || type.isWildcardSubtype()) {
                         fields.reject("contentType", "must be a concrete media type such as audio/wav");
                     }
@@ -360,7 +361,6 @@ class AssetUploads {
                 throw ApiProblem.payloadTooLarge("The file is " + size + " bytes; the limit is " + maxBytes);
             }
             // The type is stored with the object and signed into the URL: only audio, or bytes of no declared kind.
-            MediaType type = MediaType.parseMediaType(contentType);
             if (!"audio".equals(type.getType()) && !MediaType.APPLICATION_OCTET_STREAM.equalsTypeAndSubtype(type)) {
                 throw ApiProblem.unsupportedMediaType("contentType must be an audio type (such as audio/wav) or application/octet-stream");
             }

@@ -59,7 +59,7 @@ public class AccessTokens {
         NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         OAuth2TokenValidator<Jwt> validator = validator(settings);
         nimbus.setJwtValidator(validator);
-        this.decoder = new VerifiedTokens(nimbus, validator);
+        this.decoder = new VerifiedTokens(nimbus, validator, settings.accessTokenTtl());
     }
 
     static OAuth2TokenValidator<Jwt> validator(DawgProperties.Auth settings) {
@@ -139,14 +139,13 @@ public class AccessTokens {
 
         private final ReactiveJwtDecoder verifier;
         private final OAuth2TokenValidator<Jwt> validator;
-        private final Cache<String, Jwt> verified = Caffeine.newBuilder()
-                .maximumSize(50_000)
-                .expireAfterWrite(Duration.ofMinutes(15))
-                .build();
+        private final Cache<String, Jwt> verified;
 
-        VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator) {
+        /** {@code lifetime}: how long an access token lives, so none is remembered past its life. */
+        VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator, Duration lifetime) {
             this.verifier = verifier;
             this.validator = validator;
+            this.verified = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(lifetime).build();
         }
 
         /** The token's claims if it is remembered and still valid, else null. */

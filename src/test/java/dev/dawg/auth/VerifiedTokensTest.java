@@ -1,5 +1,6 @@
 package dev.dawg.auth;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +40,7 @@ class VerifiedTokensTest {
 
     @Test
     void shouldVerifyASignatureOnceAndValidateOnEveryUse() {
-        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator);
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator, Duration.ofMinutes(15));
 
         for (int i = 0; i < 3; i++) {
             StepVerifier.create(tokens.decode("token")).expectNext(jwt).verifyComplete();
@@ -50,7 +51,7 @@ class VerifiedTokensTest {
 
     @Test
     void shouldStopAcceptingARememberedTokenOnceItIsNoLongerValid() {
-        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator);
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator, Duration.ofMinutes(15));
         StepVerifier.create(tokens.decode("token")).expectNext(jwt).verifyComplete();
 
         expired.set(true);
@@ -62,7 +63,7 @@ class VerifiedTokensTest {
 
     @Test
     void shouldNeverRememberARefusedToken() {
-        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator);
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator, Duration.ofMinutes(15));
 
         StepVerifier.create(tokens.decode("forged")).expectError(BadJwtException.class).verify();
         StepVerifier.create(tokens.decode("forged")).expectError(BadJwtException.class).verify();

@@ -142,15 +142,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             return ApiProblem.conflict("This conflicts with an existing resource");
         }
         DependencyUnavailableException unavailable = causeOf(failure, DependencyUnavailableException.class);
-        if (unavailable != null) {
+        if (unavailable != null || isDependencyUnavailable(failure)) {
             log.warn("A dependency is unavailable for {} {}: {}", exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath().value(), rootMessage(failure));
-            return ApiProblem.serviceUnavailable(unavailable.publicDetail());
-        }
-        if (isDependencyUnavailable(failure)) {
-            log.warn("A dependency is unavailable for {} {}: {}", exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath().value(), rootMessage(failure));
-            return ApiProblem.serviceUnavailable("The service is temporarily unavailable; retry shortly");
+            return ApiProblem.serviceUnavailable(unavailable != null ? unavailable.publicDetail()
+                    : "The service is temporarily unavailable; retry shortly");
         }
         if (failure instanceof ResponseStatusException statusException) {
             HttpStatus status = HttpStatus.resolve(statusException.getStatusCode().value());
