@@ -11,6 +11,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.dawg.auth.RouteAccess.needs;
+import static dev.dawg.auth.Scope.ASSETS_READ;
+import static dev.dawg.auth.Scope.ASSETS_WRITE;
+
 /** Routes of audio assets, their uploads and the sample library. */
 @Configuration(proxyBeanMethods = false)
 class AssetRoutes {
@@ -19,19 +23,19 @@ class AssetRoutes {
     RouterFunction<ServerResponse> assetRouter(AssetHandler assets, AssetUploads uploads, SampleLibrary library) {
         return RouterFunctions.route()
                 .path("/api/projects/{id}/assets", builder -> builder
-                        .POST("/uploads", uploads::presign)
-                        .POST("", uploads::uploadToProject)
-                        .GET("", assets::listProject))
+                        .POST("/uploads", needs(ASSETS_WRITE, uploads::presign))
+                        .POST("", needs(ASSETS_WRITE, uploads::uploadToProject))
+                        .GET("", needs(ASSETS_READ, assets::listProject)))
                 .path("/api/assets", builder -> builder
-                        .POST("/uploads/{uploadId}/complete", uploads::complete)
-                        .GET("/quota", assets::quota)
-                        .GET("/{id}/content", assets::content)
-                        .GET("/{id}", assets::get)
-                        .DELETE("/{id}", assets::delete))
+                        .POST("/uploads/{uploadId}/complete", needs(ASSETS_WRITE, uploads::complete))
+                        .GET("/quota", needs(ASSETS_READ, assets::quota))
+                        .GET("/{id}/content", needs(ASSETS_READ, assets::content))
+                        .GET("/{id}", needs(ASSETS_READ, assets::get))
+                        .DELETE("/{id}", needs(ASSETS_WRITE, assets::delete)))
                 .path("/api/system-assets", builder -> builder
-                        .GET("", library::list)
-                        .POST("", uploads::uploadToLibrary))
-                .GET("/api/search/assets", assets::search)
+                        .GET("", needs(ASSETS_READ, library::list))
+                        .POST("", needs(ASSETS_WRITE, uploads::uploadToLibrary)))
+                .GET("/api/search/assets", needs(ASSETS_READ, assets::search))
                 .build();
     }
 

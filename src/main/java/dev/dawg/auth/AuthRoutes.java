@@ -6,6 +6,9 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.dawg.auth.RouteAccess.anyCaller;
+import static dev.dawg.auth.RouteAccess.noApiKey;
+
 /** Routes of {@code /api/auth}. */
 @Configuration(proxyBeanMethods = false)
 class AuthRoutes {
@@ -14,15 +17,15 @@ class AuthRoutes {
     RouterFunction<ServerResponse> authRouter(AuthHandler auth) {
         return RouterFunctions.route()
                 .path("/api/auth", builder -> builder
-                        .POST("/register", auth::register)
-                        .POST("/login", auth::login)
-                        .POST("/refresh", auth::refresh)
-                        .POST("/logout", auth::logout)
-                        .GET("/me", auth::me)
-                        .PATCH("/me", auth::updateMe)
-                        .POST("/api-keys", auth::createApiKey)
-                        .GET("/api-keys", auth::listApiKeys)
-                        .DELETE("/api-keys/{id}", auth::revokeApiKey))
+                        .POST("/register", anyCaller(auth::register))
+                        .POST("/login", anyCaller(auth::login))
+                        .POST("/refresh", anyCaller(auth::refresh))
+                        .POST("/logout", anyCaller(auth::logout))
+                        .GET("/me", anyCaller(auth::me))
+                        .PATCH("/me", noApiKey(auth::updateMe))
+                        .POST("/api-keys", noApiKey(auth::createApiKey))
+                        .GET("/api-keys", noApiKey(auth::listApiKeys))
+                        .DELETE("/api-keys/{id}", noApiKey(auth::revokeApiKey)))
                 .build();
     }
 }

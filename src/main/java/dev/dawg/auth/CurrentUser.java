@@ -11,6 +11,8 @@ import dev.dawg.platform.web.ApiProblem;
  */
 public record CurrentUser(UUID id, String username, Set<Role> roles, Set<Scope> scopes, boolean viaApiKey) {
 
+    static final String NO_API_KEY = "API keys cannot manage the account or its API keys; sign in";
+
     public static CurrentUser fromAccessToken(UUID id, String username, Set<Role> roles) {
         return new CurrentUser(id, username, Set.copyOf(roles), EnumSet.allOf(Scope.class), false);
     }
@@ -23,18 +25,16 @@ public record CurrentUser(UUID id, String username, Set<Role> roles, Set<Scope> 
         return scopes.contains(scope);
     }
 
-    /** Fails with 403 when an API key lacks the scope the operation needs. */
-    public CurrentUser require(Scope scope) {
-        if (!has(scope)) {
-            throw ApiProblem.forbidden("This API key lacks the '" + scope.value() + "' scope");
-        }
+    /** Fails with 403 {@code INSUFFICIENT_SCOPE}, naming what is missing, when an API key lacks a scope the operation needs. */
+    public CurrentUser require(Scope... needed) {
+        new RouteAccess(RouteAccess.Kind.SCOPES, Set.of(needed)).check(java.util.Optional.of(this));
         return this;
     }
 
     /** Fails with 403 for an API key: no scope covers the account itself (its profile, its API keys). */
     public CurrentUser requireSignedIn() {
         if (viaApiKey) {
-            throw ApiProblem.forbidden("API keys cannot manage the account or its API keys; sign in");
+            throw ApiProblem.insufficientScope(NO_API_KEY);
         }
         return this;
     }

@@ -1,5 +1,6 @@
 package dev.dawg.auth;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -7,14 +8,21 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
@@ -43,7 +51,7 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
-            CorsConfigurationSource cors, AccessTokens accessTokens, ApiKeys apiKeys) {
+            CorsConfigurationSource cors, AccessTokens accessTokens, ApiKeys apiKeys, Environment environment) {
         ServerAuthenticationEntryPoint unauthorized = (exchange, ex) -> problems.write(exchange,
                 ApiProblem.unauthorized(ex instanceof org.springframework.security.oauth2.server.resource.InvalidBearerTokenException
                                 || ex instanceof org.springframework.security.authentication.BadCredentialsException
@@ -96,8 +104,35 @@ public class SecurityConfiguration {
                         .pathMatchers("/v3/springdoc", "/v3/springdoc.yaml").denyAll()
                         // The realtime handshake authenticates its own ?token= (and lets anonymous callers in).
                         .pathMatchers(org.springframework.http.HttpMethod.GET, "/ws").permitAll()
+                        // Health and its probes are public, statuses only (management.endpoint.health); the rest of
+                        // the actuator (metrics, prometheus, info) is for a signed-in administrator, unless it came
+                        // in on the management port (DAWG_MANAGEMENT_PORT), which a deployment keeps private.
+                        .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .matchers(new AndServerWebExchangeMatcher(ACTUATOR, arrivedOnManagementPort(environment))).permitAll()
+                        .matchers(ACTUATOR).access(SIGNED_IN_ADMINISTRATOR)
                         .anyExchange().permitAll())
                 .build();
+    }
+
+    private static final ServerWebExchangeMatcher ACTUATOR = ServerWebExchangeMatchers.pathMatchers("/actuator", "/actuator/**");
+
+    /** An administrator signed in with an access token: an API key, whatever its owner, carries no scope for this. */
+    private static final ReactiveAuthorizationManager<AuthorizationContext> SIGNED_IN_ADMINISTRATOR = (authentication, context) ->
+            authentication.map(found -> {
+                CurrentUser user = CallerAuthentication.currentUser(found);
+                return (AuthorizationResult) new AuthorizationDecision(user != null && !user.viaApiKey() && user.isAdmin());
+            }).defaultIfEmpty(new AuthorizationDecision(false));
+
+    /** A request to the management server, when it listens on a port of its own (never when it shares the API's). */
+    static ServerWebExchangeMatcher arrivedOnManagementPort(Environment environment) {
+        return exchange -> {
+            Integer management = environment.getProperty("local.management.port", Integer.class);
+            Integer api = environment.getProperty("local.server.port", Integer.class);
+            InetSocketAddress local = exchange.getRequest().getLocalAddress();
+            boolean separate = management != null && management > 0 && !management.equals(api) && local != null
+                    && local.getPort() == management;
+            return separate ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch();
+        };
     }
 
     /**

@@ -6,6 +6,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.dawg.auth.RouteAccess.needs;
+import static dev.dawg.auth.Scope.PROJECTS_READ;
+import static dev.dawg.auth.Scope.PROJECTS_WRITE;
+
 /** Routes of {@code /api/projects} and project search. */
 @Configuration(proxyBeanMethods = false)
 class ProjectRoutes {
@@ -15,21 +19,21 @@ class ProjectRoutes {
             ProjectCopyHandler copies, ProjectListHandler lists) {
         return RouterFunctions.route()
                 .path("/api/projects", builder -> builder
-                        .GET("", lists::own)
-                        .POST("", projects::create)
-                        .POST("/import", copies::importProject)
-                        .GET("/{id}", projects::get)
-                        .PUT("/{id}", projects::replace)
-                        .PATCH("/{id}", projects::patch)
-                        .DELETE("/{id}", projects::delete)
-                        .GET("/{id}/versions", history::list)
-                        .GET("/{id}/versions/{version}", history::get)
-                        .PATCH("/{id}/versions/{version}", history::label)
-                        .POST("/{id}/versions/{version}/restore", history::restore)
-                        .POST("/{id}/duplicate", copies::duplicate)
-                        .POST("/{id}/remix", copies::remix)
-                        .GET("/{id}/export", copies::export))
-                .GET("/api/search/projects", lists::search)
+                        .GET("", needs(PROJECTS_READ, lists::own))
+                        .POST("", needs(PROJECTS_WRITE, projects::create))
+                        .POST("/import", needs(PROJECTS_WRITE, copies::importProject))
+                        .GET("/{id}", needs(PROJECTS_READ, projects::get))
+                        .PUT("/{id}", needs(PROJECTS_WRITE, projects::replace))
+                        .PATCH("/{id}", needs(PROJECTS_WRITE, projects::patch))
+                        .DELETE("/{id}", needs(PROJECTS_WRITE, projects::delete))
+                        .GET("/{id}/versions", needs(PROJECTS_READ, history::list))
+                        .GET("/{id}/versions/{version}", needs(PROJECTS_READ, history::get))
+                        .PATCH("/{id}/versions/{version}", needs(PROJECTS_WRITE, history::label))
+                        .POST("/{id}/versions/{version}/restore", needs(PROJECTS_WRITE, history::restore))
+                        .POST("/{id}/duplicate", needs(PROJECTS_WRITE, copies::duplicate))
+                        .POST("/{id}/remix", needs(PROJECTS_WRITE, copies::remix))
+                        .GET("/{id}/export", needs(PROJECTS_READ, copies::export)))
+                .GET("/api/search/projects", needs(PROJECTS_READ, lists::search))
                 .build();
     }
 }

@@ -71,6 +71,7 @@ class ShareLinkHandler {
                     AccessLevel level = accessLevel(fields, body, true);
                     Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
                     fields.validate();
+                    requireScopesToGrant(user, level);
                     return rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
                             .flatMap(decision -> links.create(grant.projectId(), user.id(), level, expiresAt.flatMap(e -> e).orElse(null))
                                     .flatMap(link -> events.publish(ProjectEvent.projectShared(grant.projectId(), grant.ownerId(),
@@ -119,8 +120,8 @@ class ShareLinkHandler {
 
     Mono<ServerResponse> update(ServerRequest request) {
         String token = request.pathVariable("token");
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownerGrant(user, token)
-                .flatMap(grant -> bodies.object(request).flatMap(body -> {
+        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownedLink(user, token)
+                .flatMap(owned -> bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
                     AccessLevel level = accessLevel(fields, body, false);
                     Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
@@ -128,9 +129,11 @@ class ShareLinkHandler {
                         fields.reject("accessLevel", "send accessLevel and/or expiresAt to change");
                     }
                     fields.validate();
+                    // Raising a link, or keeping one alive longer, hands out its level anew.
+                    requireScopesToGrant(user, level != null ? level : owned.link().accessLevel());
                     return links.update(token, level, expiresAt)
                             .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
-                            .flatMap(link -> accessChanged(grant).thenReturn(link));
+                            .flatMap(link -> accessChanged(owned.grant()).thenReturn(link));
                 }))
                 .flatMap(link -> ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(view(request, link))));
     }
@@ -145,10 +148,30 @@ class ShareLinkHandler {
 
     /** The caller's grant on the live link's project if they own it: 404 for an unknown or revoked token, 403 otherwise. */
     private Mono<ProjectAccess.Grant> ownerGrant(CurrentUser user, String token) {
+        return ownedLink(user, token).map(OwnedLink::grant);
+    }
+
+    private record OwnedLink(ShareLink link, ProjectAccess.Grant grant) {
+    }
+
+    private Mono<OwnedLink> ownedLink(CurrentUser user, String token) {
         return links.findLive(token)
                 .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
-                .flatMap(found -> access.grant(Optional.of(user), found.getKey().projectId(), token))
-                .map(grant -> grant.require(AccessLevel.OWNER));
+                .flatMap(found -> access.grant(Optional.of(user), found.getKey().projectId(), token)
+                        .map(grant -> new OwnedLink(found.getKey(), grant.require(AccessLevel.OWNER))));
+    }
+
+    /**
+     * A link is a credential for its level, so an API key hands out only what it may do itself: a view or remix
+     * link needs {@code projects:read}, an edit link {@code projects:write} as well (403 {@code INSUFFICIENT_SCOPE}).
+     */
+    private static void requireScopesToGrant(CurrentUser user, AccessLevel level) {
+        if (level.includes(AccessLevel.EDIT)) {
+            user.require(Scope.PROJECTS_READ, Scope.PROJECTS_WRITE);
+        }
+        else {
+            user.require(Scope.PROJECTS_READ);
+        }
     }
 
     /** Live sessions opened with a changed or revoked link re-check their access before anything more. */

@@ -16,6 +16,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Pages;
 
+import static dev.dawg.auth.RouteAccess.anyCaller;
+
 /** Public profiles and user search: only what anyone may see (never an email). */
 @Configuration(proxyBeanMethods = false)
 class UserHandler {
@@ -36,8 +38,8 @@ class UserHandler {
     @Bean
     RouterFunction<ServerResponse> userRouter() {
         return RouterFunctions.route()
-                .GET("/api/users/{username}", this::profile)
-                .GET("/api/search/users", this::search)
+                .GET("/api/users/{username}", anyCaller(this::profile))
+                .GET("/api/search/users", anyCaller(this::search))
                 .build();
     }
 

@@ -133,12 +133,12 @@ class AssetAccessIntegrationTests {
         String projectsOnly = api.createApiKey(owner, List.of("projects:read", "projects:write"));
         String reader = api.createApiKey(owner, List.of("assets:read"));
 
-        assertProblem(assets.get("/api/assets/" + id, projectsOnly), 403, "FORBIDDEN");
-        assertProblem(assets.get("/api/assets/" + id + "/content", projectsOnly), 403, "FORBIDDEN");
-        assertProblem(assets.get("/api/assets/quota", projectsOnly), 403, "FORBIDDEN");
-        assertProblem(assets.upload(projectsOnly, project, "k.wav", wav, MediaType.APPLICATION_OCTET_STREAM), 403, "FORBIDDEN");
-        assertProblem(assets.upload(reader, project, "k.wav", wav, MediaType.APPLICATION_OCTET_STREAM), 403, "FORBIDDEN");
-        assertProblem(assets.http().delete().uri("/api/assets/" + id).header("X-API-Key", reader).exchange(), 403, "FORBIDDEN");
+        assertProblem(assets.get("/api/assets/" + id, projectsOnly), 403, "INSUFFICIENT_SCOPE");
+        assertProblem(assets.get("/api/assets/" + id + "/content", projectsOnly), 403, "INSUFFICIENT_SCOPE");
+        assertProblem(assets.get("/api/assets/quota", projectsOnly), 403, "INSUFFICIENT_SCOPE");
+        assertProblem(assets.upload(projectsOnly, project, "k.wav", wav, MediaType.APPLICATION_OCTET_STREAM), 403, "INSUFFICIENT_SCOPE");
+        assertProblem(assets.upload(reader, project, "k.wav", wav, MediaType.APPLICATION_OCTET_STREAM), 403, "INSUFFICIENT_SCOPE");
+        assertProblem(assets.http().delete().uri("/api/assets/" + id).header("X-API-Key", reader).exchange(), 403, "INSUFFICIENT_SCOPE");
 
         assets.get("/api/assets/" + id + "/content", reader).expectStatus().isOk();
         assets.get("/api/projects/" + project + "/assets", reader).expectStatus().isOk();

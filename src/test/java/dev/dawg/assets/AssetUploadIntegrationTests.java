@@ -221,7 +221,7 @@ public class AssetUploadIntegrationTests {
         assertProblem(assets.upload(null, project, "tone.wav", tone, MediaType.APPLICATION_OCTET_STREAM), 401, "UNAUTHORIZED");
 
         String readOnlyKey = api.createApiKey(owner, List.of("assets:read", "projects:write"));
-        assertProblem(assets.upload(readOnlyKey, project, "tone.wav", tone, MediaType.APPLICATION_OCTET_STREAM), 403, "FORBIDDEN");
+        assertProblem(assets.upload(readOnlyKey, project, "tone.wav", tone, MediaType.APPLICATION_OCTET_STREAM), 403, "INSUFFICIENT_SCOPE");
         String writeKey = api.createApiKey(owner, List.of("assets:write"));
         assets.upload(writeKey, project, "tone.wav", tone, MediaType.APPLICATION_OCTET_STREAM).expectStatus().isCreated();
         assertThat(assets.assetRows(project)).isEqualTo(2);

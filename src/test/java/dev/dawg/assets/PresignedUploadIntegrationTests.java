@@ -209,6 +209,6 @@ public class PresignedUploadIntegrationTests {
         String readKey = api.createApiKey(owner, List.of("assets:read"));
         assertProblem(assets.http().post().uri("/api/projects/" + project + "/assets/uploads").header("X-API-Key", readKey)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("filename", "a.wav", "sizeBytes", 10, "contentType", "audio/wav"))
-                .exchange(), 403, "FORBIDDEN");
+                .exchange(), 403, "INSUFFICIENT_SCOPE");
     }
 }

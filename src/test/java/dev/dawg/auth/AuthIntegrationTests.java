@@ -336,7 +336,7 @@ public class AuthIntegrationTests {
         String key = api.createApiKey(user, List.of("projects:read", "projects:write"));
         assertProblem(http().post().uri("/api/auth/api-keys").header("X-API-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "y", "scopes", List.of("projects:read")))
-                .exchange(), 403, "FORBIDDEN");
+                .exchange(), 403, "INSUFFICIENT_SCOPE");
     }
 
     @Test
@@ -350,12 +350,12 @@ public class AuthIntegrationTests {
         String key = (String) created.get("key");
 
         assertProblem(http().patch().uri("/api/auth/me").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("displayName", "Taken Over")).exchange(), 403, "FORBIDDEN");
-        assertProblem(http().get().uri("/api/auth/api-keys").header("X-API-Key", key).exchange(), 403, "FORBIDDEN");
+                .bodyValue(Map.of("displayName", "Taken Over")).exchange(), 403, "INSUFFICIENT_SCOPE");
+        assertProblem(http().get().uri("/api/auth/api-keys").header("X-API-Key", key).exchange(), 403, "INSUFFICIENT_SCOPE");
         assertProblem(http().delete().uri("/api/auth/api-keys/{id}", created.get("id")).header("X-API-Key", key).exchange(),
-                403, "FORBIDDEN");
+                403, "INSUFFICIENT_SCOPE");
         assertProblem(http().post().uri("/api/auth/api-keys").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "child", "scopes", List.of("projects:read"))).exchange(), 403, "FORBIDDEN");
+                .bodyValue(Map.of("name", "child", "scopes", List.of("projects:read"))).exchange(), 403, "INSUFFICIENT_SCOPE");
 
         // Nothing changed: the profile is as it was, the key is still there and still works.
         me(user.bearer()).expectStatus().isOk().expectBody().jsonPath("$.displayName").isEqualTo(user.username());

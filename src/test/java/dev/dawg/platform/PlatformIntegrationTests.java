@@ -13,6 +13,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -22,6 +23,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 
+import static dev.dawg.auth.RouteAccess.anyCaller;
 import static dev.dawg.support.Api.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,10 +37,10 @@ public class PlatformIntegrationTests {
         @Bean
         RouterFunction<ServerResponse> echoRoute() {
             return RouterFunctions.route()
-                    .POST("/platform-test/echo", request -> request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
-                            .flatMap(body -> ServerResponse.ok().bodyValue(body)))
-                    .GET("/platform-test/boom", request -> Mono.error(new IllegalStateException("secret internals at /work/x.sql")))
-                    .GET("/platform-test/client-gone", request -> Mono.error(new AbortedException("Connection has been closed")))
+                    .POST("/platform-test/echo", anyCaller(request -> request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
+                            .flatMap(body -> ServerResponse.ok().bodyValue(body))))
+                    .GET("/platform-test/boom", anyCaller(request -> Mono.error(new IllegalStateException("secret internals at /work/x.sql"))))
+                    .GET("/platform-test/client-gone", anyCaller(request -> Mono.error(new AbortedException("Connection has been closed"))))
                     .build();
         }
     }
@@ -149,7 +151,8 @@ public class PlatformIntegrationTests {
 
     @Test
     void shouldExposePrometheusMetrics() {
-        http().get().uri("/actuator/prometheus").exchange()
+        // To an administrator on the API port (ActuatorExposureIntegrationTests); on DAWG_MANAGEMENT_PORT to anyone.
+        http().get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, api.admin().bearer()).exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).value(text -> assertThat(text).contains("jvm_memory_used_bytes"));
     }

@@ -485,7 +485,7 @@ public class ProjectIntegrationTests {
         Object id = create(owner, song()).get("id");
         http().get().uri("/api/projects/{id}", id).header("X-API-Key", readOnly).exchange().expectStatus().isOk();
         assertProblem(http().put().uri("/api/projects/{id}", id).header("X-API-Key", readOnly).header(HttpHeaders.IF_MATCH, "\"1\"")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(song()).exchange(), 403, "FORBIDDEN");
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(song()).exchange(), 403, "INSUFFICIENT_SCOPE");
         String writer = api.createApiKey(owner, List.of("projects:write"));
         http().put().uri("/api/projects/{id}", id).header("X-API-Key", writer).header(HttpHeaders.IF_MATCH, "\"1\"")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(song()).exchange().expectStatus().isOk();

@@ -513,7 +513,8 @@ class RealtimeIntegrationTests {
             session.next();
             assertThat(meters.counter("dawg.realtime.events.sent", "source", "live").count()).isGreaterThan(sentBefore);
             assertThat(meters.counter("dawg.realtime.events.received").count()).isPositive();
-            String scrape = api.http().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+            String scrape = api.http().get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, api.admin().bearer())
+                    .exchange().expectStatus().isOk()
                     .expectBody(String.class).returnResult().getResponseBody();
             assertThat(scrape).contains("dawg_realtime_connections", "dawg_realtime_subscriptions", "dawg_realtime_redis_channels",
                     "dawg_realtime_events_sent_total", "dawg_realtime_events_published_total");

@@ -116,7 +116,7 @@ public class SocialIntegrationTests {
         assertProblem(like(fan, UUID.randomUUID()), 404, "NOT_FOUND");
         assertProblem(api.http().post().uri("/api/projects/{id}/like", projectId).exchange(), 401, "UNAUTHORIZED");
         String readOnlyKey = api.createApiKey(fan, List.of("projects:read"));
-        assertProblem(api.http().post().uri("/api/projects/{id}/like", projectId).header("X-API-Key", readOnlyKey).exchange(), 403, "FORBIDDEN");
+        assertProblem(api.http().post().uri("/api/projects/{id}/like", projectId).header("X-API-Key", readOnlyKey).exchange(), 403, "INSUFFICIENT_SCOPE");
         String socialKey = api.createApiKey(fan, List.of("social:write"));
         api.http().post().uri("/api/projects/{id}/like", projectId).header("X-API-Key", socialKey).exchange()
                 .expectStatus().isOk().expectBody().json("{\"liked\": true, \"likeCount\": 2}");

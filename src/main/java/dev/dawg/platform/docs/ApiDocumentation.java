@@ -18,6 +18,8 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.dawg.auth.RouteAccess.anyCaller;
+
 /**
  * Serves the hand-kept OpenAPI document ({@code openapi/dawg-api.yaml}) at {@code /v3/api-docs}, read once at
  * start-up; Swagger UI at {@code /swagger-ui.html} renders it. Functional routes carry no annotations, so the
@@ -32,7 +34,7 @@ class ApiDocumentation {
     RouterFunction<ServerResponse> apiDocumentationRoutes(JsonMapper json) {
         byte[] document = json.writeValueAsBytes(load());
         return RouterFunctions.route()
-                .GET("/v3/api-docs", request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(document))
+                .GET("/v3/api-docs", anyCaller(request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(document)))
                 .build();
     }
 

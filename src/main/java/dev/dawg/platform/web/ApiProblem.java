@@ -60,6 +60,11 @@ public final class ApiProblem extends RuntimeException {
         return of(HttpStatus.FORBIDDEN, "FORBIDDEN", detail);
     }
 
+    /** An API key without the scope the operation needs (a signed-in user holds every scope). */
+    public static ApiProblem insufficientScope(String detail) {
+        return of(HttpStatus.FORBIDDEN, "INSUFFICIENT_SCOPE", detail);
+    }
+
     public static ApiProblem notFound(String detail) {
         return of(HttpStatus.NOT_FOUND, "NOT_FOUND", detail);
     }

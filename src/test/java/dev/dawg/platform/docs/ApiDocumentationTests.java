@@ -1,228 +1,135 @@
 package dev.dawg.platform.docs;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
-import org.springframework.core.io.Resource;
-import org.springframework.http.HttpMethod;
-import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
-import org.springframework.web.reactive.socket.WebSocketHandler;
 
+import dev.dawg.auth.RouteAccess;
+import dev.dawg.auth.RouteScopes;
 import dev.dawg.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Keeps the OpenAPI document true: every registered route (and WebSocket endpoint) must be in it, and nothing else. */
+/**
+ * Keeps the OpenAPI document true: every registered route (and WebSocket endpoint) must be in it, and nothing
+ * else, each with the API key scopes its router declares ({@link RouteScopes}, the table the server enforces).
+ */
 @IntegrationTest
 class ApiDocumentationTests {
 
     /** Routes that are infrastructure rather than API. */
     private static final Set<String> UNDOCUMENTED = Set.of("GET /v3/api-docs");
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
     @Autowired
-    ApplicationContext context;
+    RouteScopes routeScopes;
 
     @Test
     void shouldDocumentEveryRegisteredRouteAndNoOther() {
         Set<String> registered = new TreeSet<>();
-        context.getBeansOfType(RouterFunction.class).values()
-                .forEach(router -> router.accept(new RouteCollector(registered)));
-        // WebSocket endpoints are URL-mapped handlers, opened with a GET (the upgrade request).
-        context.getBeansOfType(SimpleUrlHandlerMapping.class).values()
-                .forEach(mapping -> mapping.getHandlerMap().forEach((path, handler) -> {
-                    if (handler instanceof WebSocketHandler) {
-                        registered.add("GET " + path);
-                    }
-                }));
+        routeScopes.routes().forEach(route -> registered.add(route.toString()));
         registered.removeAll(UNDOCUMENTED);
 
-        Set<String> documented = new TreeSet<>();
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) ApiDocumentation.load().get("paths");
-        paths.forEach((path, operations) -> operations.keySet().stream()
-                .filter(key -> Set.of("get", "post", "put", "patch", "delete").contains(key))
-                .forEach(method -> documented.add(method.toUpperCase() + " " + path)));
+        assertThat(documentedOperations().keySet()).as("documented in openapi/dawg-api.yaml").containsExactlyInAnyOrderElementsOf(registered);
+    }
 
-        assertThat(documented).as("documented in openapi/dawg-api.yaml").containsExactlyInAnyOrderElementsOf(registered);
+    /**
+     * An operation an API key may call lists {@code apiKey} in its {@code security} with exactly the scopes the route
+     * declares (OpenAPI 3.1 lets a non-OAuth scheme name the roles it needs); one no key may call does not list it.
+     */
+    @Test
+    void shouldDocumentTheApiKeyScopesEachRouteDeclares() {
+        Map<String, Map<String, Object>> operations = documentedOperations();
+        List<String> wrong = new ArrayList<>();
+        for (RouteScopes.Route route : routeScopes.routes()) {
+            Map<String, Object> operation = operations.get(route.toString());
+            if (operation == null) {
+                continue;
+            }
+            List<String> documented = apiKeyScopes(operation);
+            RouteAccess access = route.access();
+            boolean right = switch (access.kind()) {
+                case SCOPES -> access.scopeValues().equals(documented);
+                case NO_API_KEY -> documented == null;
+                case ANY_CALLER -> documented == null || documented.isEmpty();
+            };
+            if (!right) {
+                wrong.add(route + ": the router declares " + access.kind() + " " + access.scopeValues()
+                        + " but the document's apiKey lists " + documented);
+            }
+        }
+        assertThat(wrong).as("operations whose documented API key scopes differ from their route's").isEmpty();
     }
 
     @Test
     void shouldFailOnARouteWithoutAMethodInsteadOfSkippingIt() {
         RouterFunction<ServerResponse> anyMethod = RouterFunctions.route(RequestPredicates.path("/api/anything"),
-                request -> ServerResponse.ok().build());
-        assertThatThrownBy(() -> anyMethod.accept(new RouteCollector(new TreeSet<>())))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("/api/anything").hasMessageContaining("names no HTTP method");
+                RouteAccess.anyCaller(request -> ServerResponse.ok().build()));
+        assertThatThrownBy(() -> RouteScopes.of(anyMethod))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("/api/anything").hasMessageContaining("names no HTTP method");
+    }
+
+    @Test
+    void shouldFailOnARouteThatDoesNotDeclareWhatAnApiKeyNeeds() {
+        RouterFunction<ServerResponse> undeclared = RouterFunctions.route().GET("/api/forgotten", request -> ServerResponse.ok().build()).build();
+        assertThatThrownBy(() -> RouteScopes.of(undeclared))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("/api/forgotten").hasMessageContaining("RouteAccess.needs");
     }
 
     @Test
     void shouldFailOnRoutersAndPredicatesItCannotRead() {
         RouterFunction<ServerResponse> opaqueRouter = request -> Mono.empty();
-        assertThatThrownBy(() -> opaqueRouter.accept(new RouteCollector(new TreeSet<>())))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("router of a kind this test cannot read");
+        assertThatThrownBy(() -> RouteScopes.of(opaqueRouter))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("router of a kind RouteScopes cannot read");
 
         RequestPredicate opaquePredicate = request -> true;
-        RouterFunction<ServerResponse> opaqueRoute = RouterFunctions.route(opaquePredicate, request -> ServerResponse.ok().build());
-        assertThatThrownBy(() -> opaqueRoute.accept(new RouteCollector(new TreeSet<>())))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("route predicate of a kind this test cannot read");
+        RouterFunction<ServerResponse> opaqueRoute = RouterFunctions.route(opaquePredicate,
+                RouteAccess.anyCaller(request -> ServerResponse.ok().build()));
+        assertThatThrownBy(() -> RouteScopes.of(opaqueRoute))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("route predicate of a kind RouteScopes cannot read");
 
         RouterFunction<ServerResponse> eitherPath = RouterFunctions.route(
-                RequestPredicates.GET("/api/a").or(RequestPredicates.GET("/api/b")), request -> ServerResponse.ok().build());
-        assertThatThrownBy(() -> eitherPath.accept(new RouteCollector(new TreeSet<>())))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("or(...)");
+                RequestPredicates.GET("/api/a").or(RequestPredicates.GET("/api/b")), RouteAccess.anyCaller(request -> ServerResponse.ok().build()));
+        assertThatThrownBy(() -> RouteScopes.of(eitherPath))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("or(...)");
     }
 
-    /**
-     * Flattens nested functional routes into "METHOD /path/{var}" strings. Whatever it cannot read for certain
-     * (another kind of router or predicate, a route without a method) fails the test rather than being skipped,
-     * so a route can never drop out of the comparison unnoticed.
-     */
-    private static final class RouteCollector implements RouterFunctions.Visitor {
-
-        private final Set<String> routes;
-        private final Deque<String> prefixes = new ArrayDeque<>();
-
-        RouteCollector(Set<String> routes) {
-            this.routes = routes;
-        }
-
-        @Override
-        public void startNested(RequestPredicate predicate) {
-            PredicateReader reader = PredicateReader.read(predicate);
-            prefixes.push(currentPrefix() + reader.path);
-        }
-
-        @Override
-        public void endNested(RequestPredicate predicate) {
-            prefixes.pop();
-        }
-
-        @Override
-        public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
-            PredicateReader reader = PredicateReader.read(predicate);
-            String path = currentPrefix() + reader.path;
-            if (reader.methods.isEmpty()) {
-                throw new AssertionError("The route " + predicate + " (at " + (path.isEmpty() ? "/" : path)
-                        + ") names no HTTP method, so it cannot be checked against the document: give it one");
+    /** "METHOD /path" → the operation, for every operation of the document. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> documentedOperations() {
+        Map<String, Map<String, Object>> operations = new TreeMap<>();
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) ApiDocumentation.load().get("paths");
+        paths.forEach((path, items) -> items.forEach((method, operation) -> {
+            if (METHODS.contains(method)) {
+                operations.put(method.toUpperCase() + " " + path, (Map<String, Object>) operation);
             }
-            for (String method : reader.methods) {
-                routes.add(method + " " + (path.isEmpty() ? "/" : path));
-            }
-        }
-
-        @Override
-        public void resources(Function<ServerRequest, Mono<Resource>> lookupFunction) {
-            throw new AssertionError("A router serves resources (" + lookupFunction
-                    + "); this test cannot list what it answers: document it and teach RouteCollector to read it");
-        }
-
-        @Override
-        public void attributes(Map<String, Object> attributes) {
-        }
-
-        @Override
-        public void unknown(RouterFunction<?> routerFunction) {
-            throw new AssertionError("A router of a kind this test cannot read (" + routerFunction.getClass().getName() + ": "
-                    + routerFunction + "); its routes would go unchecked: teach RouteCollector to read it");
-        }
-
-        private String currentPrefix() {
-            return prefixes.isEmpty() ? "" : prefixes.peek();
-        }
+        }));
+        return operations;
     }
 
-    private static final class PredicateReader implements RequestPredicates.Visitor {
-
-        String path = "";
-        final Set<String> methods = new TreeSet<>();
-
-        static PredicateReader read(RequestPredicate predicate) {
-            PredicateReader reader = new PredicateReader();
-            predicate.accept(reader);
-            return reader;
+    /** The scopes the operation's {@code apiKey} requirement lists, sorted; null when it lists no {@code apiKey}. */
+    @SuppressWarnings("unchecked")
+    private static List<String> apiKeyScopes(Map<String, Object> operation) {
+        List<Map<String, List<String>>> security = (List<Map<String, List<String>>>) operation.get("security");
+        if (security == null) {
+            return null;
         }
-
-        @Override
-        public void method(Set<HttpMethod> httpMethods) {
-            httpMethods.forEach(method -> methods.add(method.name()));
-        }
-
-        @Override
-        public void path(String pattern) {
-            path += pattern;
-        }
-
-        @Override
-        public void pathExtension(String extension) {
-        }
-
-        @Override
-        public void header(String name, String value) {
-        }
-
-        @Override
-        public void queryParam(String name, String value) {
-        }
-
-        @Override
-        public void version(String version) {
-        }
-
-        @Override
-        public void startAnd() {
-        }
-
-        @Override
-        public void and() {
-        }
-
-        @Override
-        public void endAnd() {
-        }
-
-        @Override
-        public void startOr() {
-            throw new AssertionError("A route predicate with or(...) matches several paths or methods; this test reads one: "
-                    + "split it into separate routes or teach PredicateReader to read it");
-        }
-
-        @Override
-        public void or() {
-        }
-
-        @Override
-        public void endOr() {
-        }
-
-        @Override
-        public void startNegate() {
-            throw new AssertionError("A negated route predicate cannot be listed as paths and methods: teach PredicateReader to read it");
-        }
-
-        @Override
-        public void endNegate() {
-        }
-
-        @Override
-        public void unknown(RequestPredicate predicate) {
-            throw new AssertionError("A route predicate of a kind this test cannot read (" + predicate.getClass().getName() + ": "
-                    + predicate + "): teach PredicateReader to read it");
-        }
+        return security.stream().filter(requirement -> requirement.containsKey("apiKey"))
+                .map(requirement -> requirement.get("apiKey").stream().sorted().toList())
+                .findFirst().orElse(null);
     }
 }
