@@ -96,6 +96,11 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         return access;
     }
 
+    /** The clock by which a subscriber's access ages (a seam: tests of the connection's state machine move it). */
+    long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** Work a connection starts from an event callback (a catch-up, an access check); it reports back itself. */
     void background(Mono<?> work) {
         // On another thread: a result that is ready at once must not re-enter the connection that asked for it.
