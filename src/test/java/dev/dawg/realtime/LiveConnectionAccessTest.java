@@ -55,7 +55,7 @@ class LiveConnectionAccessTest {
     void connect() {
         RealtimeProperties settings = new RealtimeProperties(500, Duration.ofHours(1), 1000, DataSize.ofMegabytes(4),
                 DataSize.ofKilobytes(8), 20, 40, 100, 10000, Duration.ofSeconds(25), Duration.ofSeconds(60), RECHECK,
-                Duration.ofSeconds(5), DataSize.ofKilobytes(256));
+                Duration.ofSeconds(5), DataSize.ofKilobytes(256), 100);
         SubscriberAccess access = mock(SubscriberAccess.class);
         when(access.grant(any(), eq(projectId), any())).thenAnswer(invocation -> {
             Sinks.One<ProjectAccess.Grant> check = Sinks.one();
