@@ -45,6 +45,11 @@ record Project(UUID id, UUID ownerId, String title, String description, List<Str
                 remixedFromId, likeCount, commentCount, playCount, remixCount, createdAt, updatedAt, data);
     }
 
+    Project withPlayCount(long count) {
+        return new Project(id, ownerId, title, description, tags, bpm, keySignature, timeSignature, visibility, version,
+                remixedFromId, likeCount, commentCount, count, remixCount, createdAt, updatedAt, projectData);
+    }
+
     String etag() {
         return "\"" + version + "\"";
     }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import reactor.core.publisher.Mono;
@@ -38,7 +39,8 @@ public class ProjectHeads {
         DawgProperties.Projects settings = properties.projects();
         this.heads = Caffeine.newBuilder()
                 .maximumSize(settings.headCacheEntries())
-                .expireAfterWrite(settings.headTtl())
+                // From when the head was read: a play counted into it (playCounted) must not make it live longer.
+                .expireAfter(Expiry.<UUID, Project>creating((id, head) -> settings.headTtl()))
                 .recordStats()
                 .build();
         CaffeineCacheMetrics.monitor(meters, heads, "projectHeads");
@@ -81,6 +83,15 @@ public class ProjectHeads {
     public void changed(UUID projectId) {
         invalidations.incrementAndGet();
         heads.invalidate(projectId);
+    }
+
+    /**
+     * A play was counted: the count goes into this node's copy, if it has one, without dropping it. Plays are
+     * announced to no other node (each would otherwise drop the head everywhere); theirs catch up within
+     * {@code DAWG_PROJECT_HEAD_TTL}.
+     */
+    public void playCounted(UUID projectId, long playCount) {
+        heads.asMap().computeIfPresent(projectId, (id, head) -> head.playCount() >= playCount ? head : head.withPlayCount(playCount));
     }
 
     void startServing() {

@@ -67,6 +67,11 @@ final class LiveConnection {
         final ArrayDeque<HubEvent> pending = new ArrayDeque<>();
         long accessCheckedAt;
         boolean accessCheckDue;
+        /**
+         * Counts the access changes heard for this feed: a check's answer counts only if none was heard since the
+         * check began (it may have read the project before the change), else the access is asked again.
+         */
+        long accessChanges;
         /** Right after a catch-up the next event is taken as it comes, so a broken chain cannot loop. */
         boolean trustNext;
 
@@ -221,7 +226,7 @@ final class LiveConnection {
             feed = owner && existing != null ? existing : new Feed(projectId, owner);
             feed.subscribed = true;
             feed.shareToken = request.shareToken();
-            feed.accessCheckedAt = System.nanoTime();
+            feed.accessCheckedAt = hub.nanoTime();
             feeds.put(projectId, feed);
             subscriptionsChanged(1);
             if (owner && request.lastEventId() == null) {
@@ -443,7 +448,7 @@ final class LiveConnection {
     // ---- access
 
     private boolean accessDue(Feed feed) {
-        return feed.accessCheckDue || System.nanoTime() - feed.accessCheckedAt > settings.accessRecheck().toNanos();
+        return feed.accessCheckDue || hub.nanoTime() - feed.accessCheckedAt > settings.accessRecheck().toNanos();
     }
 
     private synchronized void accessChanged(UUID projectId) {
@@ -452,6 +457,7 @@ final class LiveConnection {
             return;
         }
         feed.accessCheckDue = true;
+        feed.accessChanges++;
         if (feed.state == State.LIVE) {
             checkAccess(feed);
         }
@@ -459,36 +465,49 @@ final class LiveConnection {
 
     private void checkAccess(Feed feed) {
         feed.state = State.CHECKING_ACCESS;
+        long changesBefore = feed.accessChanges;
         hub.background(hub.access().grant(caller.user(), feed.projectId, feed.shareToken)
-                .doOnNext(grant -> accessChecked(feed, grant))
-                .doOnError(ex -> accessCheckFailed(feed, ex)));
+                .doOnNext(grant -> accessChecked(feed, grant, changesBefore))
+                .doOnError(ex -> accessCheckFailed(feed, ex, changesBefore)));
     }
 
-    private synchronized void accessChecked(Feed feed, ProjectAccess.Grant grant) {
+    /**
+     * Whether a check's answer still stands; if the access changed while it was in flight, the answer may predate
+     * the change and the access is asked again (what is held keeps waiting for that answer).
+     */
+    private boolean overtaken(Feed feed, long changesBefore) {
+        if (feed.accessChanges == changesBefore) {
+            return false;
+        }
+        checkAccess(feed);
+        return true;
+    }
+
+    private synchronized void accessChecked(Feed feed, ProjectAccess.Grant grant, long changesBefore) {
         if (caller.anonymous() && grant.visibility() != Visibility.PUBLIC) {
             revoke(feed, "UNAUTHORIZED");
             return;
         }
-        if (closing || feeds.get(feed.projectId) != feed || feed.state != State.CHECKING_ACCESS) {
+        if (closing || feeds.get(feed.projectId) != feed || feed.state != State.CHECKING_ACCESS || overtaken(feed, changesBefore)) {
             return;
         }
-        feed.accessCheckedAt = System.nanoTime();
+        feed.accessCheckedAt = hub.nanoTime();
         feed.accessCheckDue = false;
         feed.state = State.LIVE;
         drain(feed);
     }
 
-    private synchronized void accessCheckFailed(Feed feed, Throwable ex) {
+    private synchronized void accessCheckFailed(Feed feed, Throwable ex, long changesBefore) {
         if (ex instanceof ApiProblem problem) {
             revoke(feed, problem.code());
             return;
         }
-        if (closing || feeds.get(feed.projectId) != feed || feed.state != State.CHECKING_ACCESS) {
+        if (closing || feeds.get(feed.projectId) != feed || feed.state != State.CHECKING_ACCESS || overtaken(feed, changesBefore)) {
             return;
         }
         // The database is unwell, not the subscriber: keep delivering, ask again in a couple of seconds.
         log.warn("Could not re-check access to project {} for connection {}: {}", feed.projectId, id(), ex.toString());
-        feed.accessCheckedAt = System.nanoTime() - settings.accessRecheck().toNanos() + 2_000_000_000L;
+        feed.accessCheckedAt = hub.nanoTime() - settings.accessRecheck().toNanos() + 2_000_000_000L;
         feed.accessCheckDue = false;
         feed.state = State.LIVE;
         drain(feed);

@@ -18,12 +18,14 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.ClientAddress;
 import dev.dawg.platform.web.ProblemWriter;
 
 /**
  * The {@code GET /ws} handshake, before anything is upgraded: the node must have room, a browser page must come
- * from an allowed origin, and a {@code ?token=} must be a valid access token. Each refusal is a problem+json
- * response (401, 403, 503), which browsers report as a failed connection.
+ * from an allowed origin, the client's address must hold fewer than its share of connections, and a
+ * {@code ?token=} must be a valid access token. Each refusal is a problem+json response (401, 403, 429, 503),
+ * which browsers report as a failed connection.
  *
  * <p>Origins: the same allowlist as CORS ({@code DAWG_CORS_ORIGINS}). A page served from the API's own origin
  * and clients that send no {@code Origin} (native apps, servers) need no entry; with an empty list, browsers on
@@ -57,14 +59,27 @@ class RealtimeHandshake implements WebSocketService {
                         throw problem;
                     });
                     checkOrigin(exchange);
+                    AddressSlots.Slot slot = hub.reserve(ClientAddress.of(exchange.getRequest()));
                     String token = exchange.getRequest().getQueryParams().getFirst(TOKEN_PARAM);
-                    return token == null || token.isBlank() ? Mono.just(Caller.ANONYMOUS) : hub.authenticate(token);
-                })
-                .flatMap(caller -> {
+                    Mono<Caller> caller = token == null || token.isBlank() ? Mono.just(Caller.ANONYMOUS) : hub.authenticate(token);
                     Channel channel = nettyChannel(exchange.getRequest());
-                    WebSocketHandler connected = handler instanceof RealtimeSocketHandler realtime
-                            ? session -> realtime.handle(session, caller, channel) : handler;
-                    return upgrade.handleRequest(exchange, connected);
+                    return caller.flatMap(known -> {
+                                WebSocketHandler connected = handler instanceof RealtimeSocketHandler realtime
+                                        ? session -> realtime.handle(session, known, channel, slot) : handler;
+                                return upgrade.handleRequest(exchange, connected);
+                            })
+                            // Once upgraded, the connection holds the slot and gives it back when it closes; if no
+                            // connection comes of the handshake, the slot is the address's again at once.
+                            .doOnError(ex -> slot.releaseUnlessHandedOver())
+                            .doOnCancel(slot::releaseUnlessHandedOver)
+                            .doOnSuccess(done -> {
+                                if (channel == null || !(handler instanceof RealtimeSocketHandler)) {
+                                    slot.releaseUnlessHandedOver();
+                                }
+                                else {
+                                    channel.closeFuture().addListener(closed -> slot.releaseUnlessHandedOver());
+                                }
+                            });
                 })
                 .onErrorResume(ApiProblem.class, problem -> problems.write(exchange, problem));
     }

@@ -2,6 +2,7 @@ package dev.dawg.realtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
 import dev.dawg.auth.AccessTokens;
@@ -36,6 +39,8 @@ import dev.dawg.platform.web.ApiProblem;
 class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeHub.class);
+    /** When a client refused for its address's share may try again: sockets come and go within seconds. */
+    private static final long SLOT_RETRY_SECONDS = 5;
 
     private final RealtimeRedis redis;
     private final EventHistory history;
@@ -47,6 +52,9 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     private final ReactiveJwtDecoder tokens;
     private final ChannelRegistry channels;
     private final Set<LiveConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AddressSlots addressSlots;
+    /** The address slot each connection holds, given back when it closes. */
+    private final Map<LiveConnection, AddressSlots.Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean accepting;
     private volatile boolean running;
     private volatile Disposable ticker;
@@ -62,6 +70,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         this.json = json;
         this.tokens = accessTokens.decoder();
         this.channels = new ChannelRegistry(redis);
+        this.addressSlots = new AddressSlots(settings.maxConnectionsPerAddress());
         metrics.channelsGauge(channels::size);
         redis.listen(this);
     }
@@ -96,6 +105,11 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         return access;
     }
 
+    /** The clock by which a subscriber's access ages (a seam: tests of the connection's state machine move it). */
+    long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** Work a connection starts from an event callback (a catch-up, an access check); it reports back itself. */
     void background(Mono<?> work) {
         // On another thread: a result that is ready at once must not re-enter the connection that asked for it.
@@ -124,11 +138,30 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         return Optional.empty();
     }
 
-    LiveConnection open(WebSocketSession session, Caller caller, Channel channel) {
+    /**
+     * One of the client address's connection slots for a handshake, or a 429 when the address already holds
+     * {@code DAWG_REALTIME_MAX_CONNECTIONS_PER_ADDRESS} connections on this node (other addresses still connect).
+     */
+    AddressSlots.Slot reserve(String address) {
+        return addressSlots.take(address).orElseThrow(() -> ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED",
+                        "At most " + addressSlots.perAddress() + " live connections from one address; close one, or retry in "
+                                + SLOT_RETRY_SECONDS + " s")
+                .withHeader(HttpHeaders.RETRY_AFTER, Long.toString(SLOT_RETRY_SECONDS))
+                .with("retryAfterSeconds", SLOT_RETRY_SECONDS));
+    }
+
+    LiveConnection open(WebSocketSession session, Caller caller, Channel channel, AddressSlots.Slot slot) {
         LiveConnection connection = new LiveConnection(this, session, caller, channel);
         connections.add(connection);
         metrics.connectionOpened();
         caller.user().ifPresent(user -> channels.join(ProjectEvents.userChannel(user.id()), connection));
+        if (slot != null) {
+            slots.put(connection, slot);
+            if (!slot.handOver()) {
+                // Its handshake was abandoned and gave the slot back meanwhile: this connection has no place.
+                connection.close(CloseStatus.POLICY_VIOLATION.withReason("Too many connections from this address"), null);
+            }
+        }
         if (!accepting) {
             connection.close(LiveConnection.SHUTTING_DOWN, null);
         }
@@ -136,6 +169,10 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     }
 
     void closed(LiveConnection connection) {
+        AddressSlots.Slot slot = slots.remove(connection);
+        if (slot != null) {
+            slot.release();
+        }
         if (!connections.remove(connection)) {
             return;
         }

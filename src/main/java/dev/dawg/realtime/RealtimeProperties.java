@@ -24,6 +24,7 @@ import org.springframework.util.unit.DataSize;
  * @param accessRecheck how long a subscriber's access is trusted before it is checked again on the next event
  * @param closeTimeout how long a closing connection may take to drain before it is cut
  * @param maxEventSize largest event fanned out; a larger {@code project:updated} goes out without its patch
+ * @param maxConnectionsPerAddress WebSockets one client address may hold on one node (more: 429 at the handshake)
  */
 @ConfigurationProperties("dawg.realtime")
 record RealtimeProperties(
@@ -40,5 +41,6 @@ record RealtimeProperties(
         @DefaultValue("60s") Duration heartbeatTimeout,
         @DefaultValue("10s") Duration accessRecheck,
         @DefaultValue("5s") Duration closeTimeout,
-        @DefaultValue("256KB") DataSize maxEventSize) {
+        @DefaultValue("256KB") DataSize maxEventSize,
+        @DefaultValue("100") int maxConnectionsPerAddress) {
 }

@@ -25,11 +25,11 @@ class RealtimeSocketHandler implements WebSocketHandler {
     /** Without {@link RealtimeHandshake} in front (it passes the caller): an anonymous connection. */
     @Override
     public Mono<Void> handle(WebSocketSession session) {
-        return handle(session, Caller.ANONYMOUS, null);
+        return handle(session, Caller.ANONYMOUS, null, null);
     }
 
-    Mono<Void> handle(WebSocketSession session, Caller caller, Channel channel) {
-        LiveConnection connection = hub.open(session, caller, channel);
+    Mono<Void> handle(WebSocketSession session, Caller caller, Channel channel, AddressSlots.Slot slot) {
+        LiveConnection connection = hub.open(session, caller, channel, slot);
         Mono<Void> inbound = session.receive()
                 .mapNotNull(connection::read)
                 .concatMap(connection::execute)

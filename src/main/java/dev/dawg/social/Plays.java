@@ -19,6 +19,11 @@ import dev.dawg.projects.ProjectHeads;
 /**
  * Play counting: a listener (user, or address when anonymous) counts once per project per window, decided by
  * one Redis {@code SET NX PX} shared by every node, so a loop cannot inflate the count.
+ *
+ * <p>A play changes the play count alone, and is no change of the project to the other nodes: the database
+ * announces none (see V14), so plays never drop the project's cached head anywhere. The node that counted it
+ * puts the new count into its own cached head; other nodes show it once their copy expires
+ * ({@code DAWG_PROJECT_HEAD_TTL}) or is dropped by a real change, and reads from the database are exact.
  */
 @Component
 class Plays {
@@ -51,10 +56,11 @@ class Plays {
                     return Mono.just(false);
                 })
                 .flatMap(first -> !first ? Mono.just(false)
-                        : db.sql("UPDATE projects SET play_count = play_count + 1 WHERE id = :id")
+                        : db.sql("UPDATE projects SET play_count = play_count + 1 WHERE id = :id RETURNING play_count")
                                 .bind("id", projectId)
-                                .fetch().rowsUpdated()
-                                .doOnNext(updated -> heads.changed(projectId))
-                                .map(updated -> updated > 0));
+                                .map(row -> row.get("play_count", Long.class))
+                                .one()
+                                .doOnNext(playCount -> heads.playCounted(projectId, playCount))
+                                .hasElement());
     }
 }

@@ -46,10 +46,28 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects and completes the handshake; {@code receiveBuffer} > 0 keeps the kernel from reading ahead much. */
     static RawWebSocket open(int port, String pathAndQuery, int receiveBuffer) throws IOException {
+        Attempt attempt = attempt("127.0.0.1", port, pathAndQuery, receiveBuffer);
+        if (attempt.socket() == null) {
+            throw new IOException("Handshake refused: " + attempt.status() + " " + attempt.body());
+        }
+        return attempt.socket();
+    }
+
+    /** A handshake's outcome: the open socket (status 101), or the status and body it was refused with. */
+    record Attempt(int status, String body, RawWebSocket socket) {
+    }
+
+    /** Tries the handshake from {@code localAddress} (any of 127.0.0.0/8 on Linux), as another client would. */
+    static Attempt attempt(String localAddress, int port, String pathAndQuery) throws IOException {
+        return attempt(localAddress, port, pathAndQuery, 0);
+    }
+
+    private static Attempt attempt(String localAddress, int port, String pathAndQuery, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
+        socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(15_000);
         RawWebSocket raw = new RawWebSocket(socket);
@@ -61,11 +79,24 @@ final class RawWebSocket implements AutoCloseable {
         raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
         raw.out.flush();
         String head = raw.readHead();
-        if (!head.startsWith("HTTP/1.1 101")) {
-            socket.close();
-            throw new IOException("Handshake refused: " + head.lines().findFirst().orElse(head));
+        int status = Integer.parseInt(head.substring(9, 12));
+        if (status == 101) {
+            return new Attempt(status, "", raw);
         }
-        return raw;
+        String body = head.lines()
+                .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                .findFirst()
+                .map(line -> {
+                    try {
+                        return new String(raw.in.readNBytes(Integer.parseInt(line.substring(15).trim())), StandardCharsets.UTF_8);
+                    }
+                    catch (IOException ex) {
+                        return "";
+                    }
+                })
+                .orElse("");
+        socket.close();
+        return new Attempt(status, body, null);
     }
 
     private String readHead() throws IOException {

@@ -23,10 +23,13 @@ import static dev.dawg.support.Api.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The per-user budget of social writes, and the play window, with small values. */
+/** The per-user budget of social writes, the play window and the play budget, with small values. */
 @IntegrationTest
-@TestPropertySource(properties = { "dawg.rate-limit.writes=4", "dawg.social.play-dedupe-window=1s" })
+@TestPropertySource(properties = { "dawg.rate-limit.writes=4", "dawg.social.play-dedupe-window=1s",
+        "dawg.social.play-rate-limit=" + SocialLimitsIntegrationTests.PLAYS_PER_MINUTE })
 public class SocialLimitsIntegrationTests {
+
+    static final int PLAYS_PER_MINUTE = 100;
 
     @Autowired
     Api api;
@@ -80,6 +83,28 @@ public class SocialLimitsIntegrationTests {
             play(projectId);
             return fixtures.counters(projectId).get("plays") == 2L;
         });
+    }
+
+    @Test
+    void shouldRefuseAnonymousPlaysFromOneAddressPastItsBudget() {
+        User owner = api.signUp();
+        UUID projectId = fixtures.project(owner, "public");
+        UUID other = fixtures.project(owner, "public");
+        Api listener = api.fromAnotherAddress();
+        // Each request spends the budget, counted or not (the window dedupes the count, not the work).
+        for (int i = 0; i < PLAYS_PER_MINUTE; i++) {
+            listener.http().post().uri("/api/projects/{id}/plays", projectId).exchange().expectStatus().isNoContent();
+        }
+
+        WebTestClient.ResponseSpec refused = listener.http().post().uri("/api/projects/{id}/plays", other).exchange();
+        refused.expectHeader().exists(HttpHeaders.RETRY_AFTER).expectHeader().valueEquals("RateLimit-Remaining", "0");
+        assertProblem(refused, 429, "RATE_LIMITED");
+        assertThat(fixtures.counters(other)).as("nothing counted past the budget").containsEntry("plays", 0L);
+
+        // The budget is the address's: another address plays as before.
+        api.fromAnotherAddress().http().post().uri("/api/projects/{id}/plays", other).exchange().expectStatus().isNoContent()
+                .expectHeader().valueEquals("RateLimit-Limit", Integer.toString(PLAYS_PER_MINUTE));
+        assertThat(fixtures.counters(other)).containsEntry("plays", 1L);
     }
 
     void play(UUID projectId) {

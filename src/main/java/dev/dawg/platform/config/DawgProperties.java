@@ -78,7 +78,10 @@ public record DawgProperties(
             @DefaultValue("30s") Duration headTtl) {
     }
 
-    /** Likes, comments and plays: how often one listener (user, or address when anonymous) counts a play. */
-    public record Social(@DefaultValue("30s") Duration playDedupeWindow) {
+    /**
+     * Likes, comments and plays: how often one listener (user, or address when anonymous) counts a play, and how
+     * many plays a minute one listener may send at all ({@code playRateLimit}; past it, 429).
+     */
+    public record Social(@DefaultValue("30s") Duration playDedupeWindow, @DefaultValue("60") int playRateLimit) {
     }
 }

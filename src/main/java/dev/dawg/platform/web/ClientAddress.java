@@ -2,6 +2,7 @@ package dev.dawg.platform.web;
 
 import java.net.InetSocketAddress;
 
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
@@ -17,5 +18,14 @@ public final class ClientAddress {
         return request.remoteAddress()
                 .map(address -> address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString())
                 .orElse("unknown");
+    }
+
+    /** The same, for a request not (yet) routed to a handler function: a WebSocket handshake, say. */
+    public static String of(ServerHttpRequest request) {
+        InetSocketAddress address = request.getRemoteAddress();
+        if (address == null) {
+            return "unknown";
+        }
+        return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
     }
 }
