@@ -68,6 +68,13 @@ public class ProjectWriteLimitsIntegrationTests {
         post(owner, "/api/projects/" + id + "/duplicate", null).expectStatus().isCreated();
         post(owner, "/api/projects/import", exportOf(owner, id)).expectStatus().isCreated();
         spent += 5;
+        // A write refused before it stored anything is not charged: a client retrying after losing a race pays once.
+        assertProblem(put(owner, id, 1, Map.of("take", "stale")), 409, "VERSION_CONFLICT");
+        assertProblem(mergePatch(owner, id, 1, Map.of("title", "Stale")), 409, "VERSION_CONFLICT");
+        assertProblem(api.putProject(owner, id, version, Map.of("title", "No data")), 400, "VALIDATION_FAILED");
+        put(owner, id, version++, Map.of("take", spent)).expectStatus().isOk()
+                .expectHeader().valueEquals("RateLimit-Remaining", String.valueOf(WRITES - spent - 1));
+        spent++;
         while (spent < WRITES) {
             put(owner, id, version++, Map.of("take", spent)).expectStatus().isOk();
             spent++;
