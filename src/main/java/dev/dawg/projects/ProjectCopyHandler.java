@@ -20,9 +20,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.auth.Scope;
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
@@ -51,20 +49,20 @@ class ProjectCopyHandler {
     private final ProjectHandler projects;
     private final ProjectAccess access;
     private final ProjectEvents events;
-    private final Callers callers;
     private final JsonBodies bodies;
     private final JsonMapper json;
+    private final ProjectWriteBudget budget;
     private final long maxDataBytes;
 
     ProjectCopyHandler(ProjectStore store, ProjectHandler projects, ProjectAccess access, ProjectEvents events,
-            Callers callers, JsonBodies bodies, JsonMapper json, DawgProperties properties) {
+            JsonBodies bodies, JsonMapper json, ProjectWriteBudget budget, DawgProperties properties) {
         this.store = store;
         this.projects = projects;
         this.access = access;
         this.events = events;
-        this.callers = callers;
         this.bodies = bodies;
         this.json = json;
+        this.budget = budget;
         this.maxDataBytes = properties.projects().maxDataSize().toBytes();
     }
 
@@ -82,12 +80,11 @@ class ProjectCopyHandler {
 
     /** A new project made by {@code making} from the one in the path, which the caller may access at {@code needed}. */
     private Mono<ServerResponse> copy(ServerRequest request, AccessLevel needed, BiFunction<CurrentUser, Project, Mono<Project>> making) {
-        return callers.required(request, Scope.PROJECTS_WRITE)
-                .flatMap(user -> access.grantOnPath(request, needed)
-                        .flatMap(grant -> store.findWithData(grant.projectId()))
-                        .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                        .flatMap(original -> making.apply(user, original)))
-                .flatMap(projects::created);
+        return budget.create(request, user -> access.grantOnPath(request, needed)
+                .flatMap(grant -> store.findWithData(grant.projectId()))
+                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                .flatMap(original -> making.apply(user, original))
+                .flatMap(projects::created));
     }
 
     Mono<ServerResponse> export(ServerRequest request) {
@@ -121,7 +118,7 @@ class ProjectCopyHandler {
     }
 
     Mono<ServerResponse> importProject(ServerRequest request) {
-        return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> bodies.object(request).flatMap(document -> {
+        return budget.create(request, user -> bodies.object(request).flatMap(document -> {
             JsonFields fields = JsonFields.of(document).allowOnly(Set.of("format", "formatVersion", "exportedAt", "source", "assets", "project"));
             String format = fields.requiredString("format", 1, 50);
             if (format != null && !EXPORT_FORMAT.equals(format)) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
@@ -59,10 +60,12 @@ class ProjectHandler {
     private final JsonBodies bodies;
     private final JsonMapper json;
     private final HistoryPruner pruner;
+    private final ProjectWriteBudget budget;
     private final long maxDataBytes;
 
     ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectHeads heads, ProjectAccess access,
-            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, HistoryPruner pruner, DawgProperties properties) {
+            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, HistoryPruner pruner, ProjectWriteBudget budget,
+            DawgProperties properties) {
         this.store = store;
         this.views = views;
         this.documents = documents;
@@ -73,11 +76,12 @@ class ProjectHandler {
         this.bodies = bodies;
         this.json = json;
         this.pruner = pruner;
+        this.budget = budget;
         this.maxDataBytes = properties.projects().maxDataSize().toBytes();
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
-        return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
+        return budget.create(request, user -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
             ObjectNode body = read.members();
             String label = label(request, body);
             ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), ProjectContent.Data.OPTIONAL, maxDataBytes, json);
@@ -137,7 +141,7 @@ class ProjectHandler {
 
     Mono<ServerResponse> replace(ServerRequest request) {
         // The document is kept as the bytes sent (validated, not rebuilt): an autosave PUT carries all of it.
-        return writable(request).flatMap(write -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
+        return writing(request, write -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
             ObjectNode body = read.members();
             int expected = Preconditions.expectedVersion(request, body);
             String label = label(request, body);
@@ -153,7 +157,7 @@ class ProjectHandler {
         if (!merge && !jsonPatch) {
             return Mono.error(ApiProblem.unsupportedMediaType("Send the patch as " + MERGE_PATCH + " (RFC 7396) or " + JSON_PATCH + " (RFC 6902)"));
         }
-        return writable(request).flatMap(write -> bodies.bytes(request).flatMap(bytes -> {
+        return writing(request, write -> bodies.bytes(request).flatMap(bytes -> {
             JsonNode patch = parse(bytes);
             int expected;
             if (merge) {
@@ -212,10 +216,12 @@ class ProjectHandler {
         }
     }
 
-    /** The signed-in caller (API keys need projects:write) with edit access to the project in the path. */
-    Mono<Write> writable(ServerRequest request) {
-        return callers.required(request, Scope.PROJECTS_WRITE)
-                .flatMap(user -> access.grantOnPath(request, AccessLevel.EDIT).map(grant -> new Write(user, grant)));
+    /**
+     * Runs {@code action} as the signed-in caller (API keys need projects:write) with edit access to the project in
+     * the path, once the write is within the caller's budget of project writes.
+     */
+    Mono<ServerResponse> writing(ServerRequest request, Function<Write, Mono<ServerResponse>> action) {
+        return budget.write(request, user -> access.grantOnPath(request, AccessLevel.EDIT).flatMap(grant -> action.apply(new Write(user, grant))));
     }
 
     /**

@@ -69,7 +69,7 @@ class ProjectHistoryHandler {
     /** {@code PATCH .../versions/{v}} with {@code {"label": "..."}} (null removes it): labelled versions are kept forever. */
     Mono<ServerResponse> label(ServerRequest request) {
         int version = versionNumber(request.pathVariable("version"), null);
-        return projects.writable(request).flatMap(write -> bodies.object(request).flatMap(body -> {
+        return projects.writing(request, write -> bodies.object(request).flatMap(body -> {
             JsonFields fields = JsonFields.of(body).allowOnly(Set.of("label"));
             if (!fields.has("label")) {
                 fields.reject("label", "is required (null removes the label)");
@@ -91,7 +91,7 @@ class ProjectHistoryHandler {
         int version = versionNumber(request.pathVariable("version"), null);
         Integer ifMatch = Preconditions.ifMatch(request);
         String label = ProjectHandler.label(request, null);
-        return projects.writable(request).flatMap(write -> store.find(write.projectId())
+        return projects.writing(request, write -> store.find(write.projectId())
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .flatMap(current -> store.version(current, version)
                         .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Version " + version + " not found (it may have been pruned)")))

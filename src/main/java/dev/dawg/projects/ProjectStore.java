@@ -5,8 +5,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import io.r2dbc.postgresql.api.ErrorDetails;
+import io.r2dbc.postgresql.api.PostgresqlException;
 import io.r2dbc.postgresql.codec.Json;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -14,6 +18,7 @@ import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
@@ -29,6 +34,11 @@ import dev.dawg.sharing.ProjectAccess.ShareFacts;
  * The projects and project_versions tables. Every write is one SQL statement that changes the project and
  * stores its snapshot together, so a version is never acknowledged without its history entry, and the version
  * check is part of the UPDATE itself: of writers racing on one version exactly one matches a row.
+ * <p>
+ * Each write also states the account limits ({@link ProjectLimits}) that the V15 triggers enforce in the same
+ * statement: live projects per owner, labelled versions per project, and the owner's history bytes (pruning the
+ * project's oldest unlabelled versions to make room first). A refusal fails the whole statement, so nothing of
+ * the write is kept.
  */
 @Repository
 class ProjectStore {
@@ -40,12 +50,14 @@ class ProjectStore {
     private final ProjectHeads heads;
     private final ReadRouting reads;
     private final ApplicationEventPublisher events;
+    private final ProjectLimits limits;
 
-    ProjectStore(DatabaseClient db, ProjectHeads heads, ReadRouting reads, ApplicationEventPublisher events) {
+    ProjectStore(DatabaseClient db, ProjectHeads heads, ReadRouting reads, ApplicationEventPublisher events, ProjectLimits limits) {
         this.db = db;
         this.heads = heads;
         this.reads = reads;
         this.events = events;
+        this.limits = limits;
     }
 
     /** A history entry without its document. */
@@ -57,12 +69,12 @@ class ProjectStore {
         String remix = remixedFrom == null ? ""
                 : ", counted AS (UPDATE projects SET remix_count = remix_count + 1 WHERE id = :remixedFrom RETURNING 1) ";
         String sql = "WITH created AS (INSERT INTO projects (owner_id, title, description, tags, bpm, key_signature, "
-                + "time_signature, visibility, project_data, remixed_from) VALUES (:owner, :title, :description, :tags, :bpm, "
-                + ":key, :timeSignature, :visibility, :data, :remixedFrom) RETURNING *), "
+                + "time_signature, visibility, project_data, remixed_from) SELECT :owner, :title, :description, :tags, :bpm, "
+                + ":key, :timeSignature, :visibility, :data, :remixedFrom WHERE " + STATES_LIMITS + " RETURNING *), "
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, owner_id, :size, :label FROM created)" + remix
                 + " SELECT " + Project.columns("") + " FROM created";
-        GenericExecuteSpec spec = bindContent(db.sql(sql), content)
+        GenericExecuteSpec spec = bindLimits(bindContent(db.sql(sql), content))
                 .bind("owner", ownerId)
                 .bind("visibility", content.visibility() == null ? "private" : content.visibility().wireName())
                 .bind("size", content.sizeBytes());
@@ -70,6 +82,7 @@ class ProjectStore {
         spec = nullable(spec, "label", label, String.class);
         return spec.map(row -> Project.from(row, false)).one()
                 .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
+                .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
                 .doOnNext(created -> {
                     if (remixedFrom != null) {
                         heads.changed(remixedFrom);
@@ -117,11 +130,11 @@ class ProjectStore {
         String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
                 + "project_data = :data, version = version + 1, updated_at = now() "
-                + "WHERE id = :id AND version = :expected AND deleted_at IS NULL RETURNING *), "
+                + "WHERE id = :id AND version = :expected AND deleted_at IS NULL AND " + STATES_LIMITS + " RETURNING *), "
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, :author, :size, :label FROM updated) "
                 + "SELECT " + Project.columns("") + " FROM updated";
-        GenericExecuteSpec spec = bindContent(db.sql(sql), content)
+        GenericExecuteSpec spec = bindLimits(bindContent(db.sql(sql), content))
                 .bind("id", id)
                 .bind("expected", expectedVersion)
                 .bind("author", authorId)
@@ -131,6 +144,7 @@ class ProjectStore {
         // Each statement commits by itself: once its answer is here, this node's copy of the head is stale.
         return spec.map(row -> Project.from(row, false)).one()
                 .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
+                .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
                 .doOnNext(project -> heads.changed(project.id()))
                 .map(project -> project.withData(content.projectData()));
     }
@@ -194,15 +208,21 @@ class ProjectStore {
                 .one();
     }
 
+    /**
+     * Sets or removes a version's label. The project's row is locked before the version's, in the order every
+     * other write of the project takes them, so that the labelled-version count and a concurrent deletion cannot deadlock.
+     */
     Mono<VersionSummary> label(UUID id, int version, String label) {
-        return nullable(db.sql("UPDATE project_versions SET label = :label WHERE project_id = :id AND version = :version "
-                        + "RETURNING version, created_at, author_id, size_bytes, label"), "label", label, String.class)
+        return nullable(bindLimits(db.sql("WITH project AS (SELECT id FROM projects WHERE id = :id FOR NO KEY UPDATE) "
+                        + "UPDATE project_versions SET label = :label WHERE project_id = (SELECT id FROM project) AND version = :version "
+                        + "AND " + STATES_LIMITS + " RETURNING version, created_at, author_id, size_bytes, label")), "label", label, String.class)
                 .bind("id", id)
                 .bind("version", version)
                 .map(row -> new VersionSummary(row.get("version", Integer.class),
                         row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author_id", UUID.class),
                         row.get("size_bytes", Integer.class), row.get("label", String.class)))
-                .one();
+                .one()
+                .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal);
     }
 
     /**
@@ -260,6 +280,58 @@ class ProjectStore {
         spec = nullable(spec, "bpm", content.bpm(), Integer.class);
         spec = nullable(spec, "key", content.keySignature(), String.class);
         return nullable(spec, "timeSignature", content.timeSignature(), String.class);
+    }
+
+    /** The SQL condition by which a write states its limits to the V15 triggers (always true). */
+    private static final String STATES_LIMITS = "dawg_project_limits(:historyQuota, :maxLabelled, :maxProjects)";
+    private static final String HISTORY_QUOTA_EXCEEDED = "YQ001";
+    private static final String LABELLED_VERSIONS_EXCEEDED = "YQ002";
+    private static final String PROJECTS_EXCEEDED = "YQ003";
+
+    private GenericExecuteSpec bindLimits(GenericExecuteSpec spec) {
+        return spec.bind("historyQuota", limits.historyQuota().toBytes())
+                .bind("maxLabelled", limits.maxLabelledVersions())
+                .bind("maxProjects", limits.maxProjects());
+    }
+
+    private static boolean isLimitRefusal(Throwable failure) {
+        return refusal(failure).isPresent();
+    }
+
+    private static Optional<ErrorDetails> refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PostgresqlException postgres) {
+                ErrorDetails details = postgres.getErrorDetails();
+                return Set.of(HISTORY_QUOTA_EXCEEDED, LABELLED_VERSIONS_EXCEEDED, PROJECTS_EXCEEDED).contains(details.getCode())
+                        ? Optional.of(details) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A limit the V15 triggers refused; the statement failed as a whole, so nothing of the write was stored. */
+    private static ApiProblem limitRefusal(Throwable failure) {
+        ErrorDetails details = refusal(failure).orElseThrow();
+        String detail = details.getDetail().orElse("");
+        return switch (details.getCode()) {
+            case HISTORY_QUOTA_EXCEEDED -> {
+                // DETAIL: the new version's stored bytes, the owner's history bytes before the write, after pruning, the quota.
+                long[] figures = java.util.Arrays.stream(detail.split(" ")).mapToLong(Long::parseLong).toArray();
+                yield ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE, "QUOTA_EXCEEDED", "This version needs " + figures[0]
+                                + " bytes of history storage, which would take the project owner's history to " + figures[2]
+                                + " bytes, past its limit of " + figures[3] + " bytes, even after pruning every older unlabelled version "
+                                + "of this project. Remove the label of versions no longer needed (PATCH /api/projects/{id}/versions/{version} "
+                                + "with {\"label\": null}) or delete projects no longer needed, then try again.")
+                        .with("neededBytes", figures[0]).with("usedBytes", figures[1]).with("limitBytes", figures[3]);
+            }
+            case LABELLED_VERSIONS_EXCEEDED -> ApiProblem.of(HttpStatus.CONFLICT, "QUOTA_EXCEEDED", "This project already keeps " + detail
+                            + " labelled versions, the most a project may keep. Remove the label of one (PATCH /api/projects/{id}/versions/"
+                            + "{version} with {\"label\": null}) before labelling another.")
+                    .with("limit", Long.parseLong(detail));
+            default -> ApiProblem.of(HttpStatus.CONFLICT, "QUOTA_EXCEEDED", "You already own " + detail
+                            + " projects, the most one account may own. Delete a project before creating another.")
+                    .with("limit", Long.parseLong(detail));
+        };
     }
 
     /** The one statement failed as a whole, so nothing of the write was stored. */
