@@ -184,6 +184,12 @@ public class AssetApi {
         return request.build();
     }
 
+    /** The object key a presigned upload URL writes to (its path after the bucket). */
+    static String urlObjectKey(Map<String, Object> upload, String bucket) {
+        String path = URI.create((String) upload.get("uploadUrl")).getPath();
+        return path.substring(path.indexOf("/" + bucket + "/") + bucket.length() + 2);
+    }
+
     /**
      * PUTs to presigned URLs, made the way S3 clients make them. The store refuses a PUT (a type or length other than
      * the signed ones) before it reads the body, answers without {@code Connection: close} and then closes the
@@ -241,16 +247,21 @@ public class AssetApi {
         return storedKeys(storage);
     }
 
-    /** The keys of every user object in {@code storage}'s bucket (the sample library lives under {@code library/}). */
+    /**
+     * The keys of every user object in {@code storage}'s bucket: assets and presigned uploads' staging objects (the
+     * sample library lives under {@code library/}).
+     */
     public static Set<String> storedKeys(ObjectStorage storage) {
         Set<String> keys = new TreeSet<>();
-        for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).prefix("assets/")
-                .recursive(true).build())) {
-            try {
-                keys.add(result.get().objectName());
-            }
-            catch (Exception ex) {
-                throw new IllegalStateException(ex);
+        for (String prefix : Set.of("assets/", AssetUploads.STAGING_PREFIX)) {
+            for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).prefix(prefix)
+                    .recursive(true).build())) {
+                try {
+                    keys.add(result.get().objectName());
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
             }
         }
         return keys;

@@ -18,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
 
+import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.support.Api;
 
 import static dev.dawg.support.Api.MAP;
@@ -34,6 +35,9 @@ public class PresignedUploadIntegrationTests {
 
     @Autowired
     AssetApi assets;
+
+    @Autowired
+    ObjectStorage storage;
 
     private final AssetApi.StoreClient store = new AssetApi.StoreClient();
 
@@ -107,6 +111,38 @@ public class PresignedUploadIntegrationTests {
             assertThat(store.send(otherType)).isEqualTo(403);
             assertThat(put(upload, wav)).isEqualTo(200);
         }
+    }
+
+    @Test
+    void shouldKeepACompletedAssetsBytesAndDigestWhenItsUploadUrlIsUsedAgain() throws Exception {
+        Api.User owner = api.signUp();
+        UUID project = assets.project(owner, "private");
+        byte[] flac = AssetApi.resource("tone-44k1-16bit-stereo.flac");
+        Map<String, Object> upload = presigned(owner, project, "tone.flac", flac.length);
+        assertThat(put(upload, flac)).isEqualTo(200);
+        Map<String, Object> asset = complete(owner, upload.get("uploadId")).expectStatus().isCreated()
+                .expectBody(MAP).returnResult().getResponseBody();
+        String content = "/api/assets/" + asset.get("id") + "/content";
+        String urlKey = AssetApi.urlObjectKey(upload, storage.bucket());
+
+        // Other audio of the signed length, PUT while the URL still works.
+        byte[] other = AssetApi.wav(flac.length - 44);
+        assertThat(put(upload, other)).as("the URL has not expired").isEqualTo(200);
+
+        assertThat(assets.downloadedSha256(content, owner.bearer())).as("the asset's bytes").isEqualTo(AssetApi.sha256(flac));
+        assets.get("/api/assets/" + asset.get("id"), owner.bearer()).expectStatus().isOk().expectBody(MAP)
+                .value(body -> assertThat(body).containsEntry("sha256", AssetApi.sha256(flac)).containsEntry("format", "flac"));
+        assertThat(assets.usedBytes(owner.id())).as("the quota counts the asset alone").isEqualTo(flac.length);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !assets.objectExists(urlKey));
+        assertThat(assets.downloadedSha256(content, owner.bearer())).isEqualTo(AssetApi.sha256(flac));
+
+        // Deleted, the asset's URL still writes nothing that stays.
+        assets.http().delete().uri("/api/assets/" + asset.get("id")).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isNoContent();
+        assertThat(put(upload, other)).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !assets.objectExists(urlKey));
+        assertThat(assets.usedBytes(owner.id())).isZero();
+        assertThat(assets.uploadRows(owner.id())).isZero();
     }
 
     @Test
