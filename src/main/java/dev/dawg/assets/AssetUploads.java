@@ -1,11 +1,13 @@
 package dev.dawg.assets;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
@@ -79,6 +81,8 @@ class AssetUploads {
     private final AssetProperties properties;
     private final PartEventHttpMessageReader partReader;
     private final Semaphore streams;
+    /** Streamed uploads each user is running on this node (a user with none has no entry). */
+    private final ConcurrentHashMap<UUID, Integer> streamsByUser = new ConcurrentHashMap<>();
 
     AssetUploads(AssetStore store, AssetAccess access, ProjectAccess projects, Callers callers, ObjectStorage storage,
             AudioInspector inspector, JsonBodies bodies, AssetProperties properties) {
@@ -155,9 +159,20 @@ class AssetUploads {
     private record InFlight(AssetStore.PendingUpload pending, StreamedObjectWriter writer) {
     }
 
-    /** Call inside {@code Mono.defer}: it takes one of the node's upload permits, given back when the upload ends. */
+    /**
+     * Call inside {@code Mono.defer}: it takes one of the caller's upload slots and one of the node's upload permits,
+     * both given back when the upload ends. The caller's share comes first, so one user's stalled uploads cannot take
+     * every permit of the node.
+     */
     private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UUID projectId) {
+        if (!takeUserSlot(caller.id())) {
+            return Mono.error(ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "You are already uploading "
+                            + Math.min(properties.maxConcurrentUploadsPerUser(), properties.maxConcurrentUploads())
+                            + " files at once; send this one when one of them has finished")
+                    .withHeader(HttpHeaders.RETRY_AFTER, "5").with("retryAfterSeconds", 5));
+        }
         if (!streams.tryAcquire()) {
+            releaseUserSlot(caller.id());
             return Mono.error(ApiProblem.serviceUnavailable("This server is receiving as many uploads as it can; retry shortly"));
         }
         String key = "assets/" + UUID.randomUUID();
@@ -175,7 +190,29 @@ class AssetUploads {
                                 ? forget(upload.pending())
                                 : discard(upload.pending(), upload.writer()),
                         upload -> discard(upload.pending(), upload.writer()))
-                .doFinally(signal -> streams.release());
+                .doFinally(signal -> {
+                    streams.release();
+                    releaseUserSlot(caller.id());
+                });
+    }
+
+    /** A small counting map rather than a semaphore per user, so users who stopped uploading leave nothing behind. */
+    private boolean takeUserSlot(UUID userId) {
+        int cap = Math.min(properties.maxConcurrentUploadsPerUser(), properties.maxConcurrentUploads());
+        boolean[] taken = { false };
+        streamsByUser.compute(userId, (id, running) -> {
+            int now = running == null ? 0 : running;
+            if (now >= cap) {
+                return running;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseUserSlot(UUID userId) {
+        streamsByUser.computeIfPresent(userId, (id, running) -> running <= 1 ? null : running - 1);
     }
 
     private StreamedObjectWriter writer(AssetStore.PendingUpload pending, String key, boolean library) {
@@ -210,6 +247,11 @@ class AssetUploads {
         if (eventLoop != null) {
             events = events.cancelOn(eventLoop);
         }
+        // A client that stops sending mid-body would otherwise hold its upload (and the node's permit) for as long as
+        // it keeps the connection open. The rest of its body is not read: the connection closes after the answer.
+        Duration idle = properties.uploadIdleTimeout();
+        events = ReceiveTimeout.of(events, idle, () -> closingConnection(ApiProblem.of(HttpStatus.REQUEST_TIMEOUT, "REQUEST_TIMEOUT",
+                "Nothing of the upload arrived for " + idle.toSeconds() + " s; send it again")));
         return events.windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, all) -> {
                     if (!first.hasValue()) {
