@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param uploadTimeout how long an upload may stay unfinished before the sweep discards it (after the URL expired)
  * @param downloadUrlTtl how long a presigned download URL ({@code ?redirect=true}) works
  * @param sweepInterval how often each node looks for abandoned uploads and orphaned objects
+ * @param maxConcurrentUploadsPerUser streamed uploads one user runs at once on a node (429 with Retry-After beyond)
+ * @param uploadIdleTimeout how long a streamed upload may wait for its client to send more of the body (408 after it)
  */
 @ConfigurationProperties("dawg.assets")
 public record AssetProperties(
@@ -28,7 +30,9 @@ public record AssetProperties(
         @DefaultValue("15m") Duration uploadUrlTtl,
         @DefaultValue("1h") Duration uploadTimeout,
         @DefaultValue("5m") Duration downloadUrlTtl,
-        @DefaultValue("1m") Duration sweepInterval) {
+        @DefaultValue("1m") Duration sweepInterval,
+        @DefaultValue("2") int maxConcurrentUploadsPerUser,
+        @DefaultValue("30s") Duration uploadIdleTimeout) {
 
     public AssetProperties {
         if (partSize.toBytes() < DataSize.ofMegabytes(5).toBytes() || partSize.toBytes() > DataSize.ofMegabytes(256).toBytes()) {
@@ -36,6 +40,12 @@ public record AssetProperties(
         }
         if (maxConcurrentUploads < 1) {
             throw new IllegalArgumentException("dawg.assets.max-concurrent-uploads must be at least 1");
+        }
+        if (maxConcurrentUploadsPerUser < 1) {
+            throw new IllegalArgumentException("dawg.assets.max-concurrent-uploads-per-user must be at least 1");
+        }
+        if (uploadIdleTimeout.isNegative() || uploadIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("dawg.assets.upload-idle-timeout must be positive");
         }
         if (uploadUrlTtl.isNegative() || uploadUrlTtl.isZero() || uploadUrlTtl.compareTo(Duration.ofDays(7)) > 0) {
             throw new IllegalArgumentException("dawg.assets.upload-url-ttl must be between 1s and 7d (the S3 maximum)");

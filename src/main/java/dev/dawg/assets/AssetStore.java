@@ -27,19 +27,29 @@ import dev.dawg.sharing.ProjectAccess;
 @Component
 class AssetStore {
 
-    /** An upload not yet checked: its reservation, where its bytes go, and for whom. */
+    /**
+     * An upload not yet checked: its reservation, where its bytes go, and for whom. A presigned upload's bytes land
+     * on a staging key ({@code objectKey}) and become the asset at {@code assetKey}; a streamed upload's go straight
+     * to {@code objectKey} (no {@code assetKey}).
+     */
     record PendingUpload(UUID id, String kind, UUID ownerId, UUID projectId, String filename,
-            String declaredType, Long declaredSize, long reservedBytes, String objectKey, String s3UploadId, Instant expiresAt) {
+            String declaredType, Long declaredSize, long reservedBytes, String objectKey, String assetKey, String s3UploadId,
+            Instant expiresAt) {
 
         static final String COLUMNS = " u.id, u.kind, u.owner_id, u.project_id, u.filename, u.declared_type, u.declared_size,"
-                + " u.reserved_bytes, u.object_key, u.s3_upload_id, u.expires_at ";
+                + " u.reserved_bytes, u.object_key, u.asset_key, u.s3_upload_id, u.expires_at ";
 
         static PendingUpload from(Readable row) {
             return new PendingUpload(row.get("id", UUID.class), row.get("kind", String.class), row.get("owner_id", UUID.class),
                     row.get("project_id", UUID.class), row.get("filename", String.class),
                     row.get("declared_type", String.class), row.get("declared_size", Long.class), row.get("reserved_bytes", Long.class),
-                    row.get("object_key", String.class), row.get("s3_upload_id", String.class),
+                    row.get("object_key", String.class), row.get("asset_key", String.class), row.get("s3_upload_id", String.class),
                     row.get("expires_at", OffsetDateTime.class).toInstant());
+        }
+
+        /** Where the asset's bytes end up. */
+        String finalKey() {
+            return assetKey == null ? objectKey : assetKey;
         }
 
         boolean expired(Instant now) {
@@ -113,7 +123,7 @@ class AssetStore {
      * while the owner's stored and reserved bytes stay within {@code limit}. Empty when the quota is exceeded.
      */
     Mono<PendingUpload> openPresigned(UUID ownerId, UUID projectId, String filename, String declaredType, long size,
-            String objectKey, Duration lifetime, long limit) {
+            String stagingKey, String assetKey, Duration lifetime, long limit) {
         if (size > limit) {
             return Mono.empty();
         }
@@ -121,15 +131,17 @@ class AssetStore {
                         + "  ON CONFLICT (user_id) DO UPDATE SET reserved_bytes = s.reserved_bytes + excluded.reserved_bytes "
                         + "  WHERE s.used_bytes + s.reserved_bytes + excluded.reserved_bytes <= :limit RETURNING user_id) "
                         + "INSERT INTO asset_uploads AS u (kind, owner_id, project_id, filename, declared_type, declared_size, reserved_bytes, "
-                        + "  object_key, expires_at) "
-                        + "SELECT 'presigned', :owner, :project, :filename, :type, :n, :n, :key, now() + make_interval(secs => :lifetime) "
+                        + "  object_key, asset_key, expires_at) "
+                        + "SELECT 'presigned', :owner, :project, :filename, :type, :n, :n, :key, :assetKey, "
+                        + "  now() + make_interval(secs => :lifetime) "
                         + "FROM usage RETURNING " + PendingUpload.COLUMNS)
                 .bind("owner", ownerId)
                 .bind("project", projectId)
                 .bind("filename", filename)
                 .bind("type", declaredType)
                 .bind("n", size)
-                .bind("key", objectKey)
+                .bind("key", stagingKey)
+                .bind("assetKey", assetKey)
                 .bind("lifetime", (double) lifetime.toSeconds())
                 .bind("limit", limit)
                 .map(PendingUpload::from)
@@ -162,11 +174,13 @@ class AssetStore {
 
     /**
      * Turns an upload into an asset in one statement: the upload row goes (its reservation with it), the asset
-     * row comes (its size counted as used). {@code category} is used for a library upload (no project). Empty if
-     * the upload was discarded meanwhile.
+     * row comes (its size counted as used) with the bytes at the upload's final key (a presigned upload's staging
+     * object is queued for removal by the trigger). {@code category} is used for a library upload (no project).
+     * Empty if the upload was discarded meanwhile.
      */
     Mono<Asset> finish(UUID uploadId, String filename, String category, long size, String sha256, AudioInfo info) {
-        return audioFile(db.sql("WITH up AS (DELETE FROM asset_uploads WHERE id = :id RETURNING project_id, owner_id, object_key) "
+        return audioFile(db.sql("WITH up AS (DELETE FROM asset_uploads WHERE id = :id "
+                        + "  RETURNING project_id, owner_id, coalesce(asset_key, object_key) AS object_key) "
                         + "INSERT INTO assets AS a (project_id, owner_id, category, filename, format, content_type, size_bytes, sha256, "
                         + "  duration_seconds, sample_rate, channels, bit_depth, object_key) "
                         + "SELECT up.project_id, CASE WHEN up.project_id IS NULL THEN NULL ELSE up.owner_id END, "
@@ -191,6 +205,14 @@ class AssetStore {
                         + "  ORDER BY expires_at LIMIT :batch FOR UPDATE SKIP LOCKED)")
                 .bind("batch", batch)
                 .fetch().rowsUpdated();
+    }
+
+    /** Those of {@code keys} that an upload in flight writes to: staging objects no upload owns are the sweep's. */
+    Flux<String> ownedUploadKeys(List<String> keys) {
+        return db.sql("SELECT object_key FROM asset_uploads WHERE object_key = ANY(:keys)")
+                .bind("keys", keys.toArray(String[]::new))
+                .map(row -> row.get(0, String.class))
+                .all();
     }
 
     // ---- the orphan queue

@@ -1,6 +1,7 @@
 package dev.dawg.assets;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,7 +22,9 @@ import dev.dawg.projects.ProjectDeleted;
 /**
  * The periodic, non-blocking sweep each node runs: uploads past their time are discarded (giving their
  * reservation back and queueing their objects), then queued objects are removed from the store, aborting
- * unfinished multipart uploads. Nodes share the work through leases ({@code FOR UPDATE SKIP LOCKED}). A deleted
+ * unfinished multipart uploads, and objects under the presigned uploads' staging prefix that no open upload owns
+ * (PUT again through a URL that outlived its upload) are removed. Nodes share the work through leases
+ * ({@code FOR UPDATE SKIP LOCKED}). A deleted
  * project's objects are not left to the next tick: its deletion starts a pass at once.
  */
 @Component
@@ -46,6 +49,7 @@ class AssetSweeper extends PeriodicPass {
     Mono<Long> sweep() {
         return store.discardExpiredUploads(BATCH)
                 .flatMap(expired -> removeQueuedOrphans().map(removed -> expired + removed))
+                .flatMap(removed -> removeUnownedStagedObjects().map(stray -> removed + stray))
                 .doOnNext(total -> {
                     if (total > 0) {
                         log.info("Asset sweep discarded or removed {} uploads and objects", total);
@@ -58,6 +62,25 @@ class AssetSweeper extends PeriodicPass {
         return store.leaseOrphans(BATCH).collectList()
                 .flatMap(batch -> removeOrphans(batch).flatMap(removed -> batch.size() == BATCH && removed == BATCH
                         ? removeQueuedOrphans().map(more -> removed + more) : Mono.just(removed)));
+    }
+
+    /**
+     * A presigned URL works until it expires, whatever became of its upload: bytes PUT to it after the upload was
+     * completed, refused, discarded or its asset deleted belong to no one and count against no quota. Every staging
+     * object that no open upload owns goes (an upload's row exists before its URL is handed out, so one listed here
+     * without a row is not one being started).
+     */
+    private Mono<Long> removeUnownedStagedObjects() {
+        return storage.list(AssetUploads.STAGING_PREFIX)
+                .buffer(BATCH)
+                .concatMap(keys -> store.ownedUploadKeys(keys).collect(HashSet<String>::new, HashSet::add)
+                        .flatMapMany(owned -> Flux.fromIterable(keys).filter(key -> !owned.contains(key)))
+                        .concatMap(key -> storage.remove(key).thenReturn(1L)))
+                .reduce(0L, Long::sum)
+                .onErrorResume(ex -> {
+                    log.warn("Could not look for unowned staging objects: {}", ex.toString());
+                    return Mono.just(0L);
+                });
     }
 
     /** A deleted project's assets were queued in the deleting statement: their objects go now rather than at the next tick. */

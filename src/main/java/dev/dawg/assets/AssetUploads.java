@@ -1,11 +1,13 @@
 package dev.dawg.assets;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
@@ -60,6 +62,12 @@ class AssetUploads {
     /** Room for the multipart boundaries and part headers around the file in a request's Content-Length. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     static final Pattern CATEGORY = Pattern.compile("[a-z0-9-]{1,32}");
+    /**
+     * Where presigned uploads land. Their URL works until it expires, whatever became of the upload, so it never
+     * points at an asset: completion copies the checked bytes to the asset's own key, and the sweep removes what
+     * no open upload owns here.
+     */
+    static final String STAGING_PREFIX = "uploads/";
     /** The file and a few form fields (the library's {@code category}); more is refused before it is read. */
     static final int MAX_PARTS = 4;
 
@@ -73,6 +81,8 @@ class AssetUploads {
     private final AssetProperties properties;
     private final PartEventHttpMessageReader partReader;
     private final Semaphore streams;
+    /** Streamed uploads each user is running on this node (a user with none has no entry). */
+    private final ConcurrentHashMap<UUID, Integer> streamsByUser = new ConcurrentHashMap<>();
 
     AssetUploads(AssetStore store, AssetAccess access, ProjectAccess projects, Callers callers, ObjectStorage storage,
             AudioInspector inspector, JsonBodies bodies, AssetProperties properties) {
@@ -149,9 +159,20 @@ class AssetUploads {
     private record InFlight(AssetStore.PendingUpload pending, StreamedObjectWriter writer) {
     }
 
-    /** Call inside {@code Mono.defer}: it takes one of the node's upload permits, given back when the upload ends. */
+    /**
+     * Call inside {@code Mono.defer}: it takes one of the caller's upload slots and one of the node's upload permits,
+     * both given back when the upload ends. The caller's share comes first, so one user's stalled uploads cannot take
+     * every permit of the node.
+     */
     private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UUID projectId) {
+        if (!takeUserSlot(caller.id())) {
+            return Mono.error(ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "You are already uploading "
+                            + Math.min(properties.maxConcurrentUploadsPerUser(), properties.maxConcurrentUploads())
+                            + " files at once; send this one when one of them has finished")
+                    .withHeader(HttpHeaders.RETRY_AFTER, "5").with("retryAfterSeconds", 5));
+        }
         if (!streams.tryAcquire()) {
+            releaseUserSlot(caller.id());
             return Mono.error(ApiProblem.serviceUnavailable("This server is receiving as many uploads as it can; retry shortly"));
         }
         String key = "assets/" + UUID.randomUUID();
@@ -169,7 +190,29 @@ class AssetUploads {
                                 ? forget(upload.pending())
                                 : discard(upload.pending(), upload.writer()),
                         upload -> discard(upload.pending(), upload.writer()))
-                .doFinally(signal -> streams.release());
+                .doFinally(signal -> {
+                    streams.release();
+                    releaseUserSlot(caller.id());
+                });
+    }
+
+    /** A small counting map rather than a semaphore per user, so users who stopped uploading leave nothing behind. */
+    private boolean takeUserSlot(UUID userId) {
+        int cap = Math.min(properties.maxConcurrentUploadsPerUser(), properties.maxConcurrentUploads());
+        boolean[] taken = { false };
+        streamsByUser.compute(userId, (id, running) -> {
+            int now = running == null ? 0 : running;
+            if (now >= cap) {
+                return running;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseUserSlot(UUID userId) {
+        streamsByUser.computeIfPresent(userId, (id, running) -> running <= 1 ? null : running - 1);
     }
 
     private StreamedObjectWriter writer(AssetStore.PendingUpload pending, String key, boolean library) {
@@ -204,6 +247,11 @@ class AssetUploads {
         if (eventLoop != null) {
             events = events.cancelOn(eventLoop);
         }
+        // A client that stops sending mid-body would otherwise hold its upload (and the node's permit) for as long as
+        // it keeps the connection open. The rest of its body is not read: the connection closes after the answer.
+        Duration idle = properties.uploadIdleTimeout();
+        events = ReceiveTimeout.of(events, idle, () -> closingConnection(ApiProblem.of(HttpStatus.REQUEST_TIMEOUT, "REQUEST_TIMEOUT",
+                "Nothing of the upload arrived for " + idle.toSeconds() + " s; send it again")));
         return events.windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, all) -> {
                     if (!first.hasValue()) {
@@ -299,9 +347,9 @@ class AssetUploads {
                 .flatMap(projectId -> access.uploader(request, projectId)
                         .flatMap(caller -> bodies.object(request).flatMap(body -> {
                             PresignRequest asked = PresignRequest.of(body, properties.maxUploadSize().toBytes());
-                            String key = "assets/" + UUID.randomUUID();
                             long limit = properties.quota().toBytes();
-                            return store.openPresigned(caller.id(), projectId, asked.filename(), asked.contentType(), asked.sizeBytes(), key,
+                            return store.openPresigned(caller.id(), projectId, asked.filename(), asked.contentType(), asked.sizeBytes(),
+                                            STAGING_PREFIX + UUID.randomUUID(), "assets/" + UUID.randomUUID(),
                                             properties.uploadUrlTtl().plus(properties.uploadTimeout()), limit)
                                     .switchIfEmpty(Mono.defer(() -> store.usage(caller.id())
                                             .flatMap(usage -> Mono.error(quotaExceeded(usage.usedBytes() + usage.reservedBytes(), limit)))))
@@ -370,9 +418,9 @@ class AssetUploads {
     }
 
     /**
-     * {@code POST /api/assets/uploads/{uploadId}/complete}: checks what was PUT (there, of the declared size,
-     * real audio), reads its metadata and makes it an asset. A wrong object is removed and the upload ends;
-     * a missing one leaves the upload open for another try.
+     * {@code POST /api/assets/uploads/{uploadId}/complete}: copies what was PUT to the asset's own key, checks it
+     * there (of the declared size, real audio), reads its metadata and makes it an asset. A wrong object is removed
+     * and the upload ends; a missing one leaves the upload open for another try.
      */
     Mono<ServerResponse> complete(ServerRequest request) {
         return Ids.parse(request.pathVariable("uploadId"), "Upload")
@@ -398,27 +446,60 @@ class AssetUploads {
                 .then(storage.stat(pending.objectKey()))
                 .switchIfEmpty(Mono.defer(() -> store.unclaim(pending.id()).then(Mono.error(ApiProblem.conflict(
                         "Nothing has been uploaded to this upload's URL yet: PUT the file, then complete")))))
-                .flatMap(object -> {
-                    if (object.size() != pending.declaredSize()) {
-                        return end(pending).then(Mono.error(ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, "UNPROCESSABLE",
-                                "The uploaded file is " + object.size() + " bytes, not the " + pending.declaredSize() + " declared; upload it again")));
-                    }
-                    return inspector.probe(pending.objectKey(), object.size())
-                            .flatMap(info -> inspector.sha256(pending.objectKey(), object.size())
-                                    .flatMap(sha256 -> store.finish(pending.id(), Filenames.clean(pending.filename(), info.format()), null,
-                                            object.size(), sha256, info)))
-                            .onErrorResume(ApiProblem.class, problem -> end(pending).then(Mono.error(problem)));
-                })
+                .flatMap(staged -> checkSize(pending, staged)
+                        .then(copyToAssetKey(pending))
+                        // The URL may PUT again until it expires, even while this runs: every check that follows reads
+                        // the copy, which only this server writes, so what was checked is what the asset holds.
+                        .then(Mono.defer(() -> checkAndFinish(pending)))
+                        .onErrorResume(ApiProblem.class, problem -> end(pending).then(Mono.error(problem))))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.conflict("The upload was discarded before it finished")))
+                .flatMap(asset -> removeStaged(pending).thenReturn(asset))
                 .onErrorResume(failure -> !(failure instanceof ApiProblem),
                         failure -> store.unclaim(pending.id()).onErrorResume(ex -> Mono.empty()).then(Mono.error(failure)));
     }
 
-    /** Ends a presigned upload for good: its object and its row go, and its reservation is given back. */
+    /** Checks the bytes at the asset's key (size, real audio), reads their metadata and makes them the asset. */
+    private Mono<Asset> checkAndFinish(AssetStore.PendingUpload pending) {
+        return storage.stat(pending.finalKey())
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("The copy of upload " + pending.id() + " is missing")))
+                .flatMap(object -> checkSize(pending, object)
+                        .then(inspector.probe(pending.finalKey(), object.size()))
+                        .flatMap(info -> inspector.sha256(pending.finalKey(), object.size())
+                                .flatMap(sha256 -> store.finish(pending.id(), Filenames.clean(pending.filename(), info.format()), null,
+                                        object.size(), sha256, info))));
+    }
+
+    private Mono<Void> checkSize(AssetStore.PendingUpload pending, ObjectStorage.StoredObject object) {
+        return object.size() == pending.declaredSize() ? Mono.empty()
+                : Mono.error(ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, "UNPROCESSABLE", "The uploaded file is " + object.size()
+                        + " bytes, not the " + pending.declaredSize() + " declared; upload it again"));
+    }
+
+    /** A presigned upload's bytes go to the asset's own key, which no URL can write (a streamed upload's are there already). */
+    private Mono<Void> copyToAssetKey(AssetStore.PendingUpload pending) {
+        return pending.assetKey() == null ? Mono.empty() : storage.copy(pending.objectKey(), pending.assetKey());
+    }
+
+    /** The staging object of a completed upload goes at once (or else with the orphan queue and the sweep). */
+    private Mono<Void> removeStaged(AssetStore.PendingUpload pending) {
+        if (pending.assetKey() == null) {
+            return Mono.empty();
+        }
+        return storage.remove(pending.objectKey())
+                .then(store.forgetOrphan(pending.objectKey()))
+                .onErrorResume(ex -> {
+                    log.warn("Could not remove the staging object of upload {} at once ({}); the sweep will", pending.id(), ex.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** Ends a presigned upload for good: its objects and its row go, and its reservation is given back. */
     private Mono<Void> end(AssetStore.PendingUpload pending) {
         return storage.remove(pending.objectKey())
+                .then(pending.assetKey() == null ? Mono.<Void>empty() : storage.remove(pending.assetKey()))
                 .then(store.discard(pending.id()))
                 .then(store.forgetOrphan(pending.objectKey()))
+                .then(pending.assetKey() == null ? Mono.<Void>empty() : store.forgetOrphan(pending.assetKey()))
                 .onErrorResume(ex -> {
                     log.warn("Could not remove upload {} at once ({}); the sweep will", pending.id(), ex.toString());
                     return store.discard(pending.id()).onErrorResume(again -> Mono.empty());

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -181,6 +184,56 @@ public class AssetApi {
         return request.build();
     }
 
+    /** The object key a presigned upload URL writes to (its path after the bucket). */
+    static String urlObjectKey(Map<String, Object> upload, String bucket) {
+        String path = URI.create((String) upload.get("uploadUrl")).getPath();
+        return path.substring(path.indexOf("/" + bucket + "/") + bucket.length() + 2);
+    }
+
+    /**
+     * PUTs to presigned URLs, made the way S3 clients make them. The store refuses a PUT (a type or length other than
+     * the signed ones) before it reads the body, answers without {@code Connection: close} and then closes the
+     * connection, with a reset when body bytes are still arriving (S3Proxy on Jetty does): a client that sends the
+     * body at once can lose the refusal itself, and one that pools the connection fails the next request sent on it
+     * with "HTTP/1.1 header parser received no bytes" (the JDK client retries only GET and HEAD). So each PUT asks
+     * {@code Expect: 100-continue} (the store decides before a byte of the body is sent, as AWS SDKs do), and after a
+     * refusal or a broken connection the next request goes on a new client.
+     */
+    static final class StoreClient {
+
+        private HttpClient http = newClient();
+
+        /** Sends {@code request} (with {@code Expect: 100-continue}) and answers its status. */
+        synchronized int send(HttpRequest request) throws IOException, InterruptedException {
+            HttpRequest expecting = HttpRequest.newBuilder(request, (name, value) -> true).expectContinue(true).build();
+            try {
+                int status = http.send(expecting, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status >= 300) {
+                    http = newClient();
+                }
+                return status;
+            }
+            catch (IOException ex) {
+                // A pooled connection the store had closed: sent once more on a new one, as browsers do.
+                System.out.println("StoreClient: " + ex + "; sending " + request.method() + " again on a new connection");
+                http = newClient();
+                int status = http.send(expecting, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status >= 300) {
+                    http = newClient();
+                }
+                return status;
+            }
+        }
+
+        int put(Map<String, Object> upload, byte[] body) throws IOException, InterruptedException {
+            return send(presignedPut(upload, body));
+        }
+
+        private static HttpClient newClient() {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        }
+    }
+
     void sql(String sql, UUID id) {
         db.sql(sql).bind("id", id).fetch().rowsUpdated().block();
     }
@@ -194,16 +247,21 @@ public class AssetApi {
         return storedKeys(storage);
     }
 
-    /** The keys of every user object in {@code storage}'s bucket (the sample library lives under {@code library/}). */
+    /**
+     * The keys of every user object in {@code storage}'s bucket: assets and presigned uploads' staging objects (the
+     * sample library lives under {@code library/}).
+     */
     public static Set<String> storedKeys(ObjectStorage storage) {
         Set<String> keys = new TreeSet<>();
-        for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).prefix("assets/")
-                .recursive(true).build())) {
-            try {
-                keys.add(result.get().objectName());
-            }
-            catch (Exception ex) {
-                throw new IllegalStateException(ex);
+        for (String prefix : Set.of("assets/", AssetUploads.STAGING_PREFIX)) {
+            for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).prefix(prefix)
+                    .recursive(true).build())) {
+                try {
+                    keys.add(result.get().objectName());
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
             }
         }
         return keys;

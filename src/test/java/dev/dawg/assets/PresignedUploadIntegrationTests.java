@@ -1,9 +1,7 @@
 package dev.dawg.assets;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
 
+import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.support.Api;
 
 import static dev.dawg.support.Api.MAP;
@@ -37,7 +36,10 @@ public class PresignedUploadIntegrationTests {
     @Autowired
     AssetApi assets;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    @Autowired
+    ObjectStorage storage;
+
+    private final AssetApi.StoreClient store = new AssetApi.StoreClient();
 
     WebTestClient.ResponseSpec presign(Api.User user, UUID project, String filename, long size, String contentType) {
         return assets.http().post().uri("/api/projects/" + project + "/assets/uploads").header(HttpHeaders.AUTHORIZATION, user.bearer())
@@ -52,7 +54,7 @@ public class PresignedUploadIntegrationTests {
     }
 
     int put(Map<String, Object> upload, byte[] bytes) throws Exception {
-        return http.send(AssetApi.presignedPut(upload, bytes), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return store.put(upload, bytes);
     }
 
     WebTestClient.ResponseSpec complete(Api.User user, Object uploadId) {
@@ -73,7 +75,7 @@ public class PresignedUploadIntegrationTests {
 
         HttpRequest otherType = HttpRequest.newBuilder(URI.create((String) upload.get("uploadUrl")))
                 .header(HttpHeaders.CONTENT_TYPE, "text/html").PUT(HttpRequest.BodyPublishers.ofByteArray(flac)).build();
-        assertThat(http.send(otherType, HttpResponse.BodyHandlers.discarding()).statusCode()).as("the type is signed").isEqualTo(403);
+        assertThat(store.send(otherType)).as("the type is signed").isEqualTo(403);
         assertThat(upload.get("headers")).isEqualTo(Map.of("Content-Type", "audio/flac", "Content-Length", Integer.toString(flac.length)));
         assertThat(put(upload, java.util.Arrays.copyOf(flac, flac.length + 1))).as("the length is signed").isEqualTo(403);
         assertThat(put(upload, flac)).isEqualTo(200);
@@ -92,6 +94,55 @@ public class PresignedUploadIntegrationTests {
                 .expectBody(byte[].class).returnResult().getResponseBody();
         assertThat(content).isEqualTo(flac);
         assertProblem(complete(owner, upload.get("uploadId")), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void shouldPutAgainAfterTheStoreRefusedAPutWithoutReadingItsBody() throws Exception {
+        Api.User owner = api.signUp();
+        UUID project = assets.project(owner, "private");
+        byte[] wav = AssetApi.wav(200 * 1024);
+        // A refusal (the type is signed) comes before the store reads the body, and the store then closes the connection
+        // without saying so: a client that reuses it fails the next PUT with "header parser received no bytes" (a plain
+        // JDK client did in 4 of 20 rounds with bodies of this size; with the 17 KB FLAC it is a rarer race, lost under load).
+        for (int i = 0; i < 20; i++) {
+            Map<String, Object> upload = presigned(owner, project, "take.flac", wav.length);
+            HttpRequest otherType = HttpRequest.newBuilder(URI.create((String) upload.get("uploadUrl")))
+                    .header(HttpHeaders.CONTENT_TYPE, "text/html").PUT(HttpRequest.BodyPublishers.ofByteArray(wav)).build();
+            assertThat(store.send(otherType)).isEqualTo(403);
+            assertThat(put(upload, wav)).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldKeepACompletedAssetsBytesAndDigestWhenItsUploadUrlIsUsedAgain() throws Exception {
+        Api.User owner = api.signUp();
+        UUID project = assets.project(owner, "private");
+        byte[] flac = AssetApi.resource("tone-44k1-16bit-stereo.flac");
+        Map<String, Object> upload = presigned(owner, project, "tone.flac", flac.length);
+        assertThat(put(upload, flac)).isEqualTo(200);
+        Map<String, Object> asset = complete(owner, upload.get("uploadId")).expectStatus().isCreated()
+                .expectBody(MAP).returnResult().getResponseBody();
+        String content = "/api/assets/" + asset.get("id") + "/content";
+        String urlKey = AssetApi.urlObjectKey(upload, storage.bucket());
+
+        // Other audio of the signed length, PUT while the URL still works.
+        byte[] other = AssetApi.wav(flac.length - 44);
+        assertThat(put(upload, other)).as("the URL has not expired").isEqualTo(200);
+
+        assertThat(assets.downloadedSha256(content, owner.bearer())).as("the asset's bytes").isEqualTo(AssetApi.sha256(flac));
+        assets.get("/api/assets/" + asset.get("id"), owner.bearer()).expectStatus().isOk().expectBody(MAP)
+                .value(body -> assertThat(body).containsEntry("sha256", AssetApi.sha256(flac)).containsEntry("format", "flac"));
+        assertThat(assets.usedBytes(owner.id())).as("the quota counts the asset alone").isEqualTo(flac.length);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !assets.objectExists(urlKey));
+        assertThat(assets.downloadedSha256(content, owner.bearer())).isEqualTo(AssetApi.sha256(flac));
+
+        // Deleted, the asset's URL still writes nothing that stays.
+        assets.http().delete().uri("/api/assets/" + asset.get("id")).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isNoContent();
+        assertThat(put(upload, other)).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !assets.objectExists(urlKey));
+        assertThat(assets.usedBytes(owner.id())).isZero();
+        assertThat(assets.uploadRows(owner.id())).isZero();
     }
 
     @Test

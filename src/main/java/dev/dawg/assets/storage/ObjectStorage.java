@@ -19,14 +19,17 @@ import java.util.concurrent.TimeUnit;
 import io.minio.AbortMultipartUploadArgs;
 import io.minio.BucketExistsArgs;
 import io.minio.CompleteMultipartUploadArgs;
+import io.minio.CopyObjectArgs;
 import io.minio.CreateMultipartUploadArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.ListObjectsV2Args;
 import io.minio.Http;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectAPIArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.SourceObject;
 import io.minio.Signer;
 import io.minio.Time;
 import io.minio.Utils;
@@ -208,6 +211,32 @@ public class ObjectStorage {
                         .object(key).uploadId(uploadId).build()))
                 .then()
                 .onErrorResume(ObjectStorage::isMissing, ex -> Mono.empty());
+    }
+
+    /** Copies an object within the bucket on the store's side: no byte passes through this server. */
+    public Mono<Void> copy(String source, String target) {
+        return call(() -> client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(target)
+                        .source(SourceObject.builder().bucket(bucket).object(source).build()).build()))
+                .then();
+    }
+
+    /** The keys of the objects under {@code prefix}, page by page as the store lists them. */
+    public Flux<String> list(String prefix) {
+        return listPage(prefix, null).expand(page -> page.nextToken() == null ? Mono.empty() : listPage(prefix, page.nextToken()))
+                .concatMapIterable(KeyPage::keys);
+    }
+
+    private record KeyPage(List<String> keys, String nextToken) {
+    }
+
+    private Mono<KeyPage> listPage(String prefix, String continuationToken) {
+        ListObjectsV2Args.Builder args = ListObjectsV2Args.builder().bucket(bucket).prefix(prefix).maxKeys(1000);
+        if (continuationToken != null) {
+            args.continuationToken(continuationToken);
+        }
+        return call(() -> client.listObjectsV2(args.build()))
+                .map(response -> new KeyPage(response.result().contents().stream().filter(item -> !item.isDir()).map(item -> item.objectName())
+                        .toList(), response.result().isTruncated() ? response.result().nextContinuationToken() : null));
     }
 
     /** Removes an object; a missing one counts as removed. */
