@@ -57,10 +57,11 @@ class AuthHandler {
     private final JsonMapper json;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
+    private final SignInAddresses signInAddresses;
 
     AuthHandler(UserAccounts accounts, PasswordHasher passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
             ApiKeys apiKeys, Callers callers, JsonBodies bodies, JsonMapper json, RateLimiter rateLimiter,
-            DawgProperties properties) {
+            DawgProperties properties, SignInAddresses signInAddresses) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.accessTokens = accessTokens;
@@ -71,6 +72,7 @@ class AuthHandler {
         this.json = json;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
+        this.signInAddresses = signInAddresses;
     }
 
     Mono<ServerResponse> register(ServerRequest request) {
@@ -108,10 +110,14 @@ class AuthHandler {
             return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
                     .flatMap(ipDecision -> accounts.findByLogin(login.trim())
                             .map(Optional::of).defaultIfEmpty(Optional.empty())
-                            .flatMap(found -> withAccountBudget(found, login, ipDecision)
-                                    .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
-                                            .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
-                                                    : Mono.error(ApiProblem.unauthorized("Wrong login or password"))))));
+                            .flatMap(found -> failureBudgets(found, login, ip)
+                                    .flatMap(budgets -> rateLimiter.consume(budgets)
+                                            .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision))
+                                            .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
+                                                    .flatMap(ok -> ok
+                                                            // Only failures spend these budgets: a success gives its attempt back.
+                                                            ? rateLimiter.giveBack(budgets).then(signedIn(request, found.get(), 200, decision))
+                                                            : Mono.error(ApiProblem.unauthorized("Wrong login or password")))))));
         });
     }
 
@@ -127,11 +133,18 @@ class AuthHandler {
                                                 .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))))));
     }
 
-    /** Counts a login attempt once per account, whether it is named by email or by username (429 past the limit). */
-    private Mono<RateLimitDecision> withAccountBudget(Optional<UserAccount> found, String login, RateLimitDecision ipDecision) {
+    /**
+     * The budgets a failed sign-in spends, counted once per account whether it is named by email or by username:
+     * one per account and address (a minute), and, from an address that never signed in to the account, one the
+     * account shares with every such address (an hour). Guesses from anywhere are bounded, and none of them can
+     * spend the budget of an address the owner signs in from.
+     */
+    private Mono<List<RateLimit>> failureBudgets(Optional<UserAccount> found, String login, String ip) {
         String account = found.map(known -> "user:" + known.id()).orElseGet(() -> "unknown:" + normalised(login));
-        return rateLimiter.consume(List.of(new RateLimit("login:account:" + account, limits.login(), MINUTE)))
-                .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision));
+        RateLimit fromThisAddress = new RateLimit("login:failures:" + account + ":ip:" + ip, limits.login(), MINUTE);
+        RateLimit fromNewAddresses = new RateLimit("login:failures:" + account + ":new-addresses", limits.loginPerAccount(), HOUR);
+        return found.map(known -> signInAddresses.known(known.id(), ip)).orElseGet(() -> Mono.just(false))
+                .map(knownAddress -> knownAddress ? List.of(fromThisAddress) : List.of(fromThisAddress, fromNewAddresses));
     }
 
     /**
@@ -226,6 +239,7 @@ class AuthHandler {
     private Mono<ServerResponse> session(ServerRequest request, UserAccount account, String refreshToken, int status,
             RateLimitDecision decision) {
         AccessTokens.IssuedToken access = accessTokens.issue(account.id(), account.username(), account.roles());
+        Mono<Void> addressKnown = signInAddresses.remember(account.id(), ClientAddress.of(request));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", meView(account));
         body.put("accessToken", access.token());
@@ -235,13 +249,13 @@ class AuthHandler {
         ServerResponse.BodyBuilder response = status == 201
                 ? ServerResponse.created(URI.create("/api/users/" + account.username()))
                 : ServerResponse.ok();
-        return response
+        return addressKnown.then(response
                 .headers(decision::writeTo)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .cookie(refreshCookie(request, refreshToken, refreshTokens.ttl()))
                 // The codecs would log this body (whole at TRACE): it holds the tokens.
                 .hint(Hints.SUPPRESS_LOGGING_HINT, true)
-                .bodyValue(body);
+                .bodyValue(body));
     }
 
     private Mono<String> refreshTokenOf(ServerRequest request) {
