@@ -58,10 +58,11 @@ class AuthHandler {
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final SignInAddresses signInAddresses;
+    private final AccessTokenRevocations revocations;
 
     AuthHandler(UserAccounts accounts, PasswordHasher passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
             ApiKeys apiKeys, Callers callers, JsonBodies bodies, JsonMapper json, RateLimiter rateLimiter,
-            DawgProperties properties, SignInAddresses signInAddresses) {
+            DawgProperties properties, SignInAddresses signInAddresses, AccessTokenRevocations revocations) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.accessTokens = accessTokens;
@@ -73,6 +74,7 @@ class AuthHandler {
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.signInAddresses = signInAddresses;
+        this.revocations = revocations;
     }
 
     Mono<ServerResponse> register(ServerRequest request) {
@@ -158,10 +160,23 @@ class AuthHandler {
                 .defaultIfEmpty(ipDecision);
     }
 
+    /**
+     * Ends the session: the refresh token's family, and the access token the request is signed with (refused from
+     * now on by every node, and the sockets it opened are closed).
+     */
     Mono<ServerResponse> logout(ServerRequest request) {
-        return refreshTokenOf(request)
-                .flatMap(refreshTokens::revokeFamilyOf)
+        return accessTokenOf(request)
+                .flatMap(token -> accessTokens.decoder().decode(token))
+                .flatMap(revocations::revoke)
+                .then(refreshTokenOf(request).flatMap(refreshTokens::revokeFamilyOf))
                 .then(ServerResponse.noContent().cookie(clearedCookie(request)).build());
+    }
+
+    /** The bearer token of the request; the security filters already refused one that is not valid. */
+    private static Mono<String> accessTokenOf(ServerRequest request) {
+        String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? Mono.just(authorization.substring(7).trim()) : Mono.empty();
     }
 
     Mono<ServerResponse> me(ServerRequest request) {
