@@ -112,14 +112,17 @@ class AuthHandler {
             return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
                     .flatMap(ipDecision -> accounts.findByLogin(login.trim())
                             .map(Optional::of).defaultIfEmpty(Optional.empty())
-                            .flatMap(found -> failureBudgets(found, login, ip)
-                                    .flatMap(budgets -> rateLimiter.consume(budgets)
-                                            .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision))
-                                            .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
-                                                    .flatMap(ok -> ok
-                                                            // Only failures spend these budgets: a success gives its attempt back.
-                                                            ? rateLimiter.giveBack(budgets).then(signedIn(request, found.get(), 200, decision))
-                                                            : Mono.error(ApiProblem.unauthorized("Wrong login or password")))))));
+                            .flatMap(found -> spendFailureBudgets(found, login, ip, ipDecision)
+                                    .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
+                                            .flatMap(ok -> {
+                                                if (!ok) {
+                                                    return Mono.error(ApiProblem.unauthorized("Wrong login or password"));
+                                                }
+                                                // Only failures spend these budgets: a success gives its attempt back. The
+                                                // answer need not wait (the one Redis connection keeps the order of commands).
+                                                rateLimiter.giveBack(failureBudgets(found, login, ip)).subscribe();
+                                                return signedIn(request, found.get(), 200, decision);
+                                            }))));
         });
     }
 
@@ -141,12 +144,31 @@ class AuthHandler {
      * account shares with every such address (an hour). Guesses from anywhere are bounded, and none of them can
      * spend the budget of an address the owner signs in from.
      */
-    private Mono<List<RateLimit>> failureBudgets(Optional<UserAccount> found, String login, String ip) {
+    private List<RateLimit> failureBudgets(Optional<UserAccount> found, String login, String ip) {
         String account = found.map(known -> "user:" + known.id()).orElseGet(() -> "unknown:" + normalised(login));
-        RateLimit fromThisAddress = new RateLimit("login:failures:" + account + ":ip:" + ip, limits.login(), MINUTE);
-        RateLimit fromNewAddresses = new RateLimit("login:failures:" + account + ":new-addresses", limits.loginPerAccount(), HOUR);
-        return found.map(known -> signInAddresses.known(known.id(), ip)).orElseGet(() -> Mono.just(false))
-                .map(knownAddress -> knownAddress ? List.of(fromThisAddress) : List.of(fromThisAddress, fromNewAddresses));
+        return List.of(new RateLimit("login:failures:" + account + ":ip:" + ip, limits.login(), MINUTE),
+                new RateLimit("login:failures:" + account + ":new-addresses", limits.loginPerAccount(), HOUR));
+    }
+
+    /**
+     * Counts the attempt on both failure budgets before the password is checked (parallel attempts cannot all pass
+     * one check), and refuses it (429) when a budget that applies to it is spent: the per-address one always, the
+     * per-account one only from an address that never signed in to the account. Every failure counts on the
+     * per-account budget (it bounds guesses at the account in all); none of them can refuse a known address.
+     * The Redis calls run side by side, so a Redis that does not answer delays a login by one timeout, not three.
+     */
+    private Mono<RateLimitDecision> spendFailureBudgets(Optional<UserAccount> found, String login, String ip,
+            RateLimitDecision ipDecision) {
+        List<RateLimit> budgets = failureBudgets(found, login, ip);
+        Mono<Boolean> knownAddress = found.map(known -> signInAddresses.known(known.id(), ip)).orElseGet(() -> Mono.just(false));
+        return Mono.zip(knownAddress, rateLimiter.consume(budgets.get(0)), rateLimiter.consume(budgets.get(1)))
+                .flatMap(counted -> {
+                    RateLimitDecision decision = RateLimitDecision.mostRestrictive(ipDecision, counted.getT2());
+                    if (!counted.getT1()) {
+                        decision = RateLimitDecision.mostRestrictive(decision, counted.getT3());
+                    }
+                    return decision.allowed() ? Mono.just(decision) : Mono.error(decision.toProblem());
+                });
     }
 
     /**
@@ -254,7 +276,8 @@ class AuthHandler {
     private Mono<ServerResponse> session(ServerRequest request, UserAccount account, String refreshToken, int status,
             RateLimitDecision decision) {
         AccessTokens.IssuedToken access = accessTokens.issue(account.id(), account.username(), account.roles());
-        Mono<Void> addressKnown = signInAddresses.remember(account.id(), ClientAddress.of(request));
+        // Bookkeeping the answer need not wait for (it has its own timeout).
+        signInAddresses.remember(account.id(), ClientAddress.of(request)).subscribe();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", meView(account));
         body.put("accessToken", access.token());
@@ -264,13 +287,13 @@ class AuthHandler {
         ServerResponse.BodyBuilder response = status == 201
                 ? ServerResponse.created(URI.create("/api/users/" + account.username()))
                 : ServerResponse.ok();
-        return addressKnown.then(response
+        return response
                 .headers(decision::writeTo)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .cookie(refreshCookie(request, refreshToken, refreshTokens.ttl()))
                 // The codecs would log this body (whole at TRACE): it holds the tokens.
                 .hint(Hints.SUPPRESS_LOGGING_HINT, true)
-                .bodyValue(body));
+                .bodyValue(body);
     }
 
     private Mono<String> refreshTokenOf(ServerRequest request) {

@@ -14,8 +14,8 @@ import dev.dawg.platform.config.DawgProperties;
 
 /**
  * The addresses each account was signed in from (a right password, a sign-up or a refresh), remembered in Redis
- * for {@link #REMEMBERED}: failed sign-ins from any other address share one budget per account, so guesses from
- * everywhere cannot spend the budget of the owner's own address.
+ * for {@link #REMEMBERED}: once an account's budget of failed sign-ins is spent, only these addresses may still
+ * try, so guesses from everywhere cannot lock the owner out of their own address.
  */
 @Component
 class SignInAddresses {

@@ -59,8 +59,8 @@ public record DawgProperties(
 
     /**
      * Redis-backed limits, shared by all nodes; counts per window. {@code login} counts failed sign-ins per account
-     * (email and username count as one) and address, a minute; {@code loginPerAccount} failed sign-ins per account
-     * from addresses that never signed in to it, an hour; {@code registerPerAccount} per email and per username
+     * (email and username count as one) and address, a minute; {@code loginPerAccount} failed sign-ins per account,
+     * an hour, past which addresses that never signed in to it are refused; {@code registerPerAccount} per email and per username
      * asked for, {@code refreshPerAccount} per user whose token is presented.
      */
     public record RateLimits(@DefaultValue("10") int login, @DefaultValue("50") int loginPerIp,
