@@ -42,6 +42,8 @@ public class AccessTokenRevocations implements SmartLifecycle, AccessTokens.Revo
 
     private static final Logger log = LoggerFactory.getLogger(AccessTokenRevocations.class);
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
+    /** After Redis failed to answer, checks go by memory alone this long: an outage costs one timeout, not one a request. */
+    private static final long MEMORY_ONLY_NANOS = Duration.ofSeconds(2).toNanos();
 
     /** Adds one revocation, drops the expired ones, tells every node: one round trip, one atomic step. */
     private static final RedisScript<Long> REVOKE = RedisScript.of("""
@@ -60,6 +62,7 @@ public class AccessTokenRevocations implements SmartLifecycle, AccessTokens.Revo
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final Counter failOpen;
     private volatile Disposable subscription;
+    private volatile long memoryOnlyUntil = System.nanoTime();
 
     AccessTokenRevocations(ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
         this.redis = redis;
@@ -95,12 +98,17 @@ public class AccessTokenRevocations implements SmartLifecycle, AccessTokens.Revo
         if (tokenId == null || revokedHere(tokenId)) {
             return Mono.just(tokenId != null);
         }
+        if (System.nanoTime() - memoryOnlyUntil < 0) {
+            failOpen.increment();
+            return Mono.just(false);
+        }
         return redis.opsForZSet().score(setKey, tokenId)
                 .map(expiresAt -> expiresAt > clock.millis())
                 .defaultIfEmpty(false)
                 .timeout(REDIS_TIMEOUT)
                 .onErrorResume(ex -> {
                     failOpen.increment();
+                    memoryOnlyUntil = System.nanoTime() + MEMORY_ONLY_NANOS;
                     log.warn("Could not ask Redis whether an access token was revoked ({}); going by this node's memory", ex.toString());
                     return Mono.just(false);
                 });
