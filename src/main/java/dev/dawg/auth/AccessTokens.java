@@ -20,6 +20,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -51,7 +52,7 @@ public class AccessTokens {
     private final DawgProperties.Auth settings;
     private final Clock clock;
 
-    AccessTokens(DawgProperties properties) {
+    AccessTokens(DawgProperties properties, AccessTokenRevocations revocations) {
         this.settings = properties.auth();
         this.clock = Clock.systemUTC();
         SecretKey key = JwtSigningKey.load(settings.jwtSecret(), properties.dataDir());
@@ -59,7 +60,7 @@ public class AccessTokens {
         NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         OAuth2TokenValidator<Jwt> validator = validator(settings);
         nimbus.setJwtValidator(validator);
-        this.decoder = new VerifiedTokens(nimbus, validator, settings.accessTokenTtl());
+        this.decoder = new VerifiedTokens(nimbus, validator, settings.accessTokenTtl(), revocations);
     }
 
     static OAuth2TokenValidator<Jwt> validator(DawgProperties.Auth settings) {
@@ -129,36 +130,68 @@ public class AccessTokens {
         return CurrentUser.fromAccessToken(UUID.fromString(jwt.getSubject()), jwt.getClaimAsString(USERNAME_CLAIM), roles);
     }
 
+    /** Whether a token was ended before its expiry (logout), by its {@code jti}. */
+    interface RevocationCheck {
+
+        RevocationCheck NONE = new RevocationCheck() {
+            @Override
+            public boolean revokedHere(String tokenId) {
+                return false;
+            }
+
+            @Override
+            public Mono<Boolean> revoked(String tokenId) {
+                return Mono.just(false);
+            }
+        };
+
+        /** What this node knows, without waiting for anything. */
+        boolean revokedHere(String tokenId);
+
+        /** This node's knowledge, then the list all nodes share. */
+        Mono<Boolean> revoked(String tokenId);
+    }
+
     /**
      * Remembers the tokens already verified: a client sends the same access token on every request for its
      * whole life, and checking its signature (Base64, JSON, HMAC) was a tenth of a cached read's CPU. A remembered
      * token is validated again on every use (expiry, not-before, issuer, audience), so it stops working exactly
-     * when it would have; only tokens whose signature was verified are ever remembered.
+     * when it would have; only tokens whose signature was verified are ever remembered. A revoked token is
+     * refused on every use too, remembered or not: by this node's memory of revocations where nothing may wait (the
+     * fast path), and by the shared list too on every {@link #decode}.
      */
     static final class VerifiedTokens implements ReactiveJwtDecoder {
 
         private final ReactiveJwtDecoder verifier;
         private final OAuth2TokenValidator<Jwt> validator;
         private final Cache<String, Jwt> verified;
+        private final RevocationCheck revocations;
+
+        VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator, Duration lifetime) {
+            this(verifier, validator, lifetime, RevocationCheck.NONE);
+        }
 
         /** {@code lifetime}: how long an access token lives, so none is remembered past its life. */
-        VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator, Duration lifetime) {
+        VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator, Duration lifetime, RevocationCheck revocations) {
             this.verifier = verifier;
             this.validator = validator;
+            this.revocations = revocations;
             this.verified = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(lifetime).build();
         }
 
-        /** The token's claims if it is remembered and still valid, else null. */
+        /** The token's claims if it is remembered, still valid and not revoked as far as this node knows, else null. */
         Jwt remembered(String token) {
             Jwt known = verified.getIfPresent(token);
-            return known != null && !validator.validate(known).hasErrors() ? known : null;
+            return known != null && !validator.validate(known).hasErrors() && !revocations.revokedHere(known.getId()) ? known : null;
         }
 
         @Override
         public Mono<Jwt> decode(String token) {
             Jwt known = remembered(token);
             // Unknown, or no longer valid (then the full check says why, in its own words).
-            return known != null ? Mono.just(known) : verifier.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+            Mono<Jwt> valid = known != null ? Mono.just(known) : verifier.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+            return valid.flatMap(jwt -> revocations.revoked(jwt.getId())
+                    .flatMap(revoked -> revoked ? Mono.error(new BadJwtException("The access token was revoked")) : Mono.just(jwt)));
         }
     }
 

@@ -57,10 +57,12 @@ class AuthHandler {
     private final JsonMapper json;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
+    private final SignInAddresses signInAddresses;
+    private final AccessTokenRevocations revocations;
 
     AuthHandler(UserAccounts accounts, PasswordHasher passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
             ApiKeys apiKeys, Callers callers, JsonBodies bodies, JsonMapper json, RateLimiter rateLimiter,
-            DawgProperties properties) {
+            DawgProperties properties, SignInAddresses signInAddresses, AccessTokenRevocations revocations) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.accessTokens = accessTokens;
@@ -71,6 +73,8 @@ class AuthHandler {
         this.json = json;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
+        this.signInAddresses = signInAddresses;
+        this.revocations = revocations;
     }
 
     Mono<ServerResponse> register(ServerRequest request) {
@@ -108,10 +112,17 @@ class AuthHandler {
             return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
                     .flatMap(ipDecision -> accounts.findByLogin(login.trim())
                             .map(Optional::of).defaultIfEmpty(Optional.empty())
-                            .flatMap(found -> withAccountBudget(found, login, ipDecision)
+                            .flatMap(found -> spendFailureBudgets(found, login, ip, ipDecision)
                                     .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
-                                            .flatMap(ok -> ok ? signedIn(request, found.get(), 200, decision)
-                                                    : Mono.error(ApiProblem.unauthorized("Wrong login or password"))))));
+                                            .flatMap(ok -> {
+                                                if (!ok) {
+                                                    return Mono.error(ApiProblem.unauthorized("Wrong login or password"));
+                                                }
+                                                // Only failures spend these budgets: a success gives its attempt back. The
+                                                // answer need not wait (the one Redis connection keeps the order of commands).
+                                                rateLimiter.giveBack(failureBudgets(found, login, ip)).subscribe();
+                                                return signedIn(request, found.get(), 200, decision);
+                                            }))));
         });
     }
 
@@ -127,11 +138,37 @@ class AuthHandler {
                                                 .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))))));
     }
 
-    /** Counts a login attempt once per account, whether it is named by email or by username (429 past the limit). */
-    private Mono<RateLimitDecision> withAccountBudget(Optional<UserAccount> found, String login, RateLimitDecision ipDecision) {
+    /**
+     * The budgets a failed sign-in spends, counted once per account whether it is named by email or by username:
+     * one per account and address (a minute), and, from an address that never signed in to the account, one the
+     * account shares with every such address (an hour). Guesses from anywhere are bounded, and none of them can
+     * spend the budget of an address the owner signs in from.
+     */
+    private List<RateLimit> failureBudgets(Optional<UserAccount> found, String login, String ip) {
         String account = found.map(known -> "user:" + known.id()).orElseGet(() -> "unknown:" + normalised(login));
-        return rateLimiter.consume(List.of(new RateLimit("login:account:" + account, limits.login(), MINUTE)))
-                .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision));
+        return List.of(new RateLimit("login:failures:" + account + ":ip:" + ip, limits.login(), MINUTE),
+                new RateLimit("login:failures:" + account + ":new-addresses", limits.loginPerAccount(), HOUR));
+    }
+
+    /**
+     * Counts the attempt on both failure budgets before the password is checked (parallel attempts cannot all pass
+     * one check), and refuses it (429) when a budget that applies to it is spent: the per-address one always, the
+     * per-account one only from an address that never signed in to the account. Every failure counts on the
+     * per-account budget (it bounds guesses at the account in all); none of them can refuse a known address.
+     * The Redis calls run side by side, so a Redis that does not answer delays a login by one timeout, not three.
+     */
+    private Mono<RateLimitDecision> spendFailureBudgets(Optional<UserAccount> found, String login, String ip,
+            RateLimitDecision ipDecision) {
+        List<RateLimit> budgets = failureBudgets(found, login, ip);
+        Mono<Boolean> knownAddress = found.map(known -> signInAddresses.known(known.id(), ip)).orElseGet(() -> Mono.just(false));
+        return Mono.zip(knownAddress, rateLimiter.consume(budgets.get(0)), rateLimiter.consume(budgets.get(1)))
+                .flatMap(counted -> {
+                    RateLimitDecision decision = RateLimitDecision.mostRestrictive(ipDecision, counted.getT2());
+                    if (!counted.getT1()) {
+                        decision = RateLimitDecision.mostRestrictive(decision, counted.getT3());
+                    }
+                    return decision.allowed() ? Mono.just(decision) : Mono.error(decision.toProblem());
+                });
     }
 
     /**
@@ -145,10 +182,23 @@ class AuthHandler {
                 .defaultIfEmpty(ipDecision);
     }
 
+    /**
+     * Ends the session: the refresh token's family, and the access token the request is signed with (refused from
+     * now on by every node, and the sockets it opened are closed).
+     */
     Mono<ServerResponse> logout(ServerRequest request) {
-        return refreshTokenOf(request)
-                .flatMap(refreshTokens::revokeFamilyOf)
+        return accessTokenOf(request)
+                .flatMap(token -> accessTokens.decoder().decode(token))
+                .flatMap(revocations::revoke)
+                .then(refreshTokenOf(request).flatMap(refreshTokens::revokeFamilyOf))
                 .then(ServerResponse.noContent().cookie(clearedCookie(request)).build());
+    }
+
+    /** The bearer token of the request; the security filters already refused one that is not valid. */
+    private static Mono<String> accessTokenOf(ServerRequest request) {
+        String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? Mono.just(authorization.substring(7).trim()) : Mono.empty();
     }
 
     Mono<ServerResponse> me(ServerRequest request) {
@@ -226,6 +276,8 @@ class AuthHandler {
     private Mono<ServerResponse> session(ServerRequest request, UserAccount account, String refreshToken, int status,
             RateLimitDecision decision) {
         AccessTokens.IssuedToken access = accessTokens.issue(account.id(), account.username(), account.roles());
+        // Bookkeeping the answer need not wait for (it has its own timeout).
+        signInAddresses.remember(account.id(), ClientAddress.of(request)).subscribe();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", meView(account));
         body.put("accessToken", access.token());

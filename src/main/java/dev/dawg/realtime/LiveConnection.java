@@ -43,6 +43,7 @@ final class LiveConnection {
     static final CloseStatus TOO_SLOW = new CloseStatus(1013, "Too slow: reconnect with lastEventId");
     static final CloseStatus TOO_MANY_MESSAGES = CloseStatus.POLICY_VIOLATION.withReason("Too many messages");
     static final CloseStatus TOKEN_EXPIRED = CloseStatus.POLICY_VIOLATION.withReason("The access token has expired");
+    static final CloseStatus TOKEN_REVOKED = CloseStatus.POLICY_VIOLATION.withReason("The access token was revoked (signed out)");
     static final CloseStatus NO_HEARTBEAT = CloseStatus.GOING_AWAY.withReason("No heartbeat");
     static final CloseStatus SHUTTING_DOWN = CloseStatus.GOING_AWAY.withReason("Server shutting down: reconnect with lastEventId");
     static final CloseStatus TOO_BIG = CloseStatus.TOO_BIG_TO_PROCESS.withReason("Message too large");
@@ -93,6 +94,7 @@ final class LiveConnection {
     private boolean closing;
     private volatile CloseStatus closeStatus;
     private Instant tokenExpiresAt;
+    private String tokenId;
     private double tokens;
     private long tokensAt;
     private int refusals;
@@ -114,6 +116,7 @@ final class LiveConnection {
         this.settings = hub.settings();
         this.messages = hub.messages();
         this.tokenExpiresAt = caller.expiresAt();
+        this.tokenId = caller.tokenId();
         this.tokens = settings.messageBurst();
         this.tokensAt = System.nanoTime();
         this.lastHeardAt = tokensAt;
@@ -538,6 +541,7 @@ final class LiveConnection {
                     }
                     synchronized (this) {
                         tokenExpiresAt = fresh.expiresAt();
+                        tokenId = fresh.tokenId();
                         reply(messages.authenticated(fresh.expiresAt()));
                     }
                 })
@@ -603,11 +607,17 @@ final class LiveConnection {
             return;
         }
         Instant expiresAt;
+        String currentTokenId;
         synchronized (this) {
             expiresAt = tokenExpiresAt;
+            currentTokenId = tokenId;
         }
         if (expiresAt != null && !wallClock.isBefore(expiresAt)) {
             close(TOKEN_EXPIRED, "token_expired");
+            return;
+        }
+        if (currentTokenId != null && hub.revokedHere(currentTokenId)) {
+            close(TOKEN_REVOKED, "token_revoked");
             return;
         }
         long silent = now - lastHeardAt;
@@ -618,6 +628,17 @@ final class LiveConnection {
         if (silent > settings.heartbeatInterval().toNanos() && now - lastPingAt > settings.heartbeatInterval().toNanos()) {
             lastPingAt = now;
             enqueue(new Outgoing(Kind.PING, new byte[0]));
+        }
+    }
+
+    /** A token was revoked: if it is the one this connection is signed in with, the connection ends (1008). */
+    void tokenRevoked(String revokedId) {
+        boolean mine;
+        synchronized (this) {
+            mine = revokedId.equals(tokenId);
+        }
+        if (mine) {
+            close(TOKEN_REVOKED, "token_revoked");
         }
     }
 

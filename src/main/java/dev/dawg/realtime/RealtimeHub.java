@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
+import dev.dawg.auth.AccessTokenRevocations;
 import dev.dawg.auth.AccessTokens;
 import dev.dawg.platform.web.ApiProblem;
 
@@ -51,6 +52,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     private final JsonMapper json;
     private final ReactiveJwtDecoder tokens;
     private final ChannelRegistry channels;
+    private final AccessTokenRevocations revocations;
     private final Set<LiveConnection> connections = ConcurrentHashMap.newKeySet();
     private final AddressSlots addressSlots;
     /** The address slot each connection holds, given back when it closes. */
@@ -60,7 +62,8 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     private volatile Disposable ticker;
 
     RealtimeHub(RealtimeRedis redis, EventHistory history, SubscriberAccess access, RealtimeMetrics metrics,
-            RealtimeProperties settings, ServerMessages messages, JsonMapper json, AccessTokens accessTokens) {
+            RealtimeProperties settings, ServerMessages messages, JsonMapper json, AccessTokens accessTokens,
+            AccessTokenRevocations revocations) {
         this.redis = redis;
         this.history = history;
         this.access = access;
@@ -73,6 +76,20 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         this.addressSlots = new AddressSlots(settings.maxConnectionsPerAddress());
         metrics.channelsGauge(channels::size);
         redis.listen(this);
+        this.revocations = revocations;
+        revocations.onRevoked(this::tokenRevoked);
+    }
+
+    /** Whether this node knows the token was revoked (a connection that raced with the news checks on every tick). */
+    boolean revokedHere(String tokenId) {
+        return revocations.revokedHere(tokenId);
+    }
+
+    /** An access token was revoked (on any node): the connections it authenticates close with 1008. */
+    private void tokenRevoked(String tokenId) {
+        for (LiveConnection connection : connections) {
+            connection.tokenRevoked(tokenId);
+        }
     }
 
     // ---- what connections use
@@ -120,7 +137,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     /** The caller of a {@code ?token=}: validated exactly like a REST bearer token. */
     Mono<Caller> authenticate(String token) {
         return tokens.decode(token)
-                .map(jwt -> new Caller(Optional.of(AccessTokens.toCurrentUser(jwt)), jwt.getExpiresAt()))
+                .map(jwt -> new Caller(Optional.of(AccessTokens.toCurrentUser(jwt)), jwt.getExpiresAt(), jwt.getId()))
                 .onErrorMap(ex -> ApiProblem.unauthorized("The access token is invalid or expired")
                         .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
     }

@@ -19,10 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Sign-up, sign-in and refresh limits, with small values of their own; counted in Redis before any password is
- * hashed or token spent. Each test calls from its own loopback address, so per-address budgets do not mix.
+ * hashed or token spent (a sign-in's failures are counted: a successful one gives its attempt back). Each test calls from its own loopback address, so per-address budgets do not mix.
  */
 @IntegrationTest
-@TestPropertySource(properties = { "dawg.rate-limit.login=3", "dawg.rate-limit.login-per-ip=6", "dawg.rate-limit.register=3",
+@TestPropertySource(properties = { "dawg.rate-limit.login=3", "dawg.rate-limit.login-per-ip=6",
+        "dawg.rate-limit.login-per-account=10", "dawg.rate-limit.register=3",
         "dawg.rate-limit.register-per-account=2", "dawg.rate-limit.refresh=3", "dawg.rate-limit.refresh-per-account=2" })
 public class RateLimitIntegrationTests {
 
@@ -68,6 +69,58 @@ public class RateLimitIntegrationTests {
 
         // Even the right password waits: the counter is checked before the password is.
         assertProblem(login(caller, user.username(), Api.PASSWORD), 429, "RATE_LIMITED");
+    }
+
+    @Test
+    void shouldLetTheOwnerSignInFromTheirUsualAddressWhileOthersGuessTheirPassword() {
+        Api owner = api.fromAnotherAddress();
+        Api.User user = owner.signUp();
+        owner.login(user.username(), Api.PASSWORD);
+
+        // 15 wrong guesses from 5 addresses, each within its own per-address budgets.
+        for (int address = 1; address <= 5; address++) {
+            Api attacker = api.fromAnotherAddress();
+            for (int guess = 1; guess <= 3; guess++) {
+                login(attacker, user.username(), "wrong password!")
+                        .expectStatus().value(status -> assertThat(status).isIn(401, 429));
+            }
+        }
+
+        // The owner, from the address they signed in from before, with the right password.
+        login(owner, user.email(), Api.PASSWORD).expectStatus().isOk();
+    }
+
+    @Test
+    void shouldBoundWrongGuessesAtOneAccountFromManyAddresses() {
+        Api.User user = api.fromAnotherAddress().signUp();
+        int checked = 0;
+        // 4 addresses × 3 guesses: each address stays within its own budget; the account's is 10 an hour.
+        for (int address = 1; address <= 4; address++) {
+            Api attacker = api.fromAnotherAddress();
+            for (int guess = 1; guess <= 3; guess++) {
+                WebTestClient.ResponseSpec answer = login(attacker, user.username(), "wrong password!");
+                if (checked < 10) {
+                    answer.expectStatus().isUnauthorized();
+                    checked++;
+                }
+                else {
+                    assertLimited(answer, 10, 3600);
+                }
+            }
+        }
+        // The budget also holds for the right password from an address that never signed in to the account
+        // (refused before the password is looked at): the price of bounding guesses from everywhere.
+        assertLimited(login(api.fromAnotherAddress(), user.username(), Api.PASSWORD), 10, 3600);
+    }
+
+    @Test
+    void shouldCountFailedSignInsNotSuccessfulOnes() {
+        Api owner = api.fromAnotherAddress();
+        Api.User user = owner.signUp();
+        // More sign-ins than the per-account budget of 3 (the per-address budget is 6).
+        for (int signIn = 1; signIn <= 5; signIn++) {
+            login(owner, user.username(), Api.PASSWORD).expectStatus().isOk();
+        }
     }
 
     @Test

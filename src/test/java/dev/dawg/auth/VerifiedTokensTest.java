@@ -23,7 +23,7 @@ class VerifiedTokensTest {
 
     private final AtomicInteger verifications = new AtomicInteger();
     private final AtomicBoolean expired = new AtomicBoolean();
-    private final Jwt jwt = Jwt.withTokenValue("token").header("alg", "HS256").subject("someone")
+    private final Jwt jwt = Jwt.withTokenValue("token").header("alg", "HS256").subject("someone").jti("token-id")
             .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(900)).build();
 
     /** Verifies "token" (and nothing else), refusing it once it has "expired". */
@@ -69,5 +69,34 @@ class VerifiedTokensTest {
         StepVerifier.create(tokens.decode("forged")).expectError(BadJwtException.class).verify();
 
         assertThat(verifications).hasValue(2);
+    }
+
+    @Test
+    void shouldRefuseARememberedTokenOnceItIsRevoked() {
+        java.util.Set<String> revokedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<String> revokedShared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AccessTokens.RevocationCheck revocations = new AccessTokens.RevocationCheck() {
+            @Override
+            public boolean revokedHere(String tokenId) {
+                return revokedHere.contains(tokenId);
+            }
+
+            @Override
+            public Mono<Boolean> revoked(String tokenId) {
+                return Mono.just(revokedHere.contains(tokenId) || revokedShared.contains(tokenId));
+            }
+        };
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator, Duration.ofMinutes(15), revocations);
+        StepVerifier.create(tokens.decode("token")).expectNext(jwt).verifyComplete();
+        assertThat(tokens.remembered("token")).isEqualTo(jwt);
+
+        // Revoked on another node, not yet heard of here: the shared list refuses it on every decode.
+        revokedShared.add("token-id");
+        StepVerifier.create(tokens.decode("token")).expectError(BadJwtException.class).verify();
+
+        // Heard of here: what cannot wait (the fast path) does not find it remembered either.
+        revokedHere.add("token-id");
+        assertThat(tokens.remembered("token")).isNull();
+        StepVerifier.create(tokens.decode("token")).expectError(BadJwtException.class).verify();
     }
 }

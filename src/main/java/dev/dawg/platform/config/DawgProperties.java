@@ -58,14 +58,16 @@ public record DawgProperties(
     }
 
     /**
-     * Redis-backed limits, shared by all nodes; counts per window. {@code login} is per account (email and
-     * username count as one), {@code registerPerAccount} per email and per username asked for,
-     * {@code refreshPerAccount} per user whose token is presented.
+     * Redis-backed limits, shared by all nodes; counts per window. {@code login} counts failed sign-ins per account
+     * (email and username count as one) and address, a minute; {@code loginPerAccount} failed sign-ins per account,
+     * an hour, past which addresses that never signed in to it are refused; {@code registerPerAccount} per email and per username
+     * asked for, {@code refreshPerAccount} per user whose token is presented.
      */
     public record RateLimits(@DefaultValue("10") int login, @DefaultValue("50") int loginPerIp,
             @DefaultValue("60") int refresh, @DefaultValue("20") int register,
             @DefaultValue("120") int writes, @DefaultValue("ratelimit:") String keyPrefix,
-            @DefaultValue("5") int registerPerAccount, @DefaultValue("30") int refreshPerAccount) {
+            @DefaultValue("5") int registerPerAccount, @DefaultValue("30") int refreshPerAccount,
+            @DefaultValue("100") int loginPerAccount) {
     }
 
     /** HTTP edge settings. */

@@ -26,7 +26,8 @@ public record RateLimitDecision(boolean allowed, long limit, long remaining, lon
         headers.set("RateLimit-Reset", Long.toString(resetSeconds));
     }
 
-    ApiProblem toProblem() {
+    /** The 429 a denied decision answers with (for callers that count with {@link RateLimiter#consume(RateLimit)}). */
+    public ApiProblem toProblem() {
         ApiProblem problem = ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED",
                         "Too many requests; retry in " + resetSeconds + " s")
                 .withHeader(HttpHeaders.RETRY_AFTER, Long.toString(resetSeconds))

@@ -36,6 +36,12 @@ public class RateLimiter {
             return {count, ttl}
             """, List.class);
 
+    private static final RedisScript<Long> GIVE_BACK = RedisScript.of("""
+            local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if count > 0 then return redis.call('DECR', KEYS[1]) end
+            return 0
+            """, Long.class);
+
     private final ReactiveStringRedisTemplate redis;
     private final String keyPrefix;
     private final Counter failOpen;
@@ -53,6 +59,22 @@ public class RateLimiter {
                 .concatMap(this::consume)
                 .reduce(RateLimitDecision::mostRestrictive)
                 .flatMap(decision -> decision.allowed() ? Mono.just(decision) : Mono.error(decision.toProblem()));
+    }
+
+    /**
+     * Gives back the hit {@link #consume(List)} counted on each limit, for a budget of failures: the attempt is
+     * counted before it is tried (so parallel attempts cannot all pass one check) and given back when it succeeded.
+     * Never below zero; when Redis cannot be asked the hit stays counted, which only errs toward the limit.
+     */
+    public Mono<Void> giveBack(List<RateLimit> limits) {
+        return Flux.fromIterable(limits)
+                .concatMap(limit -> redis.execute(GIVE_BACK, List.of(keyPrefix + limit.key()), List.of())
+                        .timeout(Duration.ofSeconds(1))
+                        .onErrorResume(ex -> {
+                            log.warn("Rate limiter could not give back a hit on {} ({})", limit.key(), ex.toString());
+                            return Mono.empty();
+                        }))
+                .then();
     }
 
     public Mono<RateLimitDecision> consume(RateLimit limit) {
