@@ -37,7 +37,7 @@ import dev.dawg.platform.config.DawgProperties;
  * runs just inside the security chain (which reads no body), so that 413 carries the security and CORS headers of
  * any other answer and a browser can read it.
  * </ul>
- * Either 413 closes the connection: the client may still be sending the rest of a body nobody will read.
+ * A body cut as it streams closes the connection with its 413: the client may still be sending a rest nobody reads.
  */
 @Component
 @Order(RequestBodyLimitFilter.ORDER)
@@ -45,9 +45,6 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
 
     /** Right after Spring Security's filter chain proxy (WebFluxSecurityConfiguration orders it at -100). */
     static final int ORDER = -99;
-
-    /** The most of a body nobody reads that is discarded (to keep the connection) rather than closing on it. */
-    static final long MAX_UNREAD_SWALLOWED = 2 * 1024 * 1024;
 
     private final long maxBytes;
     private final List<RequestBodyAllowance> allowances;
@@ -62,7 +59,9 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
         long length = exchange.getRequest().getHeaders().getContentLength();
         long limit = limitOf(exchange.getRequest());
         if (length > limit) {
-            return Mono.error(tooLarge("The request body is " + length + " bytes; the limit is " + limit));
+            // Refused before a byte is read, and without closing: Reactor Netty reads and drops the declared bytes, so
+            // that a client still sending them reads this answer (a close while it sends would reset the connection).
+            return Mono.error(ApiProblem.payloadTooLarge("The request body is " + length + " bytes; the limit is " + limit));
         }
         return chain.filter(exchange);
     }
@@ -131,17 +130,16 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
         }
 
         /**
-         * Just before the answer is committed: a body left half-read, or never read and longer than what is worth
-         * draining (or of unknown length), closes the connection after the answer, instead of Reactor Netty reading
-         * all the rest of it to reach the next request. A short unread body with a declared length is drained (what
-         * Tomcat calls its swallow limit), so that a client's connection survives an answer such as a 401.
+         * Just before the answer is committed: a body left half-read, or never read and of unknown length (chunked),
+         * closes the connection after the answer, instead of Reactor Netty reading all the rest of it, without end, to
+         * reach the next request. An unread body with a declared length is left to Reactor Netty to drop: it ends
+         * where the client said, and the connection survives an answer such as a 401.
          */
         Mono<Void> settle(ServerHttpResponse response) {
             State now = state.get();
-            boolean unreadAndLong = now == State.UNREAD && getHeaders().getUpgrade() == null
-                    && (getHeaders().getContentLength() > Math.min(limit, MAX_UNREAD_SWALLOWED)
-                            || getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING));
-            if (now == State.ABANDONED || unreadAndLong) {
+            boolean unreadWithoutEnd = now == State.UNREAD && getHeaders().getUpgrade() == null
+                    && getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING);
+            if (now == State.ABANDONED || unreadWithoutEnd) {
                 response.getHeaders().set(HttpHeaders.CONNECTION, "close");
             }
             return Mono.empty();
