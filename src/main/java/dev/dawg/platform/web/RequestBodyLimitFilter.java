@@ -107,19 +107,15 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
 
         @Override
         public Flux<DataBuffer> getBody() {
-            return read(limit);
-        }
-
-        private Flux<DataBuffer> read(long max) {
             Flux<DataBuffer> body = super.getBody();
             return Flux.defer(() -> {
                 state.compareAndSet(State.UNREAD, State.READING);
                 long[] received = { 0 };
                 return body.map(buffer -> {
                             received[0] += buffer.readableByteCount();
-                            if (received[0] > max) {
+                            if (received[0] > limit) {
                                 DataBufferUtils.release(buffer);
-                                throw tooLarge("The request body is larger than " + max + " bytes, the limit here; nothing of it was used");
+                                throw tooLarge("The request body is larger than " + limit + " bytes, the limit here; nothing of it was used");
                             }
                             return buffer;
                         })
