@@ -5,11 +5,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.codec.multipart.DefaultPartHttpMessageReader;
 import org.springframework.http.codec.multipart.MultipartHttpMessageReader;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.platform.web.RequestBodyAllowance;
 
 import static dev.dawg.auth.RouteAccess.needs;
 import static dev.dawg.auth.Scope.ASSETS_READ;
@@ -55,5 +58,15 @@ class AssetRoutes {
             parts.setMaxDiskUsagePerPart(properties.maxUploadSize().toBytes());
             configurer.defaultCodecs().multipartReader(new MultipartHttpMessageReader(parts));
         };
+    }
+
+    /**
+     * The streamed uploads may send a file up to the upload limit, plus room for a few small parts around it; the
+     * platform's body limit cuts anything longer (the writer refuses at the file's exact limit first).
+     */
+    @Bean
+    RequestBodyAllowance streamedUploadBodies(AssetProperties properties) {
+        return RequestBodyAllowance.of(HttpMethod.POST, properties.maxUploadSize().toBytes() + 1024 * 1024,
+                "/api/projects/{id}/assets", "/api/system-assets");
     }
 }

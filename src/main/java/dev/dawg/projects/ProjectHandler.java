@@ -47,6 +47,8 @@ import dev.dawg.sharing.ProjectAccess.ShareFacts;
 @Component
 class ProjectHandler {
 
+    /** What a patched project may hold besides its projectData (title, description, tags...), while it is patched. */
+    static final long DOCUMENT_ROOM = 1024 * 1024;
     static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");
     static final MediaType JSON_PATCH = MediaType.parseMediaType("application/json-patch+json");
 
@@ -157,8 +159,8 @@ class ProjectHandler {
         if (!merge && !jsonPatch) {
             return Mono.error(ApiProblem.unsupportedMediaType("Send the patch as " + MERGE_PATCH + " (RFC 7396) or " + JSON_PATCH + " (RFC 6902)"));
         }
-        return writing(request, write -> bodies.bytes(request).flatMap(bytes -> {
-            JsonNode patch = parse(bytes);
+        return writing(request, write -> bodies.bytes(request).flatMap(bytes -> PatchWork.run(bytes.length, () -> parse(bytes))
+                .flatMap(patch -> {
             int expected;
             if (merge) {
                 if (!patch.isObject()) {
@@ -181,10 +183,12 @@ class ProjectHandler {
                         if (current.version() != expected) {
                             return Mono.error(Preconditions.conflict(current.version()));
                         }
-                        ProjectContent content = patched(current, merge ? null : operations, merge ? patch : null);
-                        return save(write, expected, content, label, patch, merge ? "merge-patch" : "json-patch");
+                        // Parsing the document, patching it and checking the result: off the event loop when large.
+                        long input = bytes.length + (current.projectData() == null ? 0 : current.projectData().length());
+                        return PatchWork.run(merge ? input : PatchWork.cost(operations, input), () -> patched(current, merge ? null : operations, merge ? patch : null))
+                                .flatMap(content -> save(write, expected, content, label, patch, merge ? "merge-patch" : "json-patch"));
                     });
-        }));
+        })));
     }
 
     /**
@@ -290,10 +294,11 @@ class ProjectHandler {
         ObjectNode before = views.tree(current);
         JsonNode after;
         try {
-            after = operations != null ? operations.apply(before) : JsonMergePatch.apply(before, mergePatch);
+            // The document is bounded while the patch is applied (a copy of a copy doubles it), not only after.
+            after = operations != null ? operations.apply(before, maxDataBytes + DOCUMENT_ROOM) : JsonMergePatch.apply(before, mergePatch);
         }
         catch (PatchException ex) {
-            throw problem(ex);
+            throw ex.reason() == PatchException.Reason.TOO_LARGE ? problem(ex).with("limitBytes", maxDataBytes) : problem(ex);
         }
         if (!(after instanceof ObjectNode result)) {
             throw ApiProblem.validation("", "the patched project must stay a JSON object");
@@ -337,6 +342,7 @@ class ProjectHandler {
             case MALFORMED_PATCH -> ApiProblem.malformed(ex.getMessage());
             case TEST_FAILED -> ApiProblem.of(HttpStatus.CONFLICT, "CONFLICT", ex.getMessage());
             case PATH_NOT_FOUND, INVALID_TARGET -> ApiProblem.of(HttpStatus.valueOf(422), "UNPROCESSABLE", ex.getMessage());
+            case TOO_LARGE -> ApiProblem.payloadTooLarge(ex.getMessage());
         };
         ex.operationIndex().ifPresent(index -> problem.with("operationIndex", index));
         ex.pointer().ifPresent(pointer -> problem.with("path", pointer));

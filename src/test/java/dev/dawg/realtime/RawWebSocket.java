@@ -17,6 +17,7 @@ import java.util.Base64;
  */
 final class RawWebSocket implements AutoCloseable {
 
+    static final int CONTINUATION = 0x0;
     static final int TEXT = 0x1;
     static final int CLOSE = 0x8;
     static final int PING = 0x9;
@@ -119,8 +120,13 @@ final class RawWebSocket implements AutoCloseable {
 
     /** A client frame: masked, as RFC 6455 requires of clients. */
     void send(int opcode, byte[] payload) throws IOException {
+        send(opcode, payload, true);
+    }
+
+    /** One fragment of a message: {@code fin} false on all but the last, which (like the middle ones) is a CONTINUATION. */
+    void send(int opcode, byte[] payload, boolean fin) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         }

@@ -46,7 +46,7 @@ public class JsonBodies {
         return bytes(request);
     }
 
-    /** The raw body bytes (bounded by the codecs' in-memory limit); an empty body is a 400. */
+    /** The raw body bytes (at most DAWG_MAX_REQUEST_BODY: {@link RequestBodyLimitFilter} cuts the body); an empty body is a 400. */
     public Mono<byte[]> bytes(ServerRequest request) {
         return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class))
                 .map(buffer -> {

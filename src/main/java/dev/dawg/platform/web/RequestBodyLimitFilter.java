@@ -1,9 +1,21 @@
 package dev.dawg.platform.web;
 
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -12,33 +24,121 @@ import org.springframework.web.server.WebFilterChain;
 import dev.dawg.platform.config.DawgProperties;
 
 /**
- * Refuses a JSON body whose declared length is over the limit before a byte of it is read (chunked bodies
- * are cut by the codecs' in-memory limit instead). Multipart uploads have their own, larger limit.
+ * The one place request bodies are bounded: {@code DAWG_MAX_REQUEST_BODY} for every route, a larger but still
+ * finite size for the routes a feature declares a {@link RequestBodyAllowance} for (the streamed uploads).
  *
- * <p>It runs just inside the security chain (which reads no body), so the 413 carries the security and CORS
- * headers of any other answer and a browser can read it.
+ * <ul>
+ * <li>As an {@link HttpHandlerDecoratorFactory} it wraps the request's body before the exchange is built, so every
+ * reader (functional handlers, {@code JsonBodies}, codecs, the multipart parser, {@code getFormData()} and
+ * {@code getMultipartData()}, which the exchange binds to the request it was built with) gets a body that fails
+ * with 413 as soon as one byte more than the limit arrives. What a reader holds is then at most about the limit:
+ * a chunked body is cut as it streams, not after it was read whole.
+ * <li>As a {@link WebFilter} it refuses a declared {@code Content-Length} over the limit before a byte is read. It
+ * runs just inside the security chain (which reads no body), so that 413 carries the security and CORS headers of
+ * any other answer and a browser can read it.
+ * </ul>
+ * A body cut as it streams closes the connection with its 413: the client may still be sending a rest nobody reads.
  */
 @Component
 @Order(RequestBodyLimitFilter.ORDER)
-class RequestBodyLimitFilter implements WebFilter {
+class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
 
     /** Right after Spring Security's filter chain proxy (WebFluxSecurityConfiguration orders it at -100). */
     static final int ORDER = -99;
 
     private final long maxBytes;
+    private final List<RequestBodyAllowance> allowances;
 
-    RequestBodyLimitFilter(DawgProperties properties) {
+    RequestBodyLimitFilter(DawgProperties properties, ObjectProvider<RequestBodyAllowance> allowances) {
         this.maxBytes = properties.web().maxRequestBody().toBytes();
+        this.allowances = allowances.orderedStream().toList();
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long length = exchange.getRequest().getHeaders().getContentLength();
-        MediaType type = exchange.getRequest().getHeaders().getContentType();
-        boolean multipart = type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type);
-        if (length > maxBytes && !multipart) {
-            return Mono.error(ApiProblem.payloadTooLarge("The request body is " + length + " bytes; the limit is " + maxBytes));
+        long limit = limitOf(exchange.getRequest());
+        if (length > limit) {
+            // Refused before a byte is read, and without closing: Reactor Netty reads and drops the declared bytes, so
+            // that a client still sending them reads this answer (a close while it sends would reset the connection).
+            return Mono.error(ApiProblem.payloadTooLarge("The request body is " + length + " bytes; the limit is " + limit));
         }
         return chain.filter(exchange);
+    }
+
+    @Override
+    public HttpHandler apply(HttpHandler handler) {
+        return (request, response) -> {
+            BoundedBody bounded = new BoundedBody(request, limitOf(request));
+            response.beforeCommit(() -> bounded.settle(response));
+            return handler.handle(bounded, response);
+        };
+    }
+
+    long limitOf(ServerHttpRequest request) {
+        for (RequestBodyAllowance allowance : allowances) {
+            if (allowance.covers(request.getMethod(), request.getPath().pathWithinApplication())) {
+                return allowance.maxBytes();
+            }
+        }
+        return maxBytes;
+    }
+
+    private static ApiProblem tooLarge(String detail) {
+        return ApiProblem.payloadTooLarge(detail).withHeader(HttpHeaders.CONNECTION, "close");
+    }
+
+    /**
+     * The request with a body that fails once more than {@code limit} bytes have arrived (the extra buffer released).
+     * A body the handler gave up on, or never read, is settled before the answer goes out: Reactor Netty would
+     * otherwise read (and drop) all of it after the answer, however long it is.
+     */
+    private static final class BoundedBody extends ServerHttpRequestDecorator {
+
+        enum State { UNREAD, READING, READ, ABANDONED }
+
+        private final AtomicReference<State> state = new AtomicReference<>(State.UNREAD);
+        private final long limit;
+
+        BoundedBody(ServerHttpRequest delegate, long limit) {
+            super(delegate);
+            this.limit = limit;
+        }
+
+        @Override
+        public Flux<DataBuffer> getBody() {
+            Flux<DataBuffer> body = super.getBody();
+            return Flux.defer(() -> {
+                state.compareAndSet(State.UNREAD, State.READING);
+                long[] received = { 0 };
+                return body.map(buffer -> {
+                            received[0] += buffer.readableByteCount();
+                            if (received[0] > limit) {
+                                DataBufferUtils.release(buffer);
+                                throw tooLarge("The request body is larger than " + limit + " bytes, the limit here; nothing of it was used");
+                            }
+                            return buffer;
+                        })
+                        .doOnComplete(() -> state.set(State.READ))
+                        .doOnError(failure -> state.compareAndSet(State.READING, State.ABANDONED))
+                        .doOnCancel(() -> state.compareAndSet(State.READING, State.ABANDONED));
+            });
+        }
+
+        /**
+         * Just before the answer is committed: a body left half-read, or never read and of unknown length (chunked),
+         * closes the connection after the answer, instead of Reactor Netty reading all the rest of it, without end, to
+         * reach the next request. An unread body with a declared length is left to Reactor Netty to drop: it ends
+         * where the client said, and the connection survives an answer such as a 401.
+         */
+        Mono<Void> settle(ServerHttpResponse response) {
+            State now = state.get();
+            boolean unreadWithoutEnd = now == State.UNREAD && getHeaders().getUpgrade() == null
+                    && getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING);
+            if (now == State.ABANDONED || unreadWithoutEnd) {
+                response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+            }
+            return Mono.empty();
+        }
     }
 }

@@ -56,9 +56,25 @@ public record JsonPatch(List<PatchOperation> operations) {
      * and no result is produced.
      */
     public JsonNode apply(JsonNode document) {
+        return apply(document, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #apply(JsonNode)}, with the document never larger than {@code maxBytes} (written compactly, see
+     * {@link JsonSize}) after any operation: its size is kept as operations add and remove values, and an operation
+     * that would pass the limit is refused ({@code TOO_LARGE}) before anything is copied. The work an application may
+     * do (values measured and copied, array elements shifted) is bounded too, at {@link #WORK_PER_BYTE} times the
+     * limit, so that a patch that copies and removes a large value again and again cannot hold a thread for long.
+     */
+    public JsonNode apply(JsonNode document, long maxBytes) {
+        return apply(document, maxBytes, maxBytes > Long.MAX_VALUE / WORK_PER_BYTE ? Long.MAX_VALUE : maxBytes * WORK_PER_BYTE);
+    }
+
+    /** Like {@link #apply(JsonNode, long)}, with the work bounded by {@code maxWork} units instead. */
+    public JsonNode apply(JsonNode document, long maxBytes, long maxWork) {
         Objects.requireNonNull(document, "document");
         // One copy up front, then in-place edits: per-operation copies would be quadratic on large projects.
-        Working working = new Working(document.deepCopy());
+        Working working = new Working(document.deepCopy(), maxBytes, maxWork);
         for (int i = 0; i < operations.size(); i++) {
             PatchOperation operation = operations.get(i);
             try {
@@ -69,6 +85,9 @@ public record JsonPatch(List<PatchOperation> operations) {
         }
         return working.root;
     }
+
+    /** How many units of work (bytes measured or copied, elements shifted) a patch may do per byte of the size limit. */
+    public static final long WORK_PER_BYTE = 8;
 
     private static PatchOperation parseOperation(JsonNode node, int index) {
         if (node == null || !node.isObject()) {
@@ -115,31 +134,42 @@ public record JsonPatch(List<PatchOperation> operations) {
         return new PatchException(Reason.MALFORMED_PATCH, pointer, detail);
     }
 
-    /** The mutable copy being patched; {@code root} changes when an operation targets the whole document. */
+    /**
+     * The mutable copy being patched; {@code root} changes when an operation targets the whole document. It keeps the
+     * document's size as values come and go, and refuses an operation that would pass the limit before doing it.
+     */
     private static final class Working {
 
         private JsonNode root;
+        private final long maxBytes;
+        private final long maxWork;
+        private long size;
+        private long work;
 
-        Working(JsonNode root) {
+        Working(JsonNode root, long maxBytes, long maxWork) {
             this.root = root;
+            this.maxBytes = maxBytes;
+            this.maxWork = maxWork;
+            this.size = bounded() ? JsonSize.of(root) : 0;
         }
 
         void apply(PatchOperation operation) {
             // Java 17: no pattern matching for switch yet, hence the instanceof chain.
             if (operation instanceof PatchOperation.Add add) {
-                add(add.path(), add.value().deepCopy());
+                add(add.path(), add.value(), true, -1);
             } else if (operation instanceof PatchOperation.Remove remove) {
                 remove(remove.path(), "path");
             } else if (operation instanceof PatchOperation.Replace replace) {
-                replace(replace.path(), replace.value().deepCopy());
+                replace(replace.path(), replace.value());
             } else if (operation instanceof PatchOperation.Move move) {
                 if (move.from().equals(move.path())) {
                     resolve(move.from(), "from");
                 } else {
-                    add(move.path(), remove(move.from(), "from"));
+                    add(move.path(), remove(move.from(), "from"), false, -1);
                 }
             } else if (operation instanceof PatchOperation.Copy copy) {
-                add(copy.path(), resolve(copy.from(), "from").deepCopy());
+                // The whole document's size is known: a copy of it is refused, if it must be, without walking it.
+                add(copy.path(), resolve(copy.from(), "from"), true, copy.from().isRoot() ? size : -1);
             } else if (operation instanceof PatchOperation.Test test) {
                 if (!JsonEquality.equivalent(resolve(test.path(), "path"), test.value())) {
                     throw new PatchException(Reason.TEST_FAILED, test.path().toString(),
@@ -150,28 +180,83 @@ public record JsonPatch(List<PatchOperation> operations) {
             }
         }
 
-        private void add(JsonPointer path, JsonNode value) {
+        private boolean bounded() {
+            return maxBytes != Long.MAX_VALUE;
+        }
+
+        /** The size of {@code node}, counted as work. */
+        private long measure(JsonNode node) {
+            if (!bounded()) {
+                return 0;
+            }
+            long bytes = JsonSize.of(node);
+            spend(bytes);
+            return bytes;
+        }
+
+        private void spend(long units) {
+            work += units;
+            if (work > maxWork) {
+                throw new PatchException(Reason.TOO_LARGE, null, "the patch does more work than a patch may on a document "
+                        + "of at most " + maxBytes + " bytes: it copies, moves or shifts too much");
+            }
+        }
+
+        /** The document grows (or shrinks) by {@code bytes}; refused before anything changes if it would pass the limit. */
+        private void grow(long bytes, JsonPointer path) {
+            if (bounded() && bytes > 0 && size + bytes > maxBytes) {
+                throw new PatchException(Reason.TOO_LARGE, path.toString(), "the patched document would be larger than "
+                        + maxBytes + " bytes (at " + echo(path) + ")");
+            }
+            size += bytes;
+        }
+
+        /**
+         * Adds {@code value} at {@code path}: a copy of it when {@code copy}, else the node itself (a move).
+         * {@code knownSize} is the value's size when already known, else negative.
+         */
+        private void add(JsonPointer path, JsonNode value, boolean copy, long knownSize) {
+            long valueSize = knownSize >= 0 && bounded() ? knownSize : measure(value);
             if (path.isRoot()) {
-                root = value;
+                grow(valueSize - size, path);
+                root = copied(value, copy, valueSize);
                 return;
             }
             JsonNode parent = resolve(path.parent(), path, "path");
             String token = path.lastToken();
             if (parent instanceof ObjectNode object) {
-                object.set(token, value);
+                JsonNode existing = object.get(token);
+                grow(existing != null ? valueSize - measure(existing)
+                        : JsonSize.separators(object.size() + 1) - JsonSize.separators(object.size()) + JsonSize.name(token) + valueSize, path);
+                object.set(token, copied(value, copy, valueSize));
             } else if (parent instanceof ArrayNode array) {
+                long added = JsonSize.separators(array.size() + 1) - JsonSize.separators(array.size()) + valueSize;
                 if (JsonPointer.END_OF_ARRAY.equals(token)) {
-                    array.add(value);
+                    grow(added, path);
+                    array.add(copied(value, copy, valueSize));
                     return;
                 }
                 int index = index(token, path, "path");
                 if (index > array.size()) {
                     throw notFound(path, "path");
                 }
-                array.insert(index, value);
+                grow(added, path);
+                if (bounded()) {
+                    spend(array.size() - index);
+                }
+                array.insert(index, copied(value, copy, valueSize));
             } else {
                 throw notContainer(path, path.parent(), "path");
             }
+        }
+
+        /** A deep copy, made only once the size it adds was allowed; copying counts as work as well. */
+        private JsonNode copied(JsonNode value, boolean copy, long valueSize) {
+            if (!copy) {
+                return value;
+            }
+            spend(valueSize);
+            return value.deepCopy();
         }
 
         private JsonNode remove(JsonPointer path, String role) {
@@ -186,28 +271,42 @@ public record JsonPatch(List<PatchOperation> operations) {
                 if (removed == null) {
                     throw notFound(path, role);
                 }
+                grow(-(JsonSize.separators(object.size() + 1) - JsonSize.separators(object.size()) + JsonSize.name(token)
+                        + measure(removed)), path);
                 return removed;
             }
             if (parent instanceof ArrayNode array) {
-                return array.remove(existingIndex(array, token, path, role));
+                int index = existingIndex(array, token, path, role);
+                if (bounded()) {
+                    spend(array.size() - index);
+                }
+                JsonNode removed = array.remove(index);
+                grow(-(JsonSize.separators(array.size() + 1) - JsonSize.separators(array.size()) + measure(removed)), path);
+                return removed;
             }
             throw notContainer(path, path.parent(), role);
         }
 
         private void replace(JsonPointer path, JsonNode value) {
+            long valueSize = measure(value);
             if (path.isRoot()) {
-                root = value;
+                grow(valueSize - size, path);
+                root = copied(value, true, valueSize);
                 return;
             }
             JsonNode parent = resolve(path.parent(), path, "path");
             String token = path.lastToken();
             if (parent instanceof ObjectNode object) {
-                if (object.get(token) == null) {
+                JsonNode existing = object.get(token);
+                if (existing == null) {
                     throw notFound(path, "path");
                 }
-                object.set(token, value);
+                grow(valueSize - measure(existing), path);
+                object.set(token, copied(value, true, valueSize));
             } else if (parent instanceof ArrayNode array) {
-                array.set(existingIndex(array, token, path, "path"), value);
+                int index = existingIndex(array, token, path, "path");
+                grow(valueSize - measure(array.get(index)), path);
+                array.set(index, copied(value, true, valueSize));
             } else {
                 throw notContainer(path, path.parent(), "path");
             }

@@ -18,7 +18,9 @@ public final class PatchException extends RuntimeException {
         /** A pointer cannot address into the value it meets: a scalar, or a non-index token on an array. */
         INVALID_TARGET(422),
         /** A {@code test} operation found a different value. */
-        TEST_FAILED(409);
+        TEST_FAILED(409),
+        /** Applying the patch would make the document larger than its limit, or take more work than a patch may. */
+        TOO_LARGE(413);
 
         private final int httpStatus;
 

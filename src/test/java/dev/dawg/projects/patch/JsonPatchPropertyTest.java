@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -18,7 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
 class JsonPatchPropertyTest {
 
     private static final int ITERATIONS = 250;
+    private static final int LIMITED_ITERATIONS = 1000;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     // Includes names that look like indices, the append token and characters that need escaping.
     private static final String[] KEYS = {"a", "b", "tracks", "clips", "0", "1", "-", "", "a/b", "m~n", "~1"};
 
@@ -174,6 +177,95 @@ class JsonPatchPropertyTest {
         // Guards the generator: the property says little unless both outcomes occur often.
         assertThat(succeeded).isGreaterThan(ITERATIONS / 10);
         assertThat(failed).isGreaterThan(ITERATIONS / 10);
+    }
+
+    /**
+     * Issue 15, finding 2: with a size limit, no applied patch ever yields a document larger than the limit, written
+     * compactly; a patch is refused (TOO_LARGE) at exactly the first operation after which the document, patched one
+     * operation at a time without a limit, is larger; and the limit changes nothing else (same result, same failures).
+     * A third of the operations copy a location, often the root, into the document: each such copy can double it.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 1_111, 111_111, 8_675_309})
+    void shouldNeverLetTheDocumentPassItsLimitAndRefuseOnlyWhenItWould(long seed) {
+        Random random = new Random(seed);
+        int applied = 0;
+        int refused = 0;
+        for (int i = 0; i < LIMITED_ITERATIONS; i++) {
+            JsonNode document = randomContainer(random, 0);
+            ArrayNode ops = NODES.arrayNode();
+            for (int n = 1 + random.nextInt(12); n > 0; n--) {
+                ops.add(random.nextInt(3) == 0 ? selfCopy(random, document) : randomOperation(random, document));
+            }
+            JsonPatch patch;
+            try {
+                patch = JsonPatch.parse(ops);
+            } catch (PatchException malformed) {
+                continue;
+            }
+            long limit = written(document) + random.nextInt(3 * (int) written(document) + 1);
+
+            // One operation at a time, without a limit: where the document first passes the limit, or the first failure.
+            JsonNode stepwise = document;
+            int tooLargeAt = -1;
+            PatchException failure = null;
+            int failedAt = -1;
+            for (int k = 0; k < ops.size() && tooLargeAt < 0 && failure == null; k++) {
+                try {
+                    stepwise = JsonPatch.parse(NODES.arrayNode().add(ops.get(k))).apply(stepwise);
+                    if (written(stepwise) > limit) {
+                        tooLargeAt = k;
+                    }
+                } catch (PatchException e) {
+                    failure = e;
+                    failedAt = k;
+                }
+            }
+
+            try {
+                JsonNode result = patch.apply(document, limit, Long.MAX_VALUE);
+                assertThat(written(result)).as("size of %s patched by %s, limit %d", document, ops, limit).isLessThanOrEqualTo(limit);
+                assertThat(tooLargeAt).as("the document passed the limit on the way: %s", ops).isNegative();
+                assertThat(failure).as("a step failed: %s", ops).isNull();
+                assertThat(result).isEqualTo(stepwise);
+                applied++;
+            } catch (PatchException e) {
+                if (tooLargeAt >= 0) {
+                    assertThat(e.reason()).as("%s on %s, limit %d", ops, document, limit).isEqualTo(PatchException.Reason.TOO_LARGE);
+                    assertThat(e.operationIndex()).hasValue(tooLargeAt);
+                    refused++;
+                } else {
+                    assertThat(failure).as("%s on %s refused with %s, limit %d", ops, document, e.getMessage(), limit).isNotNull();
+                    assertThat(e.reason()).isEqualTo(failure.reason());
+                    assertThat(e.operationIndex()).hasValue(failedAt);
+                }
+            }
+        }
+        // Guards the generator: both outcomes must be common for the property to say much.
+        assertThat(applied).as("applied").isGreaterThan(LIMITED_ITERATIONS / 20);
+        assertThat(refused).as("refused").isGreaterThan(LIMITED_ITERATIONS / 20);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 2_121})
+    void shouldMeasureADocumentAsJacksonWritesIt(long seed) {
+        Random random = new Random(seed);
+        for (int i = 0; i < ITERATIONS; i++) {
+            JsonNode document = randomContainer(random, 0);
+            assertThat(JsonSize.of(document)).as("%s", document).isEqualTo(written(document));
+        }
+        assertThat(JsonSize.of(NODES.stringNode("tab\tquote\"é€😀"))).isGreaterThanOrEqualTo(written(NODES.stringNode("tab\tquote\"é€😀")));
+    }
+
+    /** A copy of any location (the root one time in three) into a new member or element of a container. */
+    private static ObjectNode selfCopy(Random random, JsonNode document) {
+        JsonPointer from = random.nextInt(3) == 0 ? JsonPointer.ROOT : pick(random, locations(document, true));
+        JsonPointer container = pick(random, containers(document));
+        return copy(from, freshChild(random, document.at(container.toString()), container));
+    }
+
+    private static long written(JsonNode node) {
+        return JSON.writeValueAsBytes(node).length;
     }
 
     private static void assertRoundTrip(JsonNode document, ArrayNode patch) {
