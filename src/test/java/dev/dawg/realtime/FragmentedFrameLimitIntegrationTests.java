@@ -1,6 +1,5 @@
 package dev.dawg.realtime;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +46,7 @@ class FragmentedFrameLimitIntegrationTests {
             catch (SocketException closed) {
                 // The server closed the connection while fragments were still coming: what is asserted below.
             }
-            int code = closeCode(raw);
+            int code = raw.readUntilClosed();
             System.out.println("[fragments] closed with " + code + " after " + sent + " fragments of " + fragment.length + " bytes");
             assertThat(code).as("after %d fragments of %d bytes", sent, fragment.length).isIn(1009, -1);
             assertThat(sent).as("fragments the server took before closing").isLessThan(1000);
@@ -66,21 +65,6 @@ class FragmentedFrameLimitIntegrationTests {
                 answer = raw.read();
             }
             assertThat(answer.text()).contains("\"type\":\"pong\"");
-        }
-    }
-
-    private static int closeCode(RawWebSocket raw) throws IOException {
-        raw.setReadTimeout(10_000);
-        try {
-            while (true) {
-                RawWebSocket.Frame frame = raw.read();
-                if (frame.opcode() == RawWebSocket.CLOSE) {
-                    return frame.closeCode();
-                }
-            }
-        }
-        catch (EOFException | SocketException ex) {
-            return -1;
         }
     }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -178,6 +179,22 @@ final class RawWebSocket implements AutoCloseable {
             throw new EOFException("Connection closed");
         }
         return b;
+    }
+
+    /** Reads (up to 10 s between frames) until the server's close frame: its code, or -1 when the connection was cut. */
+    int readUntilClosed() throws IOException {
+        setReadTimeout(10_000);
+        try {
+            while (true) {
+                Frame frame = read();
+                if (frame.opcode() == CLOSE) {
+                    return frame.closeCode();
+                }
+            }
+        }
+        catch (EOFException | SocketException ex) {
+            return -1;
+        }
     }
 
     void setReadTimeout(int millis) throws IOException {

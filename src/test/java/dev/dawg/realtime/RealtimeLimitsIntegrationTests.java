@@ -1,8 +1,6 @@
 package dev.dawg.realtime;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -139,7 +137,7 @@ class RealtimeLimitsIntegrationTests {
 
             await().atMost(10, TimeUnit.SECONDS).until(() -> slowConsumerDrops() > slowBefore);
             // Reading again, the slow client finds what was in flight, then 1013 or the cut connection.
-            int closeCode = readUntilClosed(slow);
+            int closeCode = slow.readUntilClosed();
             assertThat(closeCode).isIn(1013, -1);
         }
     }
@@ -147,21 +145,6 @@ class RealtimeLimitsIntegrationTests {
     private double slowConsumerDrops() {
         var counter = meters.find("dawg.realtime.drops").tag("reason", "slow_consumer").counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    private static int readUntilClosed(RawWebSocket raw) throws IOException {
-        raw.setReadTimeout(10_000);
-        try {
-            while (true) {
-                RawWebSocket.Frame frame = raw.read();
-                if (frame.opcode() == RawWebSocket.CLOSE) {
-                    return frame.closeCode();
-                }
-            }
-        }
-        catch (EOFException | SocketException ex) {
-            return -1;
-        }
     }
 
     @Test
@@ -192,7 +175,7 @@ class RealtimeLimitsIntegrationTests {
             RawWebSocket.Frame ping = silent.read();
             assertThat(ping.opcode()).isEqualTo(RawWebSocket.PING);
             // It never answers: gone after the heartbeat timeout. The JDK client answers pings and stays.
-            assertThat(readUntilClosed(silent)).isIn(1001, -1);
+            assertThat(silent.readUntilClosed()).isIn(1001, -1);
             assertThat(alive.isClosed()).isFalse();
             alive.send(Map.of("type", "ping"));
             assertThat(alive.next()).containsEntry("type", "pong");
