@@ -181,6 +181,27 @@ class BodyFloodIntegrationTests {
         }
     }
 
+    @Test
+    void shouldKeepTheConnectionAfterAShortChunkedBodyNobodyReads() throws Exception {
+        // A browser whose upload is refused before its body is read (an expired session: 401) must read that answer;
+        // closing while it still sends can reset the connection and lose it. The rest is dropped up to the limit first.
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5000);
+            socket.setSoTimeout(10_000);
+            String chunk = "x".repeat(4000);
+            String chunks = (Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").repeat(5) + "0\r\n\r\n";
+            socket.getOutputStream().write(("POST /api/projects/" + UUID.randomUUID() + "/assets HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks
+                    + "GET /api/projects/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            Attack reader = new Attack("POST", "/api/projects/{id}/assets", "multipart/form-data", null, "");
+            reader.readAnswer(socket);
+            assertThat(reader.status).startsWith("HTTP/1.1 401");
+            assertThat(reader.head.toLowerCase(Locale.ROOT)).doesNotContain("connection: close");
+            reader.readAnswer(socket);
+            assertThat(reader.status).as("the next request on the same connection").startsWith("HTTP/1.1 404");
+        }
+    }
+
     /** One flooding client on its own connection: a request head, then chunks until the server closes. */
     static final class Attack {
 

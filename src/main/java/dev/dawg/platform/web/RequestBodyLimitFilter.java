@@ -1,10 +1,12 @@
 package dev.dawg.platform.web;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
@@ -38,6 +40,7 @@ import dev.dawg.platform.config.DawgProperties;
  * any other answer and a browser can read it.
  * </ul>
  * A body cut as it streams closes the connection with its 413: the client may still be sending a rest nobody reads.
+ * An unread chunked body is dropped up to the limit before the answer, so a short one keeps its connection.
  */
 @Component
 @Order(RequestBodyLimitFilter.ORDER)
@@ -97,6 +100,9 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
 
         enum State { UNREAD, READING, READ, ABANDONED }
 
+        /** How long an unread chunked body is read and dropped before the answer goes out (nginx lingers 5 s). */
+        private static final Duration LINGER = Duration.ofSeconds(2);
+
         private final AtomicReference<State> state = new AtomicReference<>(State.UNREAD);
         private final long limit;
 
@@ -126,16 +132,35 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
         }
 
         /**
-         * Just before the answer is committed: a body left half-read, or never read and of unknown length (chunked),
-         * closes the connection after the answer, instead of Reactor Netty reading all the rest of it, without end, to
-         * reach the next request. An unread body with a declared length is left to Reactor Netty to drop: it ends
-         * where the client said, and the connection survives an answer such as a 401.
+         * Just before the answer is committed. An unread body of unknown length (chunked) is read and dropped first, up
+         * to the limit and for at most {@link #LINGER}, so that a client still sending a short body reads this answer on a
+         * connection it keeps (a close while it sends can reset the connection and lose the answer); past either bound
+         * the connection closes after the answer instead of Reactor Netty reading the rest, without end. A body left
+         * half-read closes it too. An unread body with a declared length is left to Reactor Netty to drop: it ends where
+         * the client said (over the limit it was refused before a byte was read), and the connection survives.
          */
         Mono<Void> settle(ServerHttpResponse response) {
             State now = state.get();
-            boolean unreadWithoutEnd = now == State.UNREAD && getHeaders().getUpgrade() == null
-                    && getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING);
-            if (now == State.ABANDONED || unreadWithoutEnd) {
+            if (now == State.UNREAD && getHeaders().getUpgrade() == null
+                    && getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+                // Straight from Reactor Netty, which releases each buffer once it was seen: only a count is kept.
+                HttpServerRequest connection = ServerHttpRequestDecorator.getNativeRequest(getDelegate());
+                return connection.receive()
+                        .reduce(0L, (dropped, buffer) -> {
+                            long total = dropped + buffer.readableBytes();
+                            if (total > limit) {
+                                throw tooLarge("over the limit");
+                            }
+                            return total;
+                        })
+                        .then()
+                        .timeout(LINGER)
+                        .onErrorResume(tooLongOrTooSlow -> {
+                            response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+                            return Mono.empty();
+                        });
+            }
+            if (now == State.ABANDONED) {
                 response.getHeaders().set(HttpHeaders.CONNECTION, "close");
             }
             return Mono.empty();
