@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,7 +74,7 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
     public HttpHandler apply(HttpHandler handler) {
         return (request, response) -> {
             BoundedBody bounded = new BoundedBody(request, limitOf(request));
-            response.beforeCommit(() -> bounded.settle(response));
+            response.beforeCommit(() -> bounded.settle(response).doOnTerminate(() -> bounded.lingerIfClosing(response)));
             return handler.handle(bounded, response);
         };
     }
@@ -139,6 +140,18 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
          * half-read closes it too. An unread body with a declared length is left to Reactor Netty to drop: it ends where
          * the client said (over the limit it was refused before a byte was read), and the connection survives.
          */
+        /**
+         * An answer that closes the connection while the client may still be sending this body closes it lingering
+         * ({@link LingeringClose}), so the client reads the answer instead of a reset.
+         */
+        void lingerIfClosing(ServerHttpResponse response) {
+            boolean hasBody = getHeaders().getContentLength() > 0 || getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING);
+            if (hasBody && state.get() != State.READ && "close".equalsIgnoreCase(response.getHeaders().getFirst(HttpHeaders.CONNECTION))
+                    && ServerHttpRequestDecorator.getNativeRequest(getDelegate()) instanceof Connection connection) {
+                LingeringClose.install(connection.channel());
+            }
+        }
+
         Mono<Void> settle(ServerHttpResponse response) {
             State now = state.get();
             if (now == State.UNREAD && getHeaders().getUpgrade() == null
