@@ -48,6 +48,9 @@ public class TestRunSetup implements LauncherSessionListener {
                 // instead of parking. The project caches are written on event loops (seen by NoLostUpdateIntegrationTests).
                 .allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "put")
                 .allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "afterWrite")
+                // The MinIO client hands each request to OkHttp's dispatcher, whose thread pool takes its short in-memory
+                // lock when it adds a worker; seen once from the storage health check (ManagementPortIntegrationTests).
+                .allowBlockingCallsInside("okhttp3.Dispatcher", "promoteAndExecute")
                 // Recorded, not thrown (see BlockingCalls); NoBlockingCallsExtension fails the test that made it.
                 .blockingMethodCallback(method -> BlockingCalls.record(method.toString())));
     }
