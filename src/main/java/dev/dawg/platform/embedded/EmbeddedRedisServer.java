@@ -33,8 +33,35 @@ final class EmbeddedRedisServer implements EmbeddedServer {
                 .setting("save \"\"")
                 .setting("daemonize no")
                 .build();
-        server.start();
-        return new EmbeddedRedisServer(server, port);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server.start();
+                return new EmbeddedRedisServer(server, port);
+            }
+            catch (IOException ex) {
+                // error=26, "Text file busy": a process forked at that moment by another thread (PostgreSQL starts beside
+                // Redis) inherited the binary the library had just written, open; it lets go once that child has exec'd.
+                if (attempt == 5 || !textFileBusy(ex)) {
+                    throw ex;
+                }
+                try {
+                    Thread.sleep(100L * attempt);
+                }
+                catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private static boolean textFileBusy(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains("error=26")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
