@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.platform.scheduling.PeriodicPass;
-import dev.dawg.projects.ProjectDeleted;
+import dev.dawg.events.ProjectDeleted;
 
 /**
  * The periodic, non-blocking sweep each node runs: uploads past their time are discarded (giving their

@@ -36,6 +36,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.users.Role;
 
 /**
  * Issues and verifies the short-lived access tokens (HS256 JWTs through Nimbus). Verification keeps Spring's

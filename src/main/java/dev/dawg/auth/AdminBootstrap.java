@@ -17,6 +17,7 @@ import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.users.UserAccount;
 import dev.dawg.users.UserAccounts;
+import dev.dawg.users.Role;
 import reactor.core.publisher.Mono;
 
 /**

@@ -15,6 +15,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import dev.dawg.users.Role;
+
 /**
  * API keys for bots and scripts: {@code dawg_<prefix>_<secret>}; only a digest is stored, the prefix is shown in
  * listings so owners can tell keys apart. Every request looks the key up, so a revocation takes effect at once.

@@ -35,6 +35,7 @@ import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
 import dev.dawg.users.UserAccount;
 import dev.dawg.users.UserAccounts;
+import dev.dawg.users.Role;
 
 /** Sign-up, sign-in, token refresh and sign-out, the caller's own profile, and API keys. */
 @Component

@@ -6,7 +6,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.dawg.auth.RouteAccess.anyCaller;
+import static dev.dawg.platform.web.OpenRoute.anyCaller;
 import static dev.dawg.auth.RouteAccess.noApiKey;
 
 /** Routes of {@code /api/auth}. */

@@ -31,6 +31,7 @@ final class CallerAuthentication extends AbstractAuthenticationToken {
         return user;
     }
 
+    /** The user's id: what parts outside auth (read-your-writes routing) know a signed-in caller by. */
     @Override
     public String getName() {
         return user.id().toString();

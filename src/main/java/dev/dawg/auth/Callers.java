@@ -23,7 +23,7 @@ public class Callers {
         return of(exchange.getPrincipal());
     }
 
-    private static Mono<Optional<CurrentUser>> of(Mono<? extends java.security.Principal> principal) {
+    static Mono<Optional<CurrentUser>> of(Mono<? extends java.security.Principal> principal) {
         return principal.map(found -> Optional.ofNullable(CallerAuthentication.currentUser(found)))
                 .defaultIfEmpty(Optional.empty());
     }
@@ -31,7 +31,11 @@ public class Callers {
     /** The signed-in caller, or a 401 problem. */
     public Mono<CurrentUser> required(ServerRequest request) {
         return optional(request).flatMap(caller -> caller.map(Mono::just)
-                .orElseGet(() -> Mono.error(ApiProblem.unauthorized("Sign in, or send an API key, to do this"))));
+                .orElseGet(() -> Mono.error(signInRequired())));
+    }
+
+    static ApiProblem signInRequired() {
+        return ApiProblem.unauthorized("Sign in, or send an API key, to do this");
     }
 
     /** The signed-in caller holding {@code scope}: 401 when anonymous, 403 when an API key lacks it. */

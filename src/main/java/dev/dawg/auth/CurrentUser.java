@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.users.Role;
 
 /**
  * The authenticated caller of a request: from an access token (every scope) or an API key (its scopes only).

@@ -15,8 +15,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.dawg.platform.web.ApiProblem;
 
 /**
- * What an API key must hold to call a route. Every route states it next to its path in its feature's router:
- * {@code .GET("/{id}/shares", RouteAccess.needs(PROJECTS_READ, PROJECTS_WRITE, shares::list))}. The check runs
+ * What an API key must hold to call a route, and whether it needs a signed-in caller. Every route states it next to
+ * its path in its feature's router: {@code .GET("/{id}/shares", RouteAccess.signedIn(PROJECTS_READ, PROJECTS_WRITE,
+ * shares::list))}; the handler is then handed the caller, resolved once here. The check runs
  * once the route has matched and before its handler, so the rule that applies is always the route's own, and a
  * key that lacks it gets 403 {@code INSUFFICIENT_SCOPE} whatever the path names (a dummy id included).
  * Signed-in users (access tokens) hold every scope; anonymous callers are left to the handler (401, or a public
@@ -41,20 +42,43 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
         }
     }
 
-    public static <T extends ServerResponse> HandlerFunction<T> needs(Scope scope, HandlerFunction<T> handler) {
-        return new Guarded<>(new RouteAccess(Kind.SCOPES, Set.of(scope)), handler);
+    /** Transitional (until every handler takes its caller): the handler resolves the caller itself. */
+    public static HandlerFunction<ServerResponse> needs(Scope scope, HandlerFunction<ServerResponse> handler) {
+        return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope)), (request, caller) -> handler.handle(request));
     }
 
-    public static <T extends ServerResponse> HandlerFunction<T> needs(Scope scope, Scope alsoScope, HandlerFunction<T> handler) {
-        return new Guarded<>(new RouteAccess(Kind.SCOPES, Set.of(scope, alsoScope)), handler);
+    /** Transitional, as {@link #needs(Scope, HandlerFunction)}. */
+    public static HandlerFunction<ServerResponse> needs(Scope scope, Scope alsoScope, HandlerFunction<ServerResponse> handler) {
+        return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope, alsoScope)), (request, caller) -> handler.handle(request));
     }
 
-    public static <T extends ServerResponse> HandlerFunction<T> anyCaller(HandlerFunction<T> handler) {
-        return new Guarded<>(new RouteAccess(Kind.ANY_CALLER, Set.of()), handler);
+    /** Transitional, as {@link #needs(Scope, HandlerFunction)}. */
+    public static HandlerFunction<ServerResponse> noApiKey(HandlerFunction<ServerResponse> handler) {
+        return new Guarded(new RouteAccess(Kind.NO_API_KEY, Set.of()), (request, caller) -> handler.handle(request));
     }
 
-    public static <T extends ServerResponse> HandlerFunction<T> noApiKey(HandlerFunction<T> handler) {
-        return new Guarded<>(new RouteAccess(Kind.NO_API_KEY, Set.of()), handler);
+    /** Anyone, signed in or not, may call; an API key needs {@code scope}. The handler is handed the caller, if any. */
+    public static HandlerFunction<ServerResponse> anyone(Scope scope, CallerHandler handler) {
+        return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope)), handler);
+    }
+
+    /** Only a signed-in caller (401 otherwise); an API key needs {@code scope}. The handler is handed the caller. */
+    public static HandlerFunction<ServerResponse> signedIn(Scope scope, SignedInHandler handler) {
+        return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope)), signedInOnly(handler));
+    }
+
+    public static HandlerFunction<ServerResponse> signedIn(Scope scope, Scope alsoScope, SignedInHandler handler) {
+        return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope, alsoScope)), signedInOnly(handler));
+    }
+
+    /** The account itself (profile, API keys): only a signed-in user, 403 for an API key, 401 when anonymous. */
+    public static HandlerFunction<ServerResponse> account(SignedInHandler handler) {
+        return new Guarded(new RouteAccess(Kind.NO_API_KEY, Set.of()), signedInOnly(handler));
+    }
+
+    private static CallerHandler signedInOnly(SignedInHandler handler) {
+        return (request, caller) -> caller.isPresent() ? handler.handle(request, caller.get())
+                : Mono.error(Callers.signInRequired());
     }
 
     /** Whether a caller holding {@code held} (an API key's scopes) may call the route. */
@@ -86,18 +110,18 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
                 .with("requiredScopes", scopeValues());
     }
 
-    /** A route's handler behind its declared access; {@link RouteScopes} recognises it when it lists the routes. */
-    public record Guarded<T extends ServerResponse>(RouteAccess access, HandlerFunction<T> handler) implements HandlerFunction<T> {
+    /**
+     * A route's handler behind its declared access: the caller is resolved once, checked against the rule, and handed
+     * to the handler. {@link RouteScopes} recognises it when it lists the routes.
+     */
+    public record Guarded(RouteAccess access, CallerHandler handler) implements HandlerFunction<ServerResponse> {
 
         @Override
-        public Mono<T> handle(ServerRequest request) {
-            return request.principal()
-                    .map(principal -> Optional.ofNullable(CallerAuthentication.currentUser(principal)))
-                    .defaultIfEmpty(Optional.empty())
-                    .flatMap(caller -> {
-                        access.check(caller);
-                        return handler.handle(request);
-                    });
+        public Mono<ServerResponse> handle(ServerRequest request) {
+            return Callers.of(request.principal()).flatMap(caller -> {
+                access.check(caller);
+                return handler.handle(request, caller);
+            });
         }
     }
 }

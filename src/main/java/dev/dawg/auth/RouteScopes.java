@@ -25,6 +25,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 
+import dev.dawg.platform.web.OpenRoute;
+
 /**
  * The route → scope table: every registered route with the {@link RouteAccess} its router declared next to its
  * path. Read at start-up, which fails on a route without a declaration (so no route can be added without saying
@@ -46,7 +48,8 @@ public class RouteScopes implements SmartInitializingSingleton {
         }
     }
 
-    private static final RouteAccess WEBSOCKET = new RouteAccess(RouteAccess.Kind.ANY_CALLER, Set.of());
+    private static final RouteAccess ANY_CALLER = new RouteAccess(RouteAccess.Kind.ANY_CALLER, Set.of());
+    private static final RouteAccess WEBSOCKET = ANY_CALLER;
 
     private final ApplicationContext context;
     private volatile List<Route> routes;
@@ -118,12 +121,20 @@ public class RouteScopes implements SmartInitializingSingleton {
                 throw new IllegalStateException("The route " + predicate + " (at " + shown
                         + ") names no HTTP method, so neither its scope nor its documentation can be checked: give it one");
             }
-            if (!(handlerFunction instanceof RouteAccess.Guarded<?> guarded)) {
-                throw new IllegalStateException("The route " + reader.methods + " " + shown + " does not declare what an API key needs "
-                        + "to call it: wrap its handler in RouteAccess.needs(scope, ...), anyCaller(...) or noApiKey(...) in its router");
+            RouteAccess access;
+            if (handlerFunction instanceof RouteAccess.Guarded guarded) {
+                access = guarded.access();
+            }
+            else if (handlerFunction instanceof OpenRoute) {
+                access = ANY_CALLER;
+            }
+            else {
+                throw new IllegalStateException("The route " + reader.methods + " " + shown + " does not declare what an "
+                        + "API key needs to call it: wrap its handler in RouteAccess.anyone(scope, ...), signedIn(scope, ...), "
+                        + "account(...) or OpenRoute.anyCaller(...) in its router");
             }
             for (String method : reader.methods) {
-                routes.add(new Route(method, shown, guarded.access()));
+                routes.add(new Route(method, shown, access));
             }
         }
 

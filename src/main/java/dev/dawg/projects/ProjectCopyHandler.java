@@ -26,8 +26,8 @@ import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
-import dev.dawg.realtime.ProjectEvent;
-import dev.dawg.realtime.ProjectEvents;
+import dev.dawg.events.ProjectEvent;
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.Visibility;
@@ -48,13 +48,13 @@ class ProjectCopyHandler {
     private final ProjectStore store;
     private final ProjectHandler projects;
     private final ProjectAccess access;
-    private final ProjectEvents events;
+    private final ProjectEventPublisher events;
     private final JsonBodies bodies;
     private final JsonMapper json;
     private final ProjectWriteBudget budget;
     private final long maxDataBytes;
 
-    ProjectCopyHandler(ProjectStore store, ProjectHandler projects, ProjectAccess access, ProjectEvents events,
+    ProjectCopyHandler(ProjectStore store, ProjectHandler projects, ProjectAccess access, ProjectEventPublisher events,
             JsonBodies bodies, JsonMapper json, ProjectWriteBudget budget, DawgProperties properties) {
         this.store = store;
         this.projects = projects;
@@ -74,7 +74,7 @@ class ProjectCopyHandler {
         return copy(request, AccessLevel.REMIX, (user, original) -> store.create(user.id(), copyOf(original, " (remix)"), original.id(), null)
                 .flatMap(remix -> store.currentRemixCount(original.id())
                         .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),
-                                ProjectHandler.actor(user), remix.id(), count)))
+                                ProjectEvent.Actor.of(user), remix.id(), count)))
                         .thenReturn(remix)));
     }
 

@@ -34,8 +34,8 @@ import dev.dawg.projects.patch.JsonEquality;
 import dev.dawg.projects.patch.JsonMergePatch;
 import dev.dawg.projects.patch.JsonPatch;
 import dev.dawg.projects.patch.PatchException;
-import dev.dawg.realtime.ProjectEvent;
-import dev.dawg.realtime.ProjectEvents;
+import dev.dawg.events.ProjectEvent;
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
@@ -57,7 +57,7 @@ class ProjectHandler {
     private final ProjectDocuments documents;
     private final ProjectHeads heads;
     private final ProjectAccess access;
-    private final ProjectEvents events;
+    private final ProjectEventPublisher events;
     private final Callers callers;
     private final JsonBodies bodies;
     private final JsonMapper json;
@@ -66,7 +66,7 @@ class ProjectHandler {
     private final long maxDataBytes;
 
     ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectHeads heads, ProjectAccess access,
-            ProjectEvents events, Callers callers, JsonBodies bodies, JsonMapper json, HistoryPruner pruner, ProjectWriteBudget budget,
+            ProjectEventPublisher events, Callers callers, JsonBodies bodies, JsonMapper json, HistoryPruner pruner, ProjectWriteBudget budget,
             DawgProperties properties) {
         this.store = store;
         this.views = views;
@@ -243,7 +243,7 @@ class ProjectHandler {
                         .flatMap(current -> Mono.error(Preconditions.conflict(current)))))
                 // Before this write's event, so that whoever it shut out does not receive it.
                 .flatMap(updated -> (updated.visibility() != grant.visibility() ? accessChanged(grant) : Mono.<Void>empty())
-                        .then(events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(), actor(write.user()),
+                        .then(events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(), ProjectEvent.Actor.of(write.user()),
                                 updated.version(), patch, patchType)))
                         .then(ok(updated))
                         .doOnSuccess(answer -> pruner.afterWrite(updated)));
@@ -254,9 +254,6 @@ class ProjectHandler {
         return events.publish(ProjectEvent.accessChanged(grant.projectId(), grant.ownerId()));
     }
 
-    static ProjectEvent.Actor actor(CurrentUser user) {
-        return new ProjectEvent.Actor(user.id(), user.username());
-    }
 
     Mono<ServerResponse> ok(Project project) {
         return ok(project, documents.remember(project));

@@ -29,6 +29,7 @@ import dev.dawg.platform.web.ApiProblem;
 
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
+import dev.dawg.events.ProjectDeleted;
 
 /**
  * The projects and project_versions tables. Every write is one SQL statement that changes the project and

@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a project's recent events back from its history stream (written by {@link ProjectEvents}): what a
+ * Reads a project's recent events back from its history stream (written by {@link RedisProjectEventPublisher}): what a
  * connection missed since a given event, or where the project's events stand now.
  */
 @Component

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.dawg.events.ProjectEvent;
+
 /**
  * A published event as a node receives it, live from Redis pub/sub or replayed from the project's history: its
  * place in the project's order and the JSON text frame every subscriber gets, encoded once for all of them.
@@ -29,7 +31,7 @@ record HubEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev
         return owner || !ownerOnly;
     }
 
-    /** A history stream entry, as written by {@link ProjectEvents}' script. */
+    /** A history stream entry, as written by {@link RedisProjectEventPublisher}' script. */
     static HubEvent fromHistory(UUID projectId, String id, Map<String, String> fields) {
         String wire = fields.getOrDefault("head", "") + id + fields.getOrDefault("tail", "");
         return new HubEvent(projectId, EventId.of(id), EventId.of(fields.getOrDefault("prev", "0-0")),
@@ -42,7 +44,7 @@ record HubEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev
 
     /**
      * A pub/sub message: the client's frame with a last member {@code "hub":{"projectId","eventId","prev",
-     * "subscriberPrev","ownerOnly"}} appended by {@link ProjectEvents}' script, which is cut off again here; or an
+     * "subscriberPrev","ownerOnly"}} appended by {@link RedisProjectEventPublisher}' script, which is cut off again here; or an
      * access change (returned as an event with a null id). Null when malformed.
      */
     static HubEvent fromMessage(String message) {

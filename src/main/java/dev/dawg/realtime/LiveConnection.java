@@ -239,10 +239,10 @@ final class LiveConnection {
             }
             feed.state = State.SETTING_UP;
             if (!owner) {
-                hub.channels().join(ProjectEvents.projectChannel(projectId), this);
+                hub.channels().join(RedisProjectEventPublisher.projectChannel(projectId), this);
             }
         }
-        String channelName = owner ? ProjectEvents.userChannel(caller.user().orElseThrow().id()) : ProjectEvents.projectChannel(projectId);
+        String channelName = owner ? RedisProjectEventPublisher.userChannel(caller.user().orElseThrow().id()) : RedisProjectEventPublisher.projectChannel(projectId);
         // Listening first, then reading the history: whatever is published in between arrives twice, never not at all.
         return hub.channels().awaitActive(channelName)
                 .then(hub.history().since(projectId, request.lastEventId(), owner))
@@ -267,7 +267,7 @@ final class LiveConnection {
         }
         else {
             feeds.remove(feed.projectId);
-            hub.channels().leave(ProjectEvents.projectChannel(feed.projectId), this);
+            hub.channels().leave(RedisProjectEventPublisher.projectChannel(feed.projectId), this);
         }
     }
 
@@ -284,7 +284,7 @@ final class LiveConnection {
             }
             else {
                 feeds.remove(projectId);
-                hub.channels().leave(ProjectEvents.projectChannel(projectId), this);
+                hub.channels().leave(RedisProjectEventPublisher.projectChannel(projectId), this);
             }
         }
         reply(messages.unsubscribed(projectId));
@@ -522,7 +522,7 @@ final class LiveConnection {
         }
         feeds.remove(feed.projectId);
         subscriptionsChanged(-1);
-        hub.channels().leave(ProjectEvents.projectChannel(feed.projectId), this);
+        hub.channels().leave(RedisProjectEventPublisher.projectChannel(feed.projectId), this);
         reply(messages.error(code, feed.projectId, "This project is no longer available to you"));
     }
 
@@ -691,11 +691,11 @@ final class LiveConnection {
         synchronized (this) {
             closing = true;
             feeds.values().stream().filter(feed -> feed.subscribed && !feed.owner)
-                    .forEach(feed -> channels.add(ProjectEvents.projectChannel(feed.projectId)));
+                    .forEach(feed -> channels.add(RedisProjectEventPublisher.projectChannel(feed.projectId)));
             subscriptionsChanged(-subscriptions);
             feeds.clear();
         }
-        caller.user().ifPresent(user -> channels.add(ProjectEvents.userChannel(user.id())));
+        caller.user().ifPresent(user -> channels.add(RedisProjectEventPublisher.userChannel(user.id())));
         stopped.tryEmitValue(Boolean.TRUE);
         return channels;
     }

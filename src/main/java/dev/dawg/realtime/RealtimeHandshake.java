@@ -20,6 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.ClientAddress;
 import dev.dawg.platform.web.ProblemWriter;
+import dev.dawg.platform.ratelimit.ConcurrencySlots;
 
 /**
  * The {@code GET /ws} handshake, before anything is upgraded: the node must have room, a browser page must come
@@ -59,7 +60,7 @@ class RealtimeHandshake implements WebSocketService {
                         throw problem;
                     });
                     checkOrigin(exchange);
-                    AddressSlots.Slot slot = hub.reserve(ClientAddress.of(exchange.getRequest()));
+                    ConcurrencySlots<String>.Slot slot = hub.reserve(ClientAddress.of(exchange.getRequest()));
                     String token = exchange.getRequest().getQueryParams().getFirst(TOKEN_PARAM);
                     Mono<Caller> caller = token == null || token.isBlank() ? Mono.just(Caller.ANONYMOUS) : hub.authenticate(token);
                     Channel channel = nettyChannel(exchange.getRequest());

@@ -27,6 +27,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import dev.dawg.auth.AccessTokenRevocations;
 import dev.dawg.auth.AccessTokens;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.ratelimit.ConcurrencySlots;
 
 /**
  * The node's realtime hub: its open connections, the Redis channels they need, the dispatch of every event
@@ -54,9 +55,9 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     private final ChannelRegistry channels;
     private final AccessTokenRevocations revocations;
     private final Set<LiveConnection> connections = ConcurrentHashMap.newKeySet();
-    private final AddressSlots addressSlots;
+    private final ConcurrencySlots<String> addressSlots;
     /** The address slot each connection holds, given back when it closes. */
-    private final Map<LiveConnection, AddressSlots.Slot> slots = new ConcurrentHashMap<>();
+    private final Map<LiveConnection, ConcurrencySlots<String>.Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean accepting;
     private volatile boolean running;
     private volatile Disposable ticker;
@@ -73,7 +74,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         this.json = json;
         this.tokens = accessTokens.decoder();
         this.channels = new ChannelRegistry(redis);
-        this.addressSlots = new AddressSlots(settings.maxConnectionsPerAddress());
+        this.addressSlots = new ConcurrencySlots<>(settings.maxConnectionsPerAddress());
         metrics.channelsGauge(channels::size);
         redis.listen(this);
         this.revocations = revocations;
@@ -159,19 +160,19 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
      * One of the client address's connection slots for a handshake, or a 429 when the address already holds
      * {@code DAWG_REALTIME_MAX_CONNECTIONS_PER_ADDRESS} connections on this node (other addresses still connect).
      */
-    AddressSlots.Slot reserve(String address) {
+    ConcurrencySlots<String>.Slot reserve(String address) {
         return addressSlots.take(address).orElseThrow(() -> ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED",
-                        "At most " + addressSlots.perAddress() + " live connections from one address; close one, or retry in "
+                        "At most " + addressSlots.limit() + " live connections from one address; close one, or retry in "
                                 + SLOT_RETRY_SECONDS + " s")
                 .withHeader(HttpHeaders.RETRY_AFTER, Long.toString(SLOT_RETRY_SECONDS))
                 .with("retryAfterSeconds", SLOT_RETRY_SECONDS));
     }
 
-    LiveConnection open(WebSocketSession session, Caller caller, Channel channel, AddressSlots.Slot slot) {
+    LiveConnection open(WebSocketSession session, Caller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
         LiveConnection connection = new LiveConnection(this, session, caller, channel);
         connections.add(connection);
         metrics.connectionOpened();
-        caller.user().ifPresent(user -> channels.join(ProjectEvents.userChannel(user.id()), connection));
+        caller.user().ifPresent(user -> channels.join(RedisProjectEventPublisher.userChannel(user.id()), connection));
         if (slot != null) {
             slots.put(connection, slot);
             if (!slot.handOver()) {
@@ -186,7 +187,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     }
 
     void closed(LiveConnection connection) {
-        AddressSlots.Slot slot = slots.remove(connection);
+        ConcurrencySlots<String>.Slot slot = slots.remove(connection);
         if (slot != null) {
             slot.release();
         }

@@ -9,6 +9,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
+import dev.dawg.platform.ratelimit.ConcurrencySlots;
+
 /**
  * {@code GET /ws} once upgraded: client messages in (in order, one at a time), the connection's queue out, and
  * the hub told when either side ends.
@@ -28,7 +30,7 @@ class RealtimeSocketHandler implements WebSocketHandler {
         return handle(session, Caller.ANONYMOUS, null, null);
     }
 
-    Mono<Void> handle(WebSocketSession session, Caller caller, Channel channel, AddressSlots.Slot slot) {
+    Mono<Void> handle(WebSocketSession session, Caller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
         LiveConnection connection = hub.open(session, caller, channel, slot);
         Mono<Void> inbound = session.receive()
                 .mapNotNull(connection::read)

@@ -12,9 +12,12 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.auth.CallerHandler;
 import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
+import dev.dawg.auth.SignedInHandler;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 
@@ -67,6 +70,11 @@ public class ProjectAccess {
             return level == AccessLevel.OWNER;
         }
 
+        /** The signed-in caller; only for routes declared signed-in ({@code RouteAccess.signedIn}), 401 otherwise. */
+        public CurrentUser user() {
+            return caller.orElseThrow(() -> ApiProblem.unauthorized("Sign in, or send an API key, to do this"));
+        }
+
         public boolean allows(AccessLevel needed) {
             return level.includes(needed);
         }
@@ -82,6 +90,46 @@ public class ProjectAccess {
                 });
             }
             return this;
+        }
+    }
+
+    /** A handler of a route on one project, handed the caller's grant on it. */
+    @FunctionalInterface
+    public interface GrantHandler {
+
+        Mono<ServerResponse> handle(ServerRequest request, Grant grant);
+    }
+
+    /**
+     * For a route on {@code /…/{id}}: the caller's grant on that project, which must reach {@code needed} (404 for an
+     * id naming no project the caller may read, 403 when the level is short), handed to {@code handler}. Declare the
+     * route with {@code RouteAccess.anyone} for reads anonymous callers may make, or {@code signedIn} for writes.
+     */
+    public OnPath onPath(AccessLevel needed, GrantHandler handler) {
+        return new OnPath(needed, handler);
+    }
+
+    /** {@link #onPath}: a handler for both kinds of route declaration. */
+    public final class OnPath implements CallerHandler, SignedInHandler {
+
+        private final AccessLevel needed;
+        private final GrantHandler handler;
+
+        private OnPath(AccessLevel needed, GrantHandler handler) {
+            this.needed = needed;
+            this.handler = handler;
+        }
+
+        @Override
+        public Mono<ServerResponse> handle(ServerRequest request, Optional<CurrentUser> caller) {
+            return Ids.parse(request.pathVariable("id"), "Project")
+                    .flatMap(projectId -> grant(caller, projectId, shareToken(request)))
+                    .flatMap(grant -> handler.handle(request, grant.require(needed)));
+        }
+
+        @Override
+        public Mono<ServerResponse> handle(ServerRequest request, CurrentUser user) {
+            return handle(request, Optional.of(user));
         }
     }
 

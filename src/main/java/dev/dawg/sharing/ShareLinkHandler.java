@@ -32,8 +32,8 @@ import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
 import dev.dawg.platform.web.Pages;
-import dev.dawg.realtime.ProjectEvent;
-import dev.dawg.realtime.ProjectEvents;
+import dev.dawg.events.ProjectEvent;
+import dev.dawg.events.ProjectEventPublisher;
 
 /** Share links: the owner creates, lists, changes and revokes them; anyone holding one opens the project. */
 @Component
@@ -50,11 +50,11 @@ class ShareLinkHandler {
     private final JsonBodies bodies;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
-    private final ProjectEvents events;
+    private final ProjectEventPublisher events;
     private final Clock clock = Clock.systemUTC();
 
     ShareLinkHandler(ShareLinks links, ProjectAccess access, Callers callers, JsonBodies bodies, RateLimiter rateLimiter,
-            DawgProperties properties, ProjectEvents events) {
+            DawgProperties properties, ProjectEventPublisher events) {
         this.links = links;
         this.access = access;
         this.callers = callers;
@@ -75,7 +75,7 @@ class ShareLinkHandler {
                     return rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
                             .flatMap(decision -> links.create(grant.projectId(), user.id(), level, expiresAt.flatMap(e -> e).orElse(null))
                                     .flatMap(link -> events.publish(ProjectEvent.projectShared(grant.projectId(), grant.ownerId(),
-                                                    actor(user), level.wireName()))
+                                                    ProjectEvent.Actor.of(user), level.wireName()))
                                             .then(ServerResponse.created(URI.create("/api/shares/" + link.token()))
                                                     .headers(decision::writeTo)
                                                     .cacheControl(CacheControl.noStore())
@@ -247,9 +247,6 @@ class ShareLinkHandler {
         return view;
     }
 
-    static ProjectEvent.Actor actor(CurrentUser user) {
-        return new ProjectEvent.Actor(user.id(), user.username());
-    }
 
     private static ApiProblem linkNotFound() {
         return ApiProblem.notFound("Share link not found");

@@ -24,8 +24,8 @@ import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
 import dev.dawg.platform.web.Pages;
-import dev.dawg.realtime.ProjectEvent;
-import dev.dawg.realtime.ProjectEvents;
+import dev.dawg.events.ProjectEvent;
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
 
@@ -46,10 +46,10 @@ class CommentHandler {
     private final JsonBodies bodies;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
-    private final ProjectEvents events;
+    private final ProjectEventPublisher events;
 
     CommentHandler(Comments comments, ProjectAccess access, Callers callers, JsonBodies bodies, RateLimiter rateLimiter,
-            DawgProperties properties, ProjectEvents events) {
+            DawgProperties properties, ProjectEventPublisher events) {
         this.comments = comments;
         this.access = access;
         this.callers = callers;
@@ -72,7 +72,7 @@ class CommentHandler {
                     return rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
                             .flatMap(decision -> comments.create(grant.projectId(), user.id(), parentId, text)
                                     .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
-                                                    LikeHandler.actor(user), comment))
+                                                    ProjectEvent.Actor.of(user), comment))
                                             .then(ServerResponse.created(URI.create("/api/comments/" + comment.id()))
                                                     .headers(decision::writeTo).bodyValue(comment))));
                 })));

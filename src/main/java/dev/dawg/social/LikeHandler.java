@@ -14,8 +14,8 @@ import dev.dawg.auth.Scope;
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.ratelimit.UserWrites;
-import dev.dawg.realtime.ProjectEvent;
-import dev.dawg.realtime.ProjectEvents;
+import dev.dawg.events.ProjectEvent;
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
 
@@ -28,10 +28,10 @@ class LikeHandler {
     private final Callers callers;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
-    private final ProjectEvents events;
+    private final ProjectEventPublisher events;
 
     LikeHandler(Likes likes, ProjectAccess access, Callers callers, RateLimiter rateLimiter, DawgProperties properties,
-            ProjectEvents events) {
+            ProjectEventPublisher events) {
         this.likes = likes;
         this.access = access;
         this.callers = callers;
@@ -45,7 +45,7 @@ class LikeHandler {
                 .flatMap(grant -> rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
                         .flatMap(decision -> likes.like(grant.projectId(), user.id())
                                 .flatMap(outcome -> (outcome.changed()
-                                        ? events.publish(ProjectEvent.likeAdded(grant.projectId(), grant.ownerId(), actor(user), outcome.likeCount()))
+                                        ? events.publish(ProjectEvent.likeAdded(grant.projectId(), grant.ownerId(), ProjectEvent.Actor.of(user), outcome.likeCount()))
                                         : Mono.<Void>empty())
                                         .then(ServerResponse.ok().headers(decision::writeTo)
                                                 .bodyValue(Map.of("liked", true, "likeCount", outcome.likeCount())))))));
@@ -59,7 +59,4 @@ class LikeHandler {
                                         .bodyValue(Map.of("liked", false, "likeCount", outcome.likeCount()))))));
     }
 
-    static ProjectEvent.Actor actor(CurrentUser user) {
-        return new ProjectEvent.Actor(user.id(), user.username());
-    }
 }

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
-import dev.dawg.auth.Role;
+import dev.dawg.users.Role;
 import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
 

@@ -23,7 +23,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 
-import static dev.dawg.auth.RouteAccess.anyCaller;
+import static dev.dawg.platform.web.OpenRoute.anyCaller;
 import static dev.dawg.support.Api.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -34,9 +34,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
+import dev.dawg.events.ProjectEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 1 project x 1,000 subscribers and 100 projects x 10, how many subscribers are held, how many events per
  * second reach them, and the latency to the client's receipt of the frame, p50 and p99: from the REST write that
  * causes it (autosave-style merge-patches, paced), and, to find the hub's own ceiling, from
- * {@link ProjectEvents#publish} (the last step of a REST write; paced, then a burst).
+ * {@link ProjectEventPublisher#publish} (the last step of a REST write; paced, then a burst).
  *
  * <p>Not part of the build: tagged {@code benchmark}, which surefire excludes. Run it with
  * {@code ./mvnw test -Dtest=RealtimeFanOutBenchmark -Dsurefire.excludedGroups=} ; the table is printed and
@@ -75,7 +77,7 @@ class RealtimeFanOutBenchmark {
     Api api;
 
     @Autowired
-    ProjectEvents events;
+    ProjectEventPublisher events;
 
     @Autowired
     DatabaseClient db;

@@ -27,12 +27,14 @@ import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.DawgApplication;
 import dev.dawg.auth.Tokens;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
 import dev.dawg.support.TcpProxy;
+import dev.dawg.events.ProjectEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,7 +52,7 @@ class RealtimeIntegrationTests {
     Api api;
 
     @Autowired
-    ProjectEvents events;
+    ProjectEventPublisher events;
 
     @Autowired
     RealtimeHub hub;
@@ -258,7 +260,7 @@ class RealtimeIntegrationTests {
             assertThat(session.next()).containsEntry("type", "unsubscribed").containsEntry("projectId", projectId.toString());
             publish(liked(projectId, owner, owner, 1));
             session.expectNothing(QUIET);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> hub.channels().channel(ProjectEvents.projectChannel(projectId)) == null);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> hub.channels().channel(RedisProjectEventPublisher.projectChannel(projectId)) == null);
         }
     }
 
@@ -383,7 +385,7 @@ class RealtimeIntegrationTests {
         Api.User owner = api.signUp();
         Api.User fan = api.signUp();
         UUID projectId = UUID.fromString((String) api.createProject(owner, Map.of("visibility", "public")).get("id"));
-        String channel = ProjectEvents.projectChannel(projectId);
+        String channel = RedisProjectEventPublisher.projectChannel(projectId);
         try (ConfigurableApplicationContext secondNode = startSecondNode()) {
             int secondPort = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             WebTestClient secondNodeHttp = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + secondPort).build();

@@ -20,9 +20,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
+import dev.dawg.events.ProjectEvent;
 
 import static dev.dawg.realtime.RealtimeIntegrationTests.actor;
 import static dev.dawg.realtime.RealtimeIntegrationTests.eventIds;
@@ -54,7 +56,7 @@ class RealtimeLimitsIntegrationTests {
     Api api;
 
     @Autowired
-    ProjectEvents events;
+    ProjectEventPublisher events;
 
     @Autowired
     DatabaseClient db;

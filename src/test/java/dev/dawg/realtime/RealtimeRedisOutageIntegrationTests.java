@@ -19,10 +19,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.DawgApplication;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
+import dev.dawg.events.ProjectEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +59,7 @@ class RealtimeRedisOutageIntegrationTests {
                 "--dawg.redis.url=redis://127.0.0.1:" + redisPort, "--dawg.auth.jwt-secret=" + IntegrationTest.JWT_SECRET);
         int port = server.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
-        ProjectEvents events = server.getBean(ProjectEvents.class);
+        ProjectEventPublisher events = server.getBean(ProjectEventPublisher.class);
         RealtimeRedis realtimeRedis = server.getBean(RealtimeRedis.class);
         MeterRegistry meters = server.getBean(MeterRegistry.class);
 

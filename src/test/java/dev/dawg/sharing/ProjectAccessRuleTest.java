@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.auth.Role;
+import dev.dawg.users.Role;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
 

@@ -18,7 +18,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.dawg.auth.RouteAccess.anyCaller;
+import static dev.dawg.platform.web.OpenRoute.anyCaller;
 
 /**
  * Serves the hand-kept OpenAPI document ({@code openapi/dawg-api.yaml}) at {@code /v3/api-docs}, read once at

@@ -15,7 +15,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.dawg.auth.RouteAccess.anyCaller;
+import static dev.dawg.platform.web.OpenRoute.anyCaller;
 
 /**
  * When the actuator has a port of its own ({@code DAWG_MANAGEMENT_PORT}), health and its probes still answer on the

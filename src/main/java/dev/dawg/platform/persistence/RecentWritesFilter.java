@@ -1,5 +1,8 @@
 package dev.dawg.platform.persistence;
 
+import java.security.Principal;
+import java.util.UUID;
+
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -8,8 +11,6 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-import dev.dawg.auth.Callers;
-import dev.dawg.auth.CurrentUser;
 
 /**
  * After a signed-in caller's successful write (any method but GET, HEAD and OPTIONS), tells {@link ReadRouting}
@@ -19,11 +20,9 @@ import dev.dawg.auth.CurrentUser;
 class RecentWritesFilter implements WebFilter {
 
     private final ReadRouting reads;
-    private final Callers callers;
 
-    RecentWritesFilter(ReadRouting reads, Callers callers) {
+    RecentWritesFilter(ReadRouting reads) {
         this.reads = reads;
-        this.callers = callers;
     }
 
     @Override
@@ -38,8 +37,18 @@ class RecentWritesFilter implements WebFilter {
             if (status == null || !status.is2xxSuccessful()) {
                 return Mono.empty();
             }
-            return callers.optional(exchange).flatMap(caller -> caller.map(CurrentUser::id).map(reads::wrote).orElse(Mono.empty()));
+            return exchange.getPrincipal().mapNotNull(RecentWritesFilter::userId).flatMap(reads::wrote);
         });
         return chain.filter(exchange);
+    }
+
+    /** A signed-in caller's principal is named by the user's id (see the auth package); any other name is no user. */
+    private static UUID userId(Principal principal) {
+        try {
+            return UUID.fromString(principal.getName());
+        }
+        catch (IllegalArgumentException ex) {
+            return null;
+        }
     }
 }

@@ -20,6 +20,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.dawg.auth.RouteAccess;
 import dev.dawg.auth.RouteScopes;
 import dev.dawg.support.IntegrationTest;
+import dev.dawg.platform.web.OpenRoute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,7 +79,7 @@ class ApiDocumentationTests {
     @Test
     void shouldFailOnARouteWithoutAMethodInsteadOfSkippingIt() {
         RouterFunction<ServerResponse> anyMethod = RouterFunctions.route(RequestPredicates.path("/api/anything"),
-                RouteAccess.anyCaller(request -> ServerResponse.ok().build()));
+                OpenRoute.anyCaller(request -> ServerResponse.ok().build()));
         assertThatThrownBy(() -> RouteScopes.of(anyMethod))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("/api/anything").hasMessageContaining("names no HTTP method");
     }
@@ -87,7 +88,7 @@ class ApiDocumentationTests {
     void shouldFailOnARouteThatDoesNotDeclareWhatAnApiKeyNeeds() {
         RouterFunction<ServerResponse> undeclared = RouterFunctions.route().GET("/api/forgotten", request -> ServerResponse.ok().build()).build();
         assertThatThrownBy(() -> RouteScopes.of(undeclared))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("/api/forgotten").hasMessageContaining("RouteAccess.needs");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("/api/forgotten").hasMessageContaining("RouteAccess.signedIn");
     }
 
     @Test
@@ -98,12 +99,12 @@ class ApiDocumentationTests {
 
         RequestPredicate opaquePredicate = request -> true;
         RouterFunction<ServerResponse> opaqueRoute = RouterFunctions.route(opaquePredicate,
-                RouteAccess.anyCaller(request -> ServerResponse.ok().build()));
+                OpenRoute.anyCaller(request -> ServerResponse.ok().build()));
         assertThatThrownBy(() -> RouteScopes.of(opaqueRoute))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("route predicate of a kind RouteScopes cannot read");
 
         RouterFunction<ServerResponse> eitherPath = RouterFunctions.route(
-                RequestPredicates.GET("/api/a").or(RequestPredicates.GET("/api/b")), RouteAccess.anyCaller(request -> ServerResponse.ok().build()));
+                RequestPredicates.GET("/api/a").or(RequestPredicates.GET("/api/b")), OpenRoute.anyCaller(request -> ServerResponse.ok().build()));
         assertThatThrownBy(() -> RouteScopes.of(eitherPath))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("or(...)");
     }

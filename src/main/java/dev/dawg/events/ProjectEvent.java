@@ -1,13 +1,15 @@
-package dev.dawg.realtime;
+package dev.dawg.events;
 
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.dawg.auth.CurrentUser;
+
 /**
  * Something that happened to a project that live sessions should see. Features build these with the
- * factory methods and hand them to {@link ProjectEvents}; the realtime hub gives each an {@code eventId} and
+ * factory methods and hand them to {@link ProjectEventPublisher}; the realtime hub gives each an {@code eventId} and
  * an {@code at} when it publishes it.
  *
  * @param ownerId the project's owner, who also receives the event without subscribing
@@ -26,6 +28,10 @@ public record ProjectEvent(String type, UUID projectId, UUID ownerId, Actor acto
 
     /** Who caused the event. */
     public record Actor(UUID id, String username) {
+
+        public static Actor of(CurrentUser user) {
+            return new Actor(user.id(), user.username());
+        }
     }
 
     /**
@@ -69,7 +75,7 @@ public record ProjectEvent(String type, UUID projectId, UUID ownerId, Actor acto
     }
 
     /** The same event with other {@code data}; the publisher uses it to drop a patch too large to fan out. */
-    ProjectEvent withData(Object otherData) {
+    public ProjectEvent withData(Object otherData) {
         return new ProjectEvent(type, projectId, ownerId, actor, otherData, ownerOnly);
     }
 }

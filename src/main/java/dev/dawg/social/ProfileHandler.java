@@ -1,4 +1,4 @@
-package dev.dawg.users;
+package dev.dawg.social;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -15,12 +15,14 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Pages;
+import dev.dawg.users.UserAccounts;
+import dev.dawg.users.UserAccount;
 
-import static dev.dawg.auth.RouteAccess.anyCaller;
+import static dev.dawg.platform.web.OpenRoute.anyCaller;
 
 /** Public profiles and user search: only what anyone may see (never an email). */
 @Configuration(proxyBeanMethods = false)
-class UserHandler {
+class ProfileHandler {
 
     /** A profile as anyone sees it. */
     record PublicProfile(UUID id, String username, String displayName, String bio, String avatarUrl, Instant createdAt,
@@ -30,7 +32,7 @@ class UserHandler {
     private final UserAccounts accounts;
     private final DatabaseClient db;
 
-    UserHandler(UserAccounts accounts, DatabaseClient db) {
+    ProfileHandler(UserAccounts accounts, DatabaseClient db) {
         this.accounts = accounts;
         this.db = db;
     }

@@ -1,4 +1,4 @@
-package dev.dawg.auth;
+package dev.dawg.users;
 
 /** What an account may do beyond its own data. */
 public enum Role {

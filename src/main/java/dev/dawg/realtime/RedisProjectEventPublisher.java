@@ -20,6 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
+import dev.dawg.events.ProjectEvent;
+import dev.dawg.events.ProjectEventPublisher;
+
 /**
  * The publishing side of the realtime hub: features hand it their {@link ProjectEvent}s after a write has
  * committed. Publishing never fails, nor noticeably delays, the caller's write: when Redis cannot be reached the
@@ -31,9 +34,9 @@ import org.springframework.stereotype.Component;
  * event is in the history exactly when it was published: that is what makes replay-then-live gap-free.
  */
 @Component
-public class ProjectEvents {
+class RedisProjectEventPublisher implements ProjectEventPublisher {
 
-    private static final Logger log = LoggerFactory.getLogger(ProjectEvents.class);
+    private static final Logger log = LoggerFactory.getLogger(RedisProjectEventPublisher.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(1);
 
     /**
@@ -78,7 +81,7 @@ public class ProjectEvents {
     private final RealtimeProperties settings;
     private final Clock clock;
 
-    ProjectEvents(RealtimeRedis redis, JsonMapper json, RealtimeMetrics metrics, RealtimeProperties settings) {
+    RedisProjectEventPublisher(RealtimeRedis redis, JsonMapper json, RealtimeMetrics metrics, RealtimeProperties settings) {
         this.redis = redis;
         this.json = json;
         this.metrics = metrics;
@@ -94,7 +97,7 @@ public class ProjectEvents {
         return "dawg:events:user:" + userId;
     }
 
-    /** Publishes the event; completes empty whether or not Redis took it, and never errors. */
+    @Override
     public Mono<Void> publish(ProjectEvent event) {
         return Mono.defer(() -> ProjectEvent.ACCESS_CHANGED.equals(event.type()) ? announceAccessChange(event) : append(event))
                 .timeout(PUBLISH_TIMEOUT)

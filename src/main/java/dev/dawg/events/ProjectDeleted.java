@@ -1,4 +1,4 @@
-package dev.dawg.projects;
+package dev.dawg.events;
 
 import java.util.UUID;
 

@@ -1,0 +1,49 @@
+package dev.dawg;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The shape of the code, as the README's Layout section draws it: feature packages import only the packages
+ * below them, so no two depend on each other, and {@code platform} (the ground floor) imports no feature.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.dawg");
+
+    @Test
+    void shouldHaveNoCycleBetweenPackages() {
+        slices().matching("dev.dawg.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void shouldImportOnlyThePackagesBelow() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("platform").definedBy("dev.dawg.platform..")
+                .layer("users").definedBy("dev.dawg.users..")
+                .layer("auth").definedBy("dev.dawg.auth..")
+                .layer("events").definedBy("dev.dawg.events..")
+                .layer("sharing").definedBy("dev.dawg.sharing..")
+                .layer("projects").definedBy("dev.dawg.projects..")
+                .layer("social").definedBy("dev.dawg.social..")
+                .layer("assets").definedBy("dev.dawg.assets..")
+                .layer("realtime").definedBy("dev.dawg.realtime..")
+                .whereLayer("platform").mayNotAccessAnyLayer()
+                .whereLayer("users").mayOnlyAccessLayers("platform")
+                .whereLayer("auth").mayOnlyAccessLayers("platform", "users")
+                .whereLayer("events").mayOnlyAccessLayers("platform", "auth")
+                .whereLayer("sharing").mayOnlyAccessLayers("platform", "users", "auth", "events")
+                .whereLayer("projects").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                .whereLayer("social").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing", "projects")
+                .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                .check(MAIN);
+    }
+}
