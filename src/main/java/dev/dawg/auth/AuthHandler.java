@@ -1,11 +1,11 @@
 package dev.dawg.auth;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,15 +19,12 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.core.codec.Hints;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.dawg.platform.config.DawgProperties;
-import dev.dawg.platform.ratelimit.RateLimit;
-import dev.dawg.platform.ratelimit.RateLimitDecision;
-import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.ClientAddress;
 import dev.dawg.platform.web.Ids;
@@ -45,142 +42,62 @@ class AuthHandler {
     static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{3,30}");
     private static final int MAX_SETTINGS_BYTES = 64 * 1024;
-    private static final Duration MINUTE = Duration.ofMinutes(1);
-    private static final Duration HOUR = Duration.ofHours(1);
 
+    private final SignIn signIn;
     private final UserAccounts accounts;
-    private final PasswordHasher passwords;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final ApiKeys apiKeys;
-    private final Callers callers;
     private final JsonBodies bodies;
     private final JsonMapper json;
-    private final RateLimiter rateLimiter;
-    private final DawgProperties.RateLimits limits;
-    private final SignInAddresses signInAddresses;
     private final AccessTokenRevocations revocations;
 
-    AuthHandler(UserAccounts accounts, PasswordHasher passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
-            ApiKeys apiKeys, Callers callers, JsonBodies bodies, JsonMapper json, RateLimiter rateLimiter,
-            DawgProperties properties, SignInAddresses signInAddresses, AccessTokenRevocations revocations) {
+    AuthHandler(SignIn signIn, UserAccounts accounts, AccessTokens accessTokens, RefreshTokens refreshTokens, ApiKeys apiKeys,
+            JsonBodies bodies, JsonMapper json, AccessTokenRevocations revocations) {
+        this.signIn = signIn;
         this.accounts = accounts;
-        this.passwords = passwords;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.apiKeys = apiKeys;
-        this.callers = callers;
         this.bodies = bodies;
         this.json = json;
-        this.rateLimiter = rateLimiter;
-        this.limits = properties.rateLimit();
-        this.signInAddresses = signInAddresses;
         this.revocations = revocations;
     }
 
     Mono<ServerResponse> register(ServerRequest request) {
-        String ip = ClientAddress.of(request);
-        return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), HOUR)))
-                .flatMap(ipDecision -> bodies.object(request).flatMap(body -> {
-                    JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
-                    String email = fields.matching("email", fields.requiredString("email", 3, 254), EMAIL, "must be an email address");
-                    String username = fields.matching("username", fields.requiredString("username", 3, 30), USERNAME,
-                            "must be 3 to 30 letters, digits, '_' or '-'");
-                    String password = fields.requiredString("password", PasswordHasher.MIN_LENGTH, PasswordHasher.MAX_LENGTH);
-                    if (password != null && password.isBlank()) {
-                        fields.reject("password", "must not be only spaces");
-                    }
-                    String displayName = fields.optionalString("displayName", 1, 100).orElse(username);
-                    fields.validate();
-                    // Accounts are unique case-insensitively, so are their budgets.
-                    return rateLimiter.consume(List.of(
-                                    new RateLimit("register:email:" + normalised(email), limits.registerPerAccount(), HOUR),
-                                    new RateLimit("register:username:" + normalised(username), limits.registerPerAccount(), HOUR)))
-                            .map(accountDecision -> RateLimitDecision.mostRestrictive(ipDecision, accountDecision))
-                            .flatMap(decision -> passwords.hash(password)
-                                    .flatMap(hash -> accounts.create(email.trim(), username, displayName.trim(), hash, EnumSet.of(Role.USER)))
-                                    .flatMap(account -> signedIn(request, account, 201, decision)));
-                }));
+        return signIn.register(ClientAddress.of(request), bodies.object(request).map(AuthHandler::registration))
+                .flatMap(session -> opened(request, session, HttpStatus.CREATED));
+    }
+
+    private static SignIn.Registration registration(ObjectNode body) {
+        JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
+        String email = fields.matching("email", fields.requiredString("email", 3, 254), EMAIL, "must be an email address");
+        String username = fields.matching("username", fields.requiredString("username", 3, 30), USERNAME,
+                "must be 3 to 30 letters, digits, '_' or '-'");
+        String password = fields.requiredString("password", PasswordHasher.MIN_LENGTH, PasswordHasher.MAX_LENGTH);
+        if (password != null && password.isBlank()) {
+            fields.reject("password", "must not be only spaces");
+        }
+        String displayName = fields.optionalString("displayName", 1, 100).orElse(username);
+        fields.validate();
+        return new SignIn.Registration(email, username, displayName, password);
     }
 
     Mono<ServerResponse> login(ServerRequest request) {
-        String ip = ClientAddress.of(request);
         return bodies.object(request).flatMap(body -> {
             JsonFields fields = JsonFields.of(body).allowOnly(Set.of("login", "password"));
             String login = fields.requiredString("login", 1, 254);
             String password = fields.requiredString("password", 1, PasswordHasher.MAX_LENGTH);
             fields.validate();
-            return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
-                    .flatMap(ipDecision -> accounts.findByLogin(login.trim())
-                            .map(Optional::of).defaultIfEmpty(Optional.empty())
-                            .flatMap(found -> spendFailureBudgets(found, login, ip, ipDecision)
-                                    .flatMap(decision -> passwords.matches(password, found.map(UserAccount::passwordHash).orElse(null))
-                                            .flatMap(ok -> {
-                                                if (!ok) {
-                                                    return Mono.error(ApiProblem.unauthorized("Wrong login or password"));
-                                                }
-                                                // Only failures spend these budgets: a success gives its attempt back. The
-                                                // answer need not wait (the one Redis connection keeps the order of commands).
-                                                rateLimiter.giveBack(failureBudgets(found, login, ip)).subscribe();
-                                                return signedIn(request, found.get(), 200, decision);
-                                            }))));
-        });
+            return signIn.login(login, password, ClientAddress.of(request));
+        }).flatMap(session -> opened(request, session, HttpStatus.OK));
     }
 
     Mono<ServerResponse> refresh(ServerRequest request) {
-        String ip = ClientAddress.of(request);
-        return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), MINUTE)))
-                .flatMap(ipDecision -> refreshTokenOf(request)
-                        .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("Send the refresh token in the cookie or as {\"refreshToken\": ...}")))
-                        .flatMap(token -> withUserBudget(token, ipDecision)
-                                .flatMap(decision -> refreshTokens.rotate(token)
-                                        .flatMap(rotation -> accounts.findById(rotation.userId())
-                                                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
-                                                .flatMap(account -> session(request, account, rotation.nextToken(), 200, decision))))));
-    }
-
-    /**
-     * The budgets a failed sign-in spends, counted once per account whether it is named by email or by username:
-     * one per account and address (a minute), and, from an address that never signed in to the account, one the
-     * account shares with every such address (an hour). Guesses from anywhere are bounded, and none of them can
-     * spend the budget of an address the owner signs in from.
-     */
-    private List<RateLimit> failureBudgets(Optional<UserAccount> found, String login, String ip) {
-        String account = found.map(known -> "user:" + known.id()).orElseGet(() -> "unknown:" + normalised(login));
-        return List.of(new RateLimit("login:failures:" + account + ":ip:" + ip, limits.login(), MINUTE),
-                new RateLimit("login:failures:" + account + ":new-addresses", limits.loginPerAccount(), HOUR));
-    }
-
-    /**
-     * Counts the attempt on both failure budgets before the password is checked (parallel attempts cannot all pass
-     * one check), and refuses it (429) when a budget that applies to it is spent: the per-address one always, the
-     * per-account one only from an address that never signed in to the account. Every failure counts on the
-     * per-account budget (it bounds guesses at the account in all); none of them can refuse a known address.
-     * The Redis calls run side by side, so a Redis that does not answer delays a login by one timeout, not three.
-     */
-    private Mono<RateLimitDecision> spendFailureBudgets(Optional<UserAccount> found, String login, String ip,
-            RateLimitDecision ipDecision) {
-        List<RateLimit> budgets = failureBudgets(found, login, ip);
-        Mono<Boolean> knownAddress = found.map(known -> signInAddresses.known(known.id(), ip)).orElseGet(() -> Mono.just(false));
-        return Mono.zip(knownAddress, rateLimiter.consume(budgets.get(0)), rateLimiter.consume(budgets.get(1)))
-                .flatMap(counted -> {
-                    RateLimitDecision decision = RateLimitDecision.mostRestrictive(ipDecision, counted.getT2());
-                    if (!counted.getT1()) {
-                        decision = RateLimitDecision.mostRestrictive(decision, counted.getT3());
-                    }
-                    return decision.allowed() ? Mono.just(decision) : Mono.error(decision.toProblem());
-                });
-    }
-
-    /**
-     * Counts a refresh against the user the token was issued to, before the token is spent: a refused refresh
-     * leaves it usable. An unknown token counts only against the address.
-     */
-    private Mono<RateLimitDecision> withUserBudget(String refreshToken, RateLimitDecision ipDecision) {
-        return refreshTokens.ownerOf(refreshToken)
-                .flatMap(userId -> rateLimiter.consume(List.of(new RateLimit("refresh:user:" + userId, limits.refreshPerAccount(), MINUTE))))
-                .map(userDecision -> RateLimitDecision.mostRestrictive(ipDecision, userDecision))
-                .defaultIfEmpty(ipDecision);
+        Mono<String> presented = refreshTokenOf(request)
+                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("Send the refresh token in the cookie or as {\"refreshToken\": ...}")));
+        return signIn.refresh(ClientAddress.of(request), presented)
+                .flatMap(session -> opened(request, session, HttpStatus.OK));
     }
 
     /**
@@ -202,96 +119,92 @@ class AuthHandler {
                 ? Mono.just(authorization.substring(7).trim()) : Mono.empty();
     }
 
-    Mono<ServerResponse> me(ServerRequest request) {
-        return callers.required(request)
-                .flatMap(user -> accounts.findById(user.id()))
+    Mono<ServerResponse> me(ServerRequest request, CurrentUser user) {
+        return accounts.findById(user.id())
                 .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
                 .flatMap(account -> ServerResponse.ok().bodyValue(meView(account)));
     }
 
-    Mono<ServerResponse> updateMe(ServerRequest request) {
-        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> bodies.object(request).flatMap(body -> {
-            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("displayName", "bio", "avatarUrl", "settings"),
-                    Set.of("id", "email", "username", "roles", "role", "password", "passwordHash", "createdAt", "updatedAt"));
-            Map<String, Object> changes = new LinkedHashMap<>();
-            fields.optionalString("displayName", 1, 100).ifPresent(name -> changes.put("display_name", name.trim()));
-            fields.optionalString("bio", 0, 2000).ifPresent(bio -> changes.put("bio", bio));
-            if (fields.has("avatarUrl")) {
-                changes.put("avatar_url", fields.optionalUrl("avatarUrl", 2000).filter(url -> !url.isEmpty()).orElse(null));
-            }
-            fields.optionalObject("settings").ifPresent(settings -> {
-                byte[] encoded = json.writeValueAsBytes(settings);
-                if (encoded.length > MAX_SETTINGS_BYTES) {
-                    fields.reject("settings", "must be at most " + MAX_SETTINGS_BYTES + " bytes of JSON");
-                }
-                changes.put("settings", new String(encoded, java.nio.charset.StandardCharsets.UTF_8));
-            });
-            fields.validate();
-            return accounts.updateProfile(user.id(), changes).flatMap(account -> ServerResponse.ok().bodyValue(meView(account)));
-        }));
+    Mono<ServerResponse> updateMe(ServerRequest request, CurrentUser user) {
+        return bodies.object(request)
+                .flatMap(body -> accounts.updateProfile(user.id(), profileChanges(body)))
+                .flatMap(account -> ServerResponse.ok().bodyValue(meView(account)));
     }
 
-    Mono<ServerResponse> createApiKey(ServerRequest request) {
-        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> bodies.object(request).flatMap(body -> {
+    /** The profile's columns a PATCH changes, validated. */
+    private Map<String, Object> profileChanges(ObjectNode body) {
+        JsonFields fields = JsonFields.of(body).allowOnly(Set.of("displayName", "bio", "avatarUrl", "settings"),
+                Set.of("id", "email", "username", "roles", "role", "password", "passwordHash", "createdAt", "updatedAt"));
+        Map<String, Object> changes = new LinkedHashMap<>();
+        fields.optionalString("displayName", 1, 100).ifPresent(name -> changes.put("display_name", name.trim()));
+        fields.optionalString("bio", 0, 2000).ifPresent(bio -> changes.put("bio", bio));
+        if (fields.has("avatarUrl")) {
+            changes.put("avatar_url", fields.optionalUrl("avatarUrl", 2000).filter(url -> !url.isEmpty()).orElse(null));
+        }
+        fields.optionalObject("settings").ifPresent(settings -> {
+            byte[] encoded = json.writeValueAsBytes(settings);
+            if (encoded.length > MAX_SETTINGS_BYTES) {
+                fields.reject("settings", "must be at most " + MAX_SETTINGS_BYTES + " bytes of JSON");
+            }
+            changes.put("settings", new String(encoded, StandardCharsets.UTF_8));
+        });
+        fields.validate();
+        return changes;
+    }
+
+    Mono<ServerResponse> createApiKey(ServerRequest request, CurrentUser user) {
+        return bodies.object(request).flatMap(body -> {
             JsonFields fields = JsonFields.of(body).allowOnly(Set.of("name", "scopes"));
             String name = fields.requiredString("name", 1, 100);
-            List<String> scopeNames = fields.optionalStringList("scopes", 10, 40).orElse(null);
-            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-            if (scopeNames == null || scopeNames.isEmpty()) {
-                fields.reject("scopes", "must list at least one of projects:read, projects:write, assets:read, assets:write, social:write");
-            }
-            else {
-                for (String scopeName : scopeNames) {
-                    Scope.parse(scopeName).ifPresentOrElse(scopes::add,
-                            () -> fields.reject("scopes", "'" + scopeName + "' is not a scope"));
-                }
-            }
+            Set<Scope> scopes = scopes(fields);
             fields.validate();
-            return apiKeys.create(user.id(), name.trim(), scopes)
-                    .flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id()))
-                            // Shown this once, and not to the codecs' logging either.
-                            .hint(Hints.SUPPRESS_LOGGING_HINT, true)
-                            .bodyValue(created));
-        }));
+            return apiKeys.create(user.id(), name.trim(), scopes);
+        }).flatMap(created -> ServerResponse.created(URI.create("/api/auth/api-keys/" + created.id()))
+                // Shown this once, and not to the codecs' logging either.
+                .hint(Hints.SUPPRESS_LOGGING_HINT, true)
+                .bodyValue(created));
     }
 
-    Mono<ServerResponse> listApiKeys(ServerRequest request) {
-        return callers.required(request)
-                .map(CurrentUser::requireSignedIn)
-                .flatMap(user -> apiKeys.list(user.id()).collectList())
-                .flatMap(keys -> ServerResponse.ok().bodyValue(Map.of("items", keys, "nextCursor", java.util.Optional.empty())));
+    private static Set<Scope> scopes(JsonFields fields) {
+        List<String> scopeNames = fields.optionalStringList("scopes", 10, 40).orElse(null);
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        if (scopeNames == null || scopeNames.isEmpty()) {
+            fields.reject("scopes", "must list at least one of projects:read, projects:write, assets:read, assets:write, social:write");
+            return scopes;
+        }
+        for (String scopeName : scopeNames) {
+            Scope.parse(scopeName).ifPresentOrElse(scopes::add, () -> fields.reject("scopes", "'" + scopeName + "' is not a scope"));
+        }
+        return scopes;
     }
 
-    Mono<ServerResponse> revokeApiKey(ServerRequest request) {
-        return callers.required(request).map(CurrentUser::requireSignedIn).flatMap(user -> Ids.parse(request.pathVariable("id"), "API key")
+    Mono<ServerResponse> listApiKeys(ServerRequest request, CurrentUser user) {
+        return apiKeys.list(user.id()).collectList()
+                .flatMap(keys -> ServerResponse.ok().bodyValue(Map.of("items", keys, "nextCursor", Optional.empty())));
+    }
+
+    Mono<ServerResponse> revokeApiKey(ServerRequest request, CurrentUser user) {
+        return Ids.parse(request.pathVariable("id"), "API key")
                 .flatMap(keyId -> apiKeys.revoke(user.id(), keyId))
                 .flatMap(revoked -> revoked ? ServerResponse.noContent().build()
-                        : Mono.error(ApiProblem.notFound("API key not found"))));
+                        : Mono.error(ApiProblem.notFound("API key not found")));
     }
 
-    private Mono<ServerResponse> signedIn(ServerRequest request, UserAccount account, int status, RateLimitDecision decision) {
-        return refreshTokens.startFamily(account.id())
-                .flatMap(refreshToken -> session(request, account, refreshToken, status, decision));
-    }
-
-    private Mono<ServerResponse> session(ServerRequest request, UserAccount account, String refreshToken, int status,
-            RateLimitDecision decision) {
-        AccessTokens.IssuedToken access = accessTokens.issue(account.id(), account.username(), account.roles());
-        // Bookkeeping the answer need not wait for (it has its own timeout).
-        signInAddresses.remember(account.id(), ClientAddress.of(request)).subscribe();
+    /** The answer that opens a session: both tokens in the body, the refresh token also in its cookie. */
+    private Mono<ServerResponse> opened(ServerRequest request, SignIn.Session session, HttpStatus status) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user", meView(account));
-        body.put("accessToken", access.token());
-        body.put("refreshToken", refreshToken);
-        body.put("expiresIn", access.expiresInSeconds());
+        body.put("user", meView(session.account()));
+        body.put("accessToken", session.access().token());
+        body.put("refreshToken", session.refreshToken());
+        body.put("expiresIn", session.access().expiresInSeconds());
         body.put("tokenType", "Bearer");
-        ServerResponse.BodyBuilder response = status == 201
-                ? ServerResponse.created(URI.create("/api/users/" + account.username()))
-                : ServerResponse.ok();
+        ServerResponse.BodyBuilder response = status == HttpStatus.CREATED
+                ? ServerResponse.created(URI.create("/api/users/" + session.account().username()))
+                : ServerResponse.status(status);
         return response
-                .headers(decision::writeTo)
+                .headers(session.decision()::writeTo)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .cookie(refreshCookie(request, refreshToken, refreshTokens.ttl()))
+                .cookie(refreshCookie(request, session.refreshToken(), refreshTokens.ttl()))
                 // The codecs would log this body (whole at TRACE): it holds the tokens.
                 .hint(Hints.SUPPRESS_LOGGING_HINT, true)
                 .bodyValue(body);
@@ -327,10 +240,6 @@ class AuthHandler {
 
     private static boolean isSecure(ServerRequest request) {
         return "https".equalsIgnoreCase(request.uri().getScheme());
-    }
-
-    private static String normalised(String accountName) {
-        return accountName.trim().toLowerCase(Locale.ROOT);
     }
 
     Map<String, Object> meView(UserAccount account) {

@@ -6,8 +6,9 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.dawg.auth.RouteAccess.account;
+import static dev.dawg.auth.RouteAccess.signedInAnyScope;
 import static dev.dawg.platform.web.OpenRoute.anyCaller;
-import static dev.dawg.auth.RouteAccess.noApiKey;
 
 /** Routes of {@code /api/auth}. */
 @Configuration(proxyBeanMethods = false)
@@ -21,11 +22,11 @@ class AuthRoutes {
                         .POST("/login", anyCaller(auth::login))
                         .POST("/refresh", anyCaller(auth::refresh))
                         .POST("/logout", anyCaller(auth::logout))
-                        .GET("/me", anyCaller(auth::me))
-                        .PATCH("/me", noApiKey(auth::updateMe))
-                        .POST("/api-keys", noApiKey(auth::createApiKey))
-                        .GET("/api-keys", noApiKey(auth::listApiKeys))
-                        .DELETE("/api-keys/{id}", noApiKey(auth::revokeApiKey)))
+                        .GET("/me", signedInAnyScope(auth::me))
+                        .PATCH("/me", account(auth::updateMe))
+                        .POST("/api-keys", account(auth::createApiKey))
+                        .GET("/api-keys", account(auth::listApiKeys))
+                        .DELETE("/api-keys/{id}", account(auth::revokeApiKey)))
                 .build();
     }
 }

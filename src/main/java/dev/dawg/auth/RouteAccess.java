@@ -71,6 +71,11 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
         return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope, alsoScope)), signedInOnly(handler));
     }
 
+    /** Any signed-in caller (401 otherwise), an API key of any scope included: who am I. */
+    public static HandlerFunction<ServerResponse> signedInAnyScope(SignedInHandler handler) {
+        return new Guarded(new RouteAccess(Kind.ANY_CALLER, Set.of()), signedInOnly(handler));
+    }
+
     /** The account itself (profile, API keys): only a signed-in user, 403 for an API key, 401 when anonymous. */
     public static HandlerFunction<ServerResponse> account(SignedInHandler handler) {
         return new Guarded(new RouteAccess(Kind.NO_API_KEY, Set.of()), signedInOnly(handler));

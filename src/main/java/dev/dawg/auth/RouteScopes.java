@@ -130,8 +130,8 @@ public class RouteScopes implements SmartInitializingSingleton {
             }
             else {
                 throw new IllegalStateException("The route " + reader.methods + " " + shown + " does not declare what an "
-                        + "API key needs to call it: wrap its handler in RouteAccess.anyone(scope, ...), signedIn(scope, ...), "
-                        + "account(...) or OpenRoute.anyCaller(...) in its router");
+                        + "API key needs to call it: wrap its handler in RouteAccess.anyone(scope, ...), RouteAccess.signedIn(scope, ...), "
+                        + "RouteAccess.account(...) or OpenRoute.anyCaller(...) in its router");
             }
             for (String method : reader.methods) {
                 routes.add(new Route(method, shown, access));
