@@ -22,7 +22,6 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.util.UriComponentsBuilder;
 
-import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.Scope;
 import dev.dawg.platform.config.DawgProperties;
@@ -46,58 +45,53 @@ class ShareLinkHandler {
 
     private final ShareLinks links;
     private final ProjectAccess access;
-    private final Callers callers;
     private final JsonBodies bodies;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final ProjectEventPublisher events;
     private final Clock clock = Clock.systemUTC();
 
-    ShareLinkHandler(ShareLinks links, ProjectAccess access, Callers callers, JsonBodies bodies, RateLimiter rateLimiter,
+    ShareLinkHandler(ShareLinks links, ProjectAccess access, JsonBodies bodies, RateLimiter rateLimiter,
             DawgProperties properties, ProjectEventPublisher events) {
         this.links = links;
         this.access = access;
-        this.callers = callers;
         this.bodies = bodies;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.events = events;
     }
 
-    Mono<ServerResponse> create(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.OWNER)
-                .flatMap(grant -> bodies.object(request).flatMap(body -> {
-                    JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
-                    AccessLevel level = accessLevel(fields, body, true);
-                    Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
-                    fields.validate();
-                    requireScopesToGrant(user, level);
-                    return rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
-                            .flatMap(decision -> links.create(grant.projectId(), user.id(), level, expiresAt.flatMap(e -> e).orElse(null))
-                                    .flatMap(link -> events.publish(ProjectEvent.projectShared(grant.projectId(), grant.ownerId(),
-                                                    ProjectEvent.Actor.of(user), level.wireName()))
-                                            .then(ServerResponse.created(URI.create("/api/shares/" + link.token()))
-                                                    .headers(decision::writeTo)
-                                                    .cacheControl(CacheControl.noStore())
-                                                    .bodyValue(view(request, link)))));
-                })));
+    /** The owner's new link to their project. */
+    Mono<ServerResponse> create(ServerRequest request, ProjectAccess.Grant grant) {
+        CurrentUser user = grant.user();
+        return bodies.object(request)
+                .map(body -> settings(body, true))
+                .doOnNext(settings -> requireScopesToGrant(user, settings.level()))
+                .flatMap(settings -> rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
+                        .flatMap(decision -> shared(grant, settings)
+                                .flatMap(link -> ServerResponse.created(URI.create("/api/shares/" + link.token()))
+                                        .headers(decision::writeTo)
+                                        .cacheControl(CacheControl.noStore())
+                                        .bodyValue(view(request, link)))));
     }
 
-    Mono<ServerResponse> list(ServerRequest request) {
+    private Mono<ShareLink> shared(ProjectAccess.Grant grant, LinkSettings settings) {
+        CurrentUser user = grant.user();
+        return links.create(grant.projectId(), user.id(), settings.level(), settings.expiresAt().flatMap(e -> e).orElse(null))
+                .flatMap(link -> events.publish(ProjectEvent.projectShared(grant.projectId(), grant.ownerId(),
+                        ProjectEvent.Actor.of(user), settings.level().wireName())).thenReturn(link));
+    }
+
+    /** The owner's links to their project, newest first, a page at a time. */
+    Mono<ServerResponse> list(ServerRequest request, ProjectAccess.Grant grant) {
         int limit = Pages.limit(request);
         List<String> cursor = Pages.cursor(request, 2);
         Instant afterCreatedAt = cursor == null ? null : cursorInstant(cursor.get(0));
-        return callers.required(request).flatMap(user -> access.grantOnPath(request, AccessLevel.OWNER)
-                .flatMap(grant -> links.list(grant.projectId(), limit + 1, afterCreatedAt, cursor == null ? null : cursor.get(1))
-                        .collectList())
-                .flatMap(fetched -> {
-                    List<ShareLink> shown = fetched.size() > limit ? fetched.subList(0, limit) : fetched;
-                    Map<String, Object> page = new LinkedHashMap<>();
-                    page.put("items", shown.stream().map(link -> view(request, link)).toList());
-                    ShareLink last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
-                    page.put("nextCursor", fetched.size() > limit ? Pages.encodeCursor(last.createdAt().toString(), last.token()) : null);
-                    return ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(page);
-                }));
+        return links.list(grant.projectId(), limit + 1, afterCreatedAt, cursor == null ? null : cursor.get(1))
+                .map(link -> view(request, link))
+                .collectList()
+                .flatMap(fetched -> ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(Pages.keysetBody(fetched, limit,
+                        last -> Pages.encodeCursor(last.get("createdAt").toString(), (String) last.get("token")))));
     }
 
     /** Anyone holding the token: the project in full at the link's level; each opening counts a view. */
@@ -112,45 +106,43 @@ class ShareLinkHandler {
                     body.put("project", opened.project());
                     return ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(body);
                 })
-                .switchIfEmpty(Mono.defer(() -> links.findLive(token)
-                        .flatMap(found -> Mono.<ServerResponse>error(found.getKey().isExpired(clock.instant())
-                                ? ApiProblem.gone("This share link has expired") : linkNotFound()))
-                        .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))));
+                .switchIfEmpty(Mono.defer(() -> notOpened(token)));
     }
 
-    Mono<ServerResponse> update(ServerRequest request) {
+    /** Why a token opened nothing: 410 for an expired link, 404 for an unknown or revoked one. */
+    private Mono<ServerResponse> notOpened(String token) {
+        return links.findLive(token)
+                .flatMap(found -> Mono.<ServerResponse>error(found.getKey().isExpired(clock.instant())
+                        ? ApiProblem.gone("This share link has expired") : linkNotFound()))
+                .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound));
+    }
+
+    Mono<ServerResponse> update(ServerRequest request, CurrentUser user) {
         String token = request.pathVariable("token");
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownedLink(user, token)
-                .flatMap(owned -> bodies.object(request).flatMap(body -> {
-                    JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
-                    AccessLevel level = accessLevel(fields, body, false);
-                    Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
-                    if (level == null && expiresAt.isEmpty()) {
-                        fields.reject("accessLevel", "send accessLevel and/or expiresAt to change");
-                    }
-                    fields.validate();
-                    // Raising a link, or keeping one alive longer, hands out its level anew.
-                    requireScopesToGrant(user, level != null ? level : owned.link().accessLevel());
-                    return links.update(token, level, expiresAt)
-                            .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
-                            .flatMap(link -> accessChanged(owned.grant()).thenReturn(link));
-                }))
-                .flatMap(link -> ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(view(request, link))));
+        return ownedLink(user, token)
+                .flatMap(owned -> bodies.object(request)
+                        .map(body -> settings(body, false))
+                        .flatMap(settings -> changed(user, owned, settings)))
+                .flatMap(link -> ServerResponse.ok().cacheControl(CacheControl.noStore()).bodyValue(view(request, link)));
     }
 
-    Mono<ServerResponse> revoke(ServerRequest request) {
+    private Mono<ShareLink> changed(CurrentUser user, OwnedLink owned, LinkSettings settings) {
+        // Raising a link, or keeping one alive longer, hands out its level anew.
+        requireScopesToGrant(user, settings.level() != null ? settings.level() : owned.link().accessLevel());
+        return links.update(owned.link().token(), settings.level(), settings.expiresAt())
+                .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
+                .flatMap(link -> accessChanged(owned.grant()).thenReturn(link));
+    }
+
+    Mono<ServerResponse> revoke(ServerRequest request, CurrentUser user) {
         String token = request.pathVariable("token");
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> ownerGrant(user, token)
-                .flatMap(grant -> links.revoke(token)
-                        .flatMap(revoked -> revoked ? accessChanged(grant).then(ServerResponse.noContent().build())
-                                : Mono.error(linkNotFound()))));
+        return ownedLink(user, token)
+                .flatMap(owned -> links.revoke(token)
+                        .flatMap(revoked -> revoked ? accessChanged(owned.grant()).then(ServerResponse.noContent().build())
+                                : Mono.error(linkNotFound())));
     }
 
-    /** The caller's grant on the live link's project if they own it: 404 for an unknown or revoked token, 403 otherwise. */
-    private Mono<ProjectAccess.Grant> ownerGrant(CurrentUser user, String token) {
-        return ownedLink(user, token).map(OwnedLink::grant);
-    }
-
+    /** A live link and the caller's grant on its project, which they must own: 404 for an unknown or revoked token, 403 otherwise. */
     private record OwnedLink(ShareLink link, ProjectAccess.Grant grant) {
     }
 
@@ -159,6 +151,21 @@ class ShareLinkHandler {
                 .switchIfEmpty(Mono.error(ShareLinkHandler::linkNotFound))
                 .flatMap(found -> access.grant(Optional.of(user), found.getKey().projectId(), token)
                         .map(grant -> new OwnedLink(found.getKey(), grant.require(AccessLevel.OWNER))));
+    }
+
+    /** A link's settings as a request sends them: the level (required for a new link), and the expiry if given. */
+    private record LinkSettings(AccessLevel level, Optional<Optional<Instant>> expiresAt) {
+    }
+
+    private LinkSettings settings(ObjectNode body, boolean creating) {
+        JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
+        AccessLevel level = accessLevel(fields, body, creating);
+        Optional<Optional<Instant>> expiresAt = expiresAt(fields, body);
+        if (!creating && level == null && expiresAt.isEmpty()) {
+            fields.reject("accessLevel", "send accessLevel and/or expiresAt to change");
+        }
+        fields.validate();
+        return new LinkSettings(level, expiresAt);
     }
 
     /**
