@@ -35,8 +35,8 @@ import org.springframework.stereotype.Component;
 import dev.dawg.auth.AccessTokens;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.Scope;
-import dev.dawg.auth.SecurityConfiguration;
 import dev.dawg.platform.web.RequestIds;
+import dev.dawg.platform.web.ResponseHeaders;
 import dev.dawg.sharing.ProjectAccess;
 
 /**
@@ -163,11 +163,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
         }
         out.set(HttpHeaderNames.ETAG, etag);
         out.set(HttpHeaderNames.CACHE_CONTROL, "private, no-cache");
-        out.set("X-Content-Type-Options", "nosniff");
-        out.set("X-Frame-Options", "DENY");
-        out.set("X-XSS-Protection", "0");
-        out.set("Referrer-Policy", "no-referrer");
-        out.set("Content-Security-Policy", SecurityConfiguration.API_CSP);
+        ResponseHeaders.API.forEach(out::set);
         served.increment();
         return response;
     }
