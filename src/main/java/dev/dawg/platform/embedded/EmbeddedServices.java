@@ -1,6 +1,7 @@
 package dev.dawg.platform.embedded;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,39 +32,40 @@ import org.springframework.util.ClassUtils;
  * <p>It runs as the first bean-definition post-processor (after the test framework's dynamic properties
  * are in place, before auto-configuration conditions are evaluated). Embedded servers are kept per data
  * directory and shared by the application contexts of the JVM (the test contexts); each is stopped when the last
- * context using it has closed, after its beans (so in-flight requests finish before the database goes away), or
- * at the latest by Spring Boot's shutdown handlers.
+ * context using it has closed or failed to start, after its beans (so in-flight requests finish before the database
+ * goes away), or at the latest by Spring Boot's shutdown handlers.
  */
-public final class DependencyEndpoints implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+public final class EmbeddedServices implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-    private static final Logger log = LoggerFactory.getLogger(DependencyEndpoints.class);
-    private static final String PROPERTY_SOURCE = "dawgDependencyEndpoints";
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedServices.class);
+    private static final String PROPERTY_SOURCE = "dawgEmbeddedServices";
     private static final Map<String, EmbeddedServer> RUNNING = new ConcurrentHashMap<>();
     /** How many open application contexts use each running server; guarded by {@code RUNNING}. */
     private static final Map<String, Integer> USERS = new LinkedHashMap<>();
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        context.addBeanFactoryPostProcessor(new Publisher(context.getEnvironment()));
-        // A context that fails to start must not leave servers behind that keep the JVM (and the data) busy.
+        Lease lease = new Lease();
+        context.addBeanFactoryPostProcessor(new Publisher(context.getEnvironment(), lease));
+        // A context that fails to start must not leave servers behind that keep the JVM (and the data) busy; those
+        // that other contexts still use stay up.
         context.addApplicationListener(event -> {
             if (event instanceof ApplicationFailedEvent) {
-                RUNNING.keySet().forEach(DependencyEndpoints::stop);
+                lease.release();
             }
         });
     }
 
-    private record Publisher(ConfigurableEnvironment environment)
+    private record Publisher(ConfigurableEnvironment environment, Lease lease)
             implements BeanDefinitionRegistryPostProcessor, PriorityOrdered {
 
         @Override
         public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
             if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
-                Set<String> used = ConcurrentHashMap.newKeySet();
-                environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolve(environment, used)));
-                if (!used.isEmpty() && registry instanceof DefaultSingletonBeanRegistry beans) {
+                environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolve(environment, lease)));
+                if (registry instanceof DefaultSingletonBeanRegistry beans) {
                     // Registered before any other bean, so destroyed after all of them (the connection pools included).
-                    beans.registerDisposableBean(DependencyEndpoints.class.getName() + ".release", () -> release(used));
+                    beans.registerDisposableBean(EmbeddedServices.class.getName() + ".release", lease::release);
                 }
             }
         }
@@ -78,8 +80,8 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         }
     }
 
-    /** The connection properties; the keys of the embedded servers this context now uses are added to {@code used}. */
-    static Map<String, Object> resolve(ConfigurableEnvironment env, Set<String> used) {
+    /** The connection properties; the embedded servers this context now uses are added to its {@code lease}. */
+    static Map<String, Object> resolve(ConfigurableEnvironment env, Lease lease) {
         Path dataDir = Path.of(env.getProperty("dawg.data-dir", "./data")).toAbsolutePath().normalize();
         String dbUrl = env.getProperty("dawg.db.url", "");
         String redisUrl = env.getProperty("dawg.redis.url", "");
@@ -94,13 +96,13 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         // Start the embedded servers side by side: PostgreSQL dominates (initdb on the first start).
         Map<String, CompletableFuture<EmbeddedServer>> starting = new LinkedHashMap<>();
         if (dbUrl.isBlank()) {
-            starting.put("postgres", startAsync("PostgreSQL", dataDir, used, () -> startEmbedded("EmbeddedPostgresServer", dataDir.resolve("postgres"))));
+            starting.put("postgres", startAsync("PostgreSQL", dataDir, lease, () -> startEmbedded("EmbeddedPostgresServer", dataDir.resolve("postgres"))));
         }
         if (redisUrl.isBlank()) {
-            starting.put("redis", startAsync("Redis", dataDir, used, () -> startEmbedded("EmbeddedRedisServer", dataDir.resolve("redis"))));
+            starting.put("redis", startAsync("Redis", dataDir, lease, () -> startEmbedded("EmbeddedRedisServer", dataDir.resolve("redis"))));
         }
         if (s3Endpoint.isBlank()) {
-            starting.put("s3", startAsync("S3 endpoint", dataDir, used, () -> startEmbedded("EmbeddedS3Server", dataDir.resolve("objects"))));
+            starting.put("s3", startAsync("S3 endpoint", dataDir, lease, () -> startEmbedded("EmbeddedS3Server", dataDir.resolve("objects"))));
         }
         Map<String, Object> dawg = new LinkedHashMap<>();
         dawg.put("dawg.db.url", dbUrl);
@@ -135,7 +137,7 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
      * (and without their libraries), so nothing here may refer to them directly.
      */
     private static EmbeddedServer startEmbedded(String className, Path directory) throws Exception {
-        Class<?> type = Class.forName(DependencyEndpoints.class.getPackageName() + "." + className);
+        Class<?> type = Class.forName(EmbeddedServices.class.getPackageName() + "." + className);
         java.lang.reflect.Method start = type.getDeclaredMethod("start", Path.class);
         start.setAccessible(true);
         try {
@@ -146,17 +148,16 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         }
     }
 
-    private interface Starter {
+    interface Starter {
         EmbeddedServer start() throws Exception;
     }
 
-    private static CompletableFuture<EmbeddedServer> startAsync(String name, Path dataDir, Set<String> used, Starter starter) {
+    static CompletableFuture<EmbeddedServer> startAsync(String name, Path dataDir, Lease lease, Starter starter) {
         String key = name + " in " + dataDir;
         synchronized (RUNNING) {
             EmbeddedServer running = RUNNING.get(key);
             if (running != null) {
-                USERS.merge(key, 1, Integer::sum);
-                used.add(key);
+                lease.use(key);
                 return CompletableFuture.completedFuture(running);
             }
         }
@@ -165,8 +166,7 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
                 EmbeddedServer server = starter.start();
                 synchronized (RUNNING) {
                     RUNNING.put(key, server);
-                    USERS.merge(key, 1, Integer::sum);
-                    used.add(key);
+                    lease.use(key);
                 }
                 SpringApplication.getShutdownHandlers().add(() -> stop(key));
                 return server;
@@ -179,13 +179,28 @@ public final class DependencyEndpoints implements ApplicationContextInitializer<
         });
     }
 
-    /** A context that used these servers has closed: the ones no other context uses stop. */
-    private static void release(Set<String> keys) {
-        synchronized (RUNNING) {
-            for (String key : keys) {
-                if (USERS.merge(key, -1, Integer::sum) <= 0) {
-                    stop(key);
+    /**
+     * The embedded servers one application context uses, released when it closes or fails to start (both, when a
+     * failed refresh destroys its beans): the servers no other context uses then stop.
+     */
+    static final class Lease {
+
+        /** Guarded by {@code RUNNING}; emptied by the release, so a second one releases nothing. */
+        private final Set<String> keys = new HashSet<>();
+
+        private void use(String key) {
+            USERS.merge(key, 1, Integer::sum);
+            keys.add(key);
+        }
+
+        void release() {
+            synchronized (RUNNING) {
+                for (String key : keys) {
+                    if (USERS.merge(key, -1, Integer::sum) <= 0) {
+                        stop(key);
+                    }
                 }
+                keys.clear();
             }
         }
     }
