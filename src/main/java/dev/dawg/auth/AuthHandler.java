@@ -109,7 +109,7 @@ class AuthHandler {
                 .flatMap(token -> accessTokens.decoder().decode(token))
                 .flatMap(revocations::revoke)
                 .then(refreshTokenOf(request).flatMap(refreshTokens::revokeFamilyOf))
-                .then(ServerResponse.noContent().cookie(clearedCookie(request)).build());
+                .then(ServerResponse.noContent().cookie(refreshCookie(request, "", Duration.ZERO)).build());
     }
 
     /** The bearer token of the request; the security filters already refused one that is not valid. */
@@ -223,23 +223,10 @@ class AuthHandler {
         return fromBody.switchIfEmpty(Mono.justOrEmpty(cookie == null || cookie.getValue().isBlank() ? null : cookie.getValue()));
     }
 
+    /** The refresh token's cookie; an empty one that lives zero seconds clears it. */
     private static ResponseCookie refreshCookie(ServerRequest request, String token, Duration ttl) {
-        return ResponseCookie.from(REFRESH_COOKIE, token)
-                .httpOnly(true)
-                .secure(isSecure(request))
-                .sameSite("Strict")
-                .path("/api/auth")
-                .maxAge(ttl)
-                .build();
-    }
-
-    private static ResponseCookie clearedCookie(ServerRequest request) {
-        return ResponseCookie.from(REFRESH_COOKIE, "").httpOnly(true).secure(isSecure(request)).sameSite("Strict")
-                .path("/api/auth").maxAge(0).build();
-    }
-
-    private static boolean isSecure(ServerRequest request) {
-        return "https".equalsIgnoreCase(request.uri().getScheme());
+        return ResponseCookie.from(REFRESH_COOKIE, token).httpOnly(true).secure("https".equalsIgnoreCase(request.uri().getScheme()))
+                .sameSite("Strict").path("/api/auth").maxAge(ttl).build();
     }
 
     Map<String, Object> meView(UserAccount account) {

@@ -6,7 +6,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.server.ServerWebExchange;
 
 import dev.dawg.platform.web.ApiProblem;
 
@@ -16,11 +15,6 @@ public class Callers {
 
     public Mono<Optional<CurrentUser>> optional(ServerRequest request) {
         return of(request.principal());
-    }
-
-    /** The same for a web filter, which sees the exchange rather than a handler's request. */
-    public Mono<Optional<CurrentUser>> optional(ServerWebExchange exchange) {
-        return of(exchange.getPrincipal());
     }
 
     static Mono<Optional<CurrentUser>> of(Mono<? extends java.security.Principal> principal) {

@@ -32,14 +32,6 @@ public record CurrentUser(UUID id, String username, Set<Role> roles, Set<Scope> 
         return this;
     }
 
-    /** Fails with 403 for an API key: no scope covers the account itself (its profile, its API keys). */
-    public CurrentUser requireSignedIn() {
-        if (viaApiKey) {
-            throw ApiProblem.insufficientScope(NO_API_KEY);
-        }
-        return this;
-    }
-
     public CurrentUser requireAdmin() {
         if (!isAdmin()) {
             throw ApiProblem.forbidden("Only administrators may do this");

@@ -52,11 +52,6 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
         return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope, alsoScope)), (request, caller) -> handler.handle(request));
     }
 
-    /** Transitional, as {@link #needs(Scope, HandlerFunction)}. */
-    public static HandlerFunction<ServerResponse> noApiKey(HandlerFunction<ServerResponse> handler) {
-        return new Guarded(new RouteAccess(Kind.NO_API_KEY, Set.of()), (request, caller) -> handler.handle(request));
-    }
-
     /** Anyone, signed in or not, may call; an API key needs {@code scope}. The handler is handed the caller, if any. */
     public static HandlerFunction<ServerResponse> anyone(Scope scope, CallerHandler handler) {
         return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope)), handler);

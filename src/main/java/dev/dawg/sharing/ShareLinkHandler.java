@@ -254,9 +254,7 @@ class ShareLinkHandler {
         return view;
     }
 
-
     private static ApiProblem linkNotFound() {
         return ApiProblem.notFound("Share link not found");
     }
-
 }
