@@ -133,14 +133,6 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
         }
 
         /**
-         * Just before the answer is committed. An unread body of unknown length (chunked) is read and dropped first, up
-         * to the limit and for at most {@link #LINGER}, so that a client still sending a short body reads this answer on a
-         * connection it keeps (a close while it sends can reset the connection and lose the answer); past either bound
-         * the connection closes after the answer instead of Reactor Netty reading the rest, without end. A body left
-         * half-read closes it too. An unread body with a declared length is left to Reactor Netty to drop: it ends where
-         * the client said (over the limit it was refused before a byte was read), and the connection survives.
-         */
-        /**
          * An answer that closes the connection while the client may still be sending this body closes it lingering
          * ({@link LingeringClose}), so the client reads the answer instead of a reset.
          */
@@ -152,6 +144,14 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
             }
         }
 
+        /**
+         * Just before the answer is committed. An unread body of unknown length (chunked) is read and dropped first, up
+         * to the limit and for at most {@link #LINGER}, so that a client still sending a short body reads this answer on a
+         * connection it keeps (a close while it sends can reset the connection and lose the answer); past either bound
+         * the connection closes after the answer instead of Reactor Netty reading the rest, without end. A body left
+         * half-read closes it too. An unread body with a declared length is left to Reactor Netty to drop: it ends where
+         * the client said (over the limit it was refused before a byte was read), and the connection survives.
+         */
         Mono<Void> settle(ServerHttpResponse response) {
             State now = state.get();
             if (now == State.UNREAD && getHeaders().getUpgrade() == null
