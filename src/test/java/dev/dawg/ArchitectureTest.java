@@ -10,7 +10,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The shape of the code, as the README's Layout section draws it: feature packages import only the packages
- * below them, so no two depend on each other, and {@code platform} (the ground floor) imports no feature.
+ * below them, so no two depend on each other, and {@code platform} (the ground floor) imports no feature. The DAWG
+ * client's dialect sits on top: it calls the features' services and nothing calls it.
  */
 class ArchitectureTest {
 
@@ -35,6 +36,7 @@ class ArchitectureTest {
                 .layer("social").definedBy("dev.dawg.social..")
                 .layer("assets").definedBy("dev.dawg.assets..")
                 .layer("realtime").definedBy("dev.dawg.realtime..")
+                .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
                 .whereLayer("platform").mayNotAccessAnyLayer()
                 .whereLayer("users").mayOnlyAccessLayers("platform")
                 .whereLayer("auth").mayOnlyAccessLayers("platform", "users")
@@ -44,6 +46,7 @@ class ArchitectureTest {
                 .whereLayer("social").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing", "projects")
                 .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                .whereLayer("dawgclient").mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dawg.platform.web;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,7 +16,8 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Writes an {@link ApiProblem} as RFC 9457 {@code application/problem+json}: the one error shape of the API,
- * used by the exception handler, the security entry points and the WebSocket handshake alike.
+ * used by the exception handler, the security entry points and the WebSocket handshake alike; or, for a request an
+ * {@link ErrorDialect} answers, in that dialect's shape.
  */
 @Component
 public class ProblemWriter {
@@ -23,9 +25,11 @@ public class ProblemWriter {
     private static final String TYPE_BASE = "https://dawg.dev/problems/";
 
     private final JsonMapper json;
+    private final List<ErrorDialect> dialects;
 
-    ProblemWriter(JsonMapper json) {
+    ProblemWriter(JsonMapper json, List<ErrorDialect> dialects) {
         this.json = json;
+        this.dialects = List.copyOf(dialects);
     }
 
     public Map<String, Object> body(ApiProblem problem, ServerWebExchange exchange) {
@@ -51,9 +55,10 @@ public class ProblemWriter {
         }
         response.setStatusCode(problem.status());
         response.getHeaders().putAll(problem.headers());
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        ErrorDialect dialect = dialects.stream().filter(candidate -> candidate.answers(exchange)).findFirst().orElse(null);
+        response.getHeaders().setContentType(dialect == null ? MediaType.APPLICATION_PROBLEM_JSON : dialect.contentType());
         response.getHeaders().set(RequestIds.HEADER, RequestIds.of(exchange));
-        byte[] bytes = json.writeValueAsBytes(body(problem, exchange));
+        byte[] bytes = json.writeValueAsBytes(dialect == null ? body(problem, exchange) : dialect.body(problem, exchange));
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
     }
