@@ -25,7 +25,7 @@ final class LiveConnection {
     static final CloseStatus TOO_BIG = CloseStatus.TOO_BIG_TO_PROCESS.withReason("Message too large");
 
     private final RealtimeHub hub;
-    private final Caller caller;
+    private final SocketCaller caller;
     private final Channel channel;
     private final OutboundQueue queue;
     private final ProjectFeeds feeds;
@@ -34,11 +34,11 @@ final class LiveConnection {
     private final JsonMapper json;
     private final MessageBudget budget;
     /** The token the connection is signed in with now: the caller's, or a fresher one it authenticated with. */
-    private volatile Caller token;
+    private volatile SocketCaller token;
     private volatile long lastHeardAt = System.nanoTime();
     private volatile long lastPingAt = lastHeardAt;
 
-    LiveConnection(RealtimeHub hub, Caller caller, Channel channel, OutboundQueue queue, ProjectFeeds feeds,
+    LiveConnection(RealtimeHub hub, SocketCaller caller, Channel channel, OutboundQueue queue, ProjectFeeds feeds,
             RealtimeProperties settings, ServerMessages messages, JsonMapper json) {
         this.hub = hub;
         this.caller = caller;
@@ -106,7 +106,7 @@ final class LiveConnection {
                 .then();
     }
 
-    private void reauthenticated(Caller fresh) {
+    private void reauthenticated(SocketCaller fresh) {
         if (!fresh.user().orElseThrow().id().equals(caller.user().orElseThrow().id())) {
             queue.reply(messages.error("UNAUTHORIZED", null, "The token is for another user"));
             return;
@@ -130,7 +130,7 @@ final class LiveConnection {
             }
             return;
         }
-        Caller current = token;
+        SocketCaller current = token;
         long silent = now - lastHeardAt;
         if (current.expiresAt() != null && !wallClock.isBefore(current.expiresAt())) {
             close(TOKEN_EXPIRED, "token_expired");

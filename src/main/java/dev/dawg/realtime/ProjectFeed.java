@@ -23,7 +23,7 @@ final class ProjectFeed {
     final boolean owner;
     private final OutboundQueue queue;
     private final long accessRecheck;
-    private final ArrayDeque<HubEvent> pending = new ArrayDeque<>();
+    private final ArrayDeque<PublishedEvent> pending = new ArrayDeque<>();
     private boolean subscribed;
     private String shareToken;
     /** The last event the client has, or has in the state it loaded; null until known (owner, unsubscribed). */
@@ -77,7 +77,7 @@ final class ProjectFeed {
     }
 
     /** Holds a live event until it can be delivered; false when already as many wait as the queue may hold. */
-    boolean hold(HubEvent event, int limit) {
+    boolean hold(PublishedEvent event, int limit) {
         if (pending.size() >= limit) {
             return false;
         }
@@ -87,7 +87,7 @@ final class ProjectFeed {
 
     /** Delivers the waiting events in order, until one shows a gap or the access must be re-checked first. */
     Wait drain(long now) {
-        HubEvent event;
+        PublishedEvent event;
         while (state == State.LIVE && !queue.closing() && (event = pending.pollFirst()) != null) {
             if (seen != null && !event.id().isAfter(seen)) {
                 continue;
@@ -113,7 +113,7 @@ final class ProjectFeed {
      */
     boolean replay(EventHistory.Replay replay, boolean afterCatchUp) {
         EventId base = seen;
-        List<HubEvent> missed = base == null ? replay.events()
+        List<PublishedEvent> missed = base == null ? replay.events()
                 : replay.events().stream().filter(event -> event.id().isAfter(base)).toList();
         // Reloading the project is cheaper than a replay that would not fit the queue anyway.
         boolean replayed = !replay.resync() && queue.fits(missed.size(), missed.stream().mapToLong(event -> event.wire().length).sum());

@@ -30,7 +30,7 @@ final class ProjectFeeds {
     private static final Logger log = LoggerFactory.getLogger(ProjectFeeds.class);
 
     private final String connectionId;
-    private final Caller caller;
+    private final SocketCaller caller;
     private final OutboundQueue queue;
     private final Executor eventLoop;
     private final ChannelRegistry channels;
@@ -47,7 +47,7 @@ final class ProjectFeeds {
     private final AtomicInteger handedOver = new AtomicInteger();
     private int subscriptions;
 
-    ProjectFeeds(String connectionId, Caller caller, OutboundQueue queue, Executor eventLoop, ChannelRegistry channels,
+    ProjectFeeds(String connectionId, SocketCaller caller, OutboundQueue queue, Executor eventLoop, ChannelRegistry channels,
             EventHistory history, SubscriberAccess access, ServerMessages messages, RealtimeMetrics metrics,
             RealtimeProperties settings, LongSupplier clock, Scheduler background) {
         this.connectionId = connectionId;
@@ -199,7 +199,7 @@ final class ProjectFeeds {
      * connection (queueing, framing, writing) runs in parallel on the loops that own them. Past the queue limit
      * in tasks not yet run, the connection is too slow, as with frames not yet written.
      */
-    void deliver(HubEvent event, boolean fromOwnerChannel) {
+    void deliver(PublishedEvent event, boolean fromOwnerChannel) {
         if (queue.closing()) {
             return;
         }
@@ -228,7 +228,7 @@ final class ProjectFeeds {
         }
     }
 
-    private synchronized void onEvent(HubEvent event, boolean fromOwnerChannel) {
+    private synchronized void onEvent(PublishedEvent event, boolean fromOwnerChannel) {
         if (queue.closing()) {
             return;
         }

@@ -62,7 +62,7 @@ class RealtimeHandshake implements WebSocketService {
                     checkOrigin(exchange);
                     ConcurrencySlots<String>.Slot slot = hub.reserve(ClientAddress.of(exchange.getRequest()));
                     String token = exchange.getRequest().getQueryParams().getFirst(TOKEN_PARAM);
-                    Mono<Caller> caller = token == null || token.isBlank() ? Mono.just(Caller.ANONYMOUS) : hub.authenticate(token);
+                    Mono<SocketCaller> caller = token == null || token.isBlank() ? Mono.just(SocketCaller.ANONYMOUS) : hub.authenticate(token);
                     Channel channel = nettyChannel(exchange.getRequest());
                     return caller.flatMap(known -> {
                                 WebSocketHandler connected = handler instanceof RealtimeSocketHandler realtime

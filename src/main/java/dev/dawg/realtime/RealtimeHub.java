@@ -94,9 +94,9 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     }
 
     /** The caller of a {@code ?token=}: validated exactly like a REST bearer token. */
-    Mono<Caller> authenticate(String token) {
+    Mono<SocketCaller> authenticate(String token) {
         return tokens.decode(token)
-                .map(jwt -> new Caller(Optional.of(AccessTokens.toCurrentUser(jwt)), jwt.getExpiresAt(), jwt.getId()))
+                .map(jwt -> new SocketCaller(Optional.of(AccessTokens.toCurrentUser(jwt)), jwt.getExpiresAt(), jwt.getId()))
                 .onErrorMap(ex -> ApiProblem.unauthorized("The access token is invalid or expired")
                         .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
     }
@@ -126,7 +126,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
                 .with("retryAfterSeconds", SLOT_RETRY_SECONDS));
     }
 
-    LiveConnection open(WebSocketSession session, Caller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
+    LiveConnection open(WebSocketSession session, SocketCaller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
         OutboundQueue queue = new OutboundQueue(session, settings, metrics);
         ProjectFeeds feeds = new ProjectFeeds(session.getId(), caller, queue, channel == null ? Runnable::run : channel.eventLoop(),
                 channels, history, access, messages, metrics, settings, System::nanoTime, Schedulers.parallel());
@@ -171,7 +171,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         if (channel == null) {
             return;
         }
-        HubEvent event = HubEvent.fromMessage(message);
+        PublishedEvent event = PublishedEvent.fromMessage(message);
         if (event == null) {
             log.debug("Ignoring a malformed message on {}", channelName);
             return;

@@ -75,10 +75,10 @@ class LiveConnectionAccessTest {
         ServerMessages messages = new ServerMessages(JSON);
         OutboundQueue queue = new OutboundQueue(session, settings, metrics);
         // Checks start at once on the test's thread: nothing completes before the test answers it, so nothing re-enters.
-        feeds = new ProjectFeeds("test", Caller.ANONYMOUS, queue, Runnable::run, channels, history, access, messages, metrics,
+        feeds = new ProjectFeeds("test", SocketCaller.ANONYMOUS, queue, Runnable::run, channels, history, access, messages, metrics,
                 settings, clock::get, Schedulers.immediate());
 
-        connection = new LiveConnection(mock(RealtimeHub.class), Caller.ANONYMOUS, null, queue, feeds, settings, messages, JSON);
+        connection = new LiveConnection(mock(RealtimeHub.class), SocketCaller.ANONYMOUS, null, queue, feeds, settings, messages, JSON);
         connection.outbound().subscribe(message -> sent.add(read(message)));
         connection.execute(new ClientMessage.Subscribe(projectId, null, null)).subscribe();
         checks.remove(0).tryEmitValue(publicGrant());
@@ -173,10 +173,10 @@ class LiveConnectionAccessTest {
     }
 
     /** The n-th like event of the project, chained to the one before it. */
-    private HubEvent event(int n) {
+    private PublishedEvent event(int n) {
         EventId previous = n == 1 ? EventId.ZERO : EventId.of((n - 1) + "-0");
         String wire = "{\"type\":\"like:added\",\"projectId\":\"" + projectId + "\",\"eventId\":\"" + n + "-0\"}";
-        return new HubEvent(projectId, EventId.of(n + "-0"), previous, previous, false, wire.getBytes(StandardCharsets.UTF_8));
+        return new PublishedEvent(projectId, EventId.of(n + "-0"), previous, previous, false, wire.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The ids of the events sent so far. */
