@@ -67,20 +67,28 @@ final class OutboundQueue {
     }
 
     /** Queues a frame; past the limit the client is too slow and is closed instead. */
-    synchronized void send(Kind kind, byte[] bytes) {
+    void send(Kind kind, byte[] bytes) {
+        if (!offer(kind, bytes)) {
+            // Outside this monitor: the close runs on into the session and may release the connection's feeds,
+            // whose monitor may be waiting for this one.
+            tooSlow();
+        }
+    }
+
+    private synchronized boolean offer(Kind kind, byte[] bytes) {
         if (closing) {
-            return;
+            return true;
         }
         int count = queuedMessages.incrementAndGet();
         long total = queuedBytes.addAndGet(bytes.length);
         if (count > settings.maxQueuedMessages() || total > settings.maxQueuedBytes().toBytes()) {
             dequeued(bytes.length);
-            tooSlow();
-            return;
+            return false;
         }
         if (frames.tryEmitNext(new Frame(kind, bytes)).isFailure()) {
             dequeued(bytes.length);
         }
+        return true;
     }
 
     private void dequeued(int bytes) {

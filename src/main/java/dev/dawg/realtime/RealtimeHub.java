@@ -159,10 +159,6 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         connection.release();
     }
 
-    int connectionCount() {
-        return connections.size();
-    }
-
     // ---- Redis
 
     @Override
