@@ -14,6 +14,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.stereotype.Component;
+
 /**
  * The Redis channels this node subscribes to, each with the local connections listening to it: a channel is
  * subscribed when its first listener arrives and unsubscribed when its last one leaves, so a node hears only
@@ -25,10 +27,11 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Nothing is called out of this class while its lock is held: listeners take their own locks.
  */
+@Component
 final class ChannelRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelRegistry.class);
-    private static final LiveConnection[] NONE = new LiveConnection[0];
+    private static final ProjectFeeds[] NONE = new ProjectFeeds[0];
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(3);
     private static final String PROJECT_PREFIX = "dawg:events:project:";
     private static final String USER_PREFIX = "dawg:events:user:";
@@ -40,7 +43,7 @@ final class ChannelRegistry {
         /** An owner's channel (all events of the projects they own), else a project's (what subscribers see). */
         final boolean ownerChannel;
         final UUID id;
-        volatile LiveConnection[] listeners = NONE;
+        volatile ProjectFeeds[] listeners = NONE;
         private boolean active;
         private boolean requested;
         private boolean lost;
@@ -77,11 +80,11 @@ final class ChannelRegistry {
     }
 
     /** Adds a listener; the channel is subscribed if it was not (see {@link #awaitActive} to wait for that). */
-    void join(String name, LiveConnection listener) {
+    void join(String name, ProjectFeeds listener) {
         boolean request;
         synchronized (lock) {
             Channel channel = channels.computeIfAbsent(name, Channel::new);
-            LiveConnection[] listeners = Arrays.copyOf(channel.listeners, channel.listeners.length + 1);
+            ProjectFeeds[] listeners = Arrays.copyOf(channel.listeners, channel.listeners.length + 1);
             listeners[listeners.length - 1] = listener;
             channel.listeners = listeners;
             request = claimRequest(channel);
@@ -116,7 +119,7 @@ final class ChannelRegistry {
         return ready.asMono().timeout(SUBSCRIBE_TIMEOUT).publishOn(Schedulers.parallel());
     }
 
-    void leave(String name, LiveConnection listener) {
+    void leave(String name, ProjectFeeds listener) {
         boolean unsubscribe = false;
         List<Sinks.Empty<Void>> abandoned = List.of();
         synchronized (lock) {
@@ -124,7 +127,7 @@ final class ChannelRegistry {
             if (channel == null) {
                 return;
             }
-            channel.listeners = Arrays.stream(channel.listeners).filter(each -> each != listener).toArray(LiveConnection[]::new);
+            channel.listeners = Arrays.stream(channel.listeners).filter(each -> each != listener).toArray(ProjectFeeds[]::new);
             if (channel.listeners.length == 0) {
                 channels.remove(name);
                 unsubscribe = channel.active || channel.requested;
@@ -140,7 +143,7 @@ final class ChannelRegistry {
     /** Redis confirmed a subscription: ours, or Lettuce's own after a reconnect. */
     void subscribed(String name) {
         List<Sinks.Empty<Void>> ready;
-        LiveConnection[] catchUp = null;
+        ProjectFeeds[] catchUp = null;
         Channel channel;
         synchronized (lock) {
             channel = channels.get(name);
@@ -166,7 +169,7 @@ final class ChannelRegistry {
         ready.forEach(Sinks.Empty::tryEmitEmpty);
         if (catchUp != null) {
             log.debug("Resubscribed to {}; {} listeners catch up", name, catchUp.length);
-            for (LiveConnection listener : catchUp) {
+            for (ProjectFeeds listener : catchUp) {
                 listener.resubscribed(channel);
             }
         }

@@ -35,7 +35,7 @@ class EventHistory {
      * @param resync the history no longer reaches back to {@code after}: the client must reload the project
      * @param head the last event the reader has seen once it has these (or reloaded)
      */
-    record Replay(List<HubEvent> events, boolean resync, EventId head) {
+    record Replay(List<PublishedEvent> events, boolean resync, EventId head) {
     }
 
     /** The events after {@code after}; with {@code after} null, only where the project stands now. */
@@ -47,7 +47,7 @@ class EventHistory {
         return redis.commands()
                 .flatMap(redis -> redis.xrange(key(projectId),
                                 Range.from(Range.Boundary.including(after.toString()), Range.Boundary.unbounded()), Limit.from(limit))
-                        .map(entry -> HubEvent.fromHistory(projectId, entry.getId(), entry.getBody()))
+                        .map(entry -> PublishedEvent.fromHistory(projectId, entry.getId(), entry.getBody()))
                         .collectList())
                 .flatMap(entries -> {
                     if (entries.isEmpty()) {
@@ -59,7 +59,7 @@ class EventHistory {
                         // More than one history's worth (the size was lowered since): too much to replay anyway.
                         return head(projectId, owner).map(head -> new Replay(List.of(), true, head));
                     }
-                    HubEvent first = entries.get(0);
+                    PublishedEvent first = entries.get(0);
                     EventId head = entries.get(entries.size() - 1).seenThrough(owner);
                     // Trimming removes the oldest entries only, so the history is whole from `after` on when `after`
                     // itself, or the event that names it as its predecessor, is still there.
@@ -67,7 +67,7 @@ class EventHistory {
                     if (!reachesBack) {
                         return Mono.just(new Replay(List.of(), true, head));
                     }
-                    List<HubEvent> missed = entries.stream()
+                    List<PublishedEvent> missed = entries.stream()
                             .filter(event -> event.id().isAfter(after) && event.visibleTo(owner))
                             .toList();
                     return Mono.just(new Replay(missed, false, head));
@@ -78,7 +78,7 @@ class EventHistory {
     Mono<EventId> head(UUID projectId, boolean owner) {
         return redis.commands()
                 .flatMap(redis -> redis.xrevrange(key(projectId), Range.unbounded(), Limit.from(1)).next())
-                .map(entry -> HubEvent.fromHistory(projectId, entry.getId(), entry.getBody()).seenThrough(owner))
+                .map(entry -> PublishedEvent.fromHistory(projectId, entry.getId(), entry.getBody()).seenThrough(owner))
                 .defaultIfEmpty(EventId.ZERO);
     }
 }

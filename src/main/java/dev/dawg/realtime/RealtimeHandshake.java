@@ -55,34 +55,38 @@ class RealtimeHandshake implements WebSocketService {
 
     @Override
     public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
-        return Mono.defer(() -> {
-                    hub.admit().ifPresent(problem -> {
-                        throw problem;
-                    });
-                    checkOrigin(exchange);
-                    ConcurrencySlots<String>.Slot slot = hub.reserve(ClientAddress.of(exchange.getRequest()));
-                    String token = exchange.getRequest().getQueryParams().getFirst(TOKEN_PARAM);
-                    Mono<Caller> caller = token == null || token.isBlank() ? Mono.just(Caller.ANONYMOUS) : hub.authenticate(token);
-                    Channel channel = nettyChannel(exchange.getRequest());
-                    return caller.flatMap(known -> {
-                                WebSocketHandler connected = handler instanceof RealtimeSocketHandler realtime
-                                        ? session -> realtime.handle(session, known, channel, slot) : handler;
-                                return upgrade.handleRequest(exchange, connected);
-                            })
-                            // Once upgraded, the connection holds the slot and gives it back when it closes; if no
-                            // connection comes of the handshake, the slot is the address's again at once.
-                            .doOnError(ex -> slot.releaseUnlessHandedOver())
-                            .doOnCancel(slot::releaseUnlessHandedOver)
-                            .doOnSuccess(done -> {
-                                if (channel == null || !(handler instanceof RealtimeSocketHandler)) {
-                                    slot.releaseUnlessHandedOver();
-                                }
-                                else {
-                                    channel.closeFuture().addListener(closed -> slot.releaseUnlessHandedOver());
-                                }
-                            });
-                })
+        return Mono.defer(() -> handshake(exchange, handler))
                 .onErrorResume(ApiProblem.class, problem -> problems.write(exchange, problem));
+    }
+
+    /** The checks in the order their refusals are reported (503, 403, 429, 401), then the upgrade. */
+    private Mono<Void> handshake(ServerWebExchange exchange, WebSocketHandler handler) {
+        hub.admit().ifPresent(problem -> {
+            throw problem;
+        });
+        checkOrigin(exchange);
+        ConcurrencySlots<String>.Slot slot = hub.reserve(ClientAddress.of(exchange.getRequest()));
+        String token = exchange.getRequest().getQueryParams().getFirst(TOKEN_PARAM);
+        Mono<SocketCaller> caller = token == null || token.isBlank() ? Mono.just(SocketCaller.ANONYMOUS) : hub.authenticate(token);
+        Channel channel = nettyChannel(exchange.getRequest());
+        return caller.flatMap(known -> upgrade.handleRequest(exchange, connected(handler, known, channel, slot)))
+                // Once upgraded, the connection holds the slot and gives it back when it closes; if no
+                // connection comes of the handshake, the slot is the address's again at once.
+                .doOnError(ex -> slot.releaseUnlessHandedOver())
+                .doOnCancel(slot::releaseUnlessHandedOver)
+                .doOnSuccess(done -> {
+                    if (channel == null || !(handler instanceof RealtimeSocketHandler)) {
+                        slot.releaseUnlessHandedOver();
+                    }
+                    else {
+                        channel.closeFuture().addListener(closed -> slot.releaseUnlessHandedOver());
+                    }
+                });
+    }
+
+    private static WebSocketHandler connected(WebSocketHandler handler, SocketCaller caller, Channel channel,
+            ConcurrencySlots<String>.Slot slot) {
+        return handler instanceof RealtimeSocketHandler realtime ? session -> realtime.handle(session, caller, channel, slot) : handler;
     }
 
     private void checkOrigin(ServerWebExchange exchange) {

@@ -64,7 +64,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
 
     RealtimeHub(RealtimeRedis redis, EventHistory history, SubscriberAccess access, RealtimeMetrics metrics,
             RealtimeProperties settings, ServerMessages messages, JsonMapper json, AccessTokens accessTokens,
-            AccessTokenRevocations revocations) {
+            AccessTokenRevocations revocations, ChannelRegistry channels) {
         this.redis = redis;
         this.history = history;
         this.access = access;
@@ -73,7 +73,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         this.messages = messages;
         this.json = json;
         this.tokens = accessTokens.decoder();
-        this.channels = new ChannelRegistry(redis);
+        this.channels = channels;
         this.addressSlots = new ConcurrencySlots<>(settings.maxConnectionsPerAddress());
         metrics.channelsGauge(channels::size);
         redis.listen(this);
@@ -93,52 +93,10 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         }
     }
 
-    // ---- what connections use
-
-    RealtimeProperties settings() {
-        return settings;
-    }
-
-    ServerMessages messages() {
-        return messages;
-    }
-
-    JsonMapper json() {
-        return json;
-    }
-
-    RealtimeMetrics metrics() {
-        return metrics;
-    }
-
-    ChannelRegistry channels() {
-        return channels;
-    }
-
-    EventHistory history() {
-        return history;
-    }
-
-    SubscriberAccess access() {
-        return access;
-    }
-
-    /** The clock by which a subscriber's access ages (a seam: tests of the connection's state machine move it). */
-    long nanoTime() {
-        return System.nanoTime();
-    }
-
-    /** Work a connection starts from an event callback (a catch-up, an access check); it reports back itself. */
-    void background(Mono<?> work) {
-        // On another thread: a result that is ready at once must not re-enter the connection that asked for it.
-        work.subscribeOn(Schedulers.parallel())
-                .subscribe(done -> { }, ex -> log.debug("Realtime background work failed: {}", ex.toString()));
-    }
-
     /** The caller of a {@code ?token=}: validated exactly like a REST bearer token. */
-    Mono<Caller> authenticate(String token) {
+    Mono<SocketCaller> authenticate(String token) {
         return tokens.decode(token)
-                .map(jwt -> new Caller(Optional.of(AccessTokens.toCurrentUser(jwt)), jwt.getExpiresAt(), jwt.getId()))
+                .map(jwt -> new SocketCaller(Optional.of(AccessTokens.toCurrentUser(jwt)), jwt.getExpiresAt(), jwt.getId()))
                 .onErrorMap(ex -> ApiProblem.unauthorized("The access token is invalid or expired")
                         .withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
     }
@@ -168,11 +126,14 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
                 .with("retryAfterSeconds", SLOT_RETRY_SECONDS));
     }
 
-    LiveConnection open(WebSocketSession session, Caller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
-        LiveConnection connection = new LiveConnection(this, session, caller, channel);
+    LiveConnection open(WebSocketSession session, SocketCaller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
+        OutboundQueue queue = new OutboundQueue(session, settings, metrics);
+        ProjectFeeds feeds = new ProjectFeeds(session.getId(), caller, queue, channel == null ? Runnable::run : channel.eventLoop(),
+                channels, history, access, messages, metrics, settings, System::nanoTime, Schedulers.parallel());
+        LiveConnection connection = new LiveConnection(this, caller, channel, queue, feeds, settings, messages, json);
         connections.add(connection);
         metrics.connectionOpened();
-        caller.user().ifPresent(user -> channels.join(RedisProjectEventPublisher.userChannel(user.id()), connection));
+        caller.user().ifPresent(user -> channels.join(RedisProjectEventPublisher.userChannel(user.id()), feeds));
         if (slot != null) {
             slots.put(connection, slot);
             if (!slot.handOver()) {
@@ -195,11 +156,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
             return;
         }
         metrics.connectionClosed();
-        connection.release().forEach(channel -> channels.leave(channel, connection));
-    }
-
-    int connectionCount() {
-        return connections.size();
+        connection.release();
     }
 
     // ---- Redis
@@ -210,21 +167,21 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         if (channel == null) {
             return;
         }
-        HubEvent event = HubEvent.fromMessage(message);
+        PublishedEvent event = PublishedEvent.fromMessage(message);
         if (event == null) {
             log.debug("Ignoring a malformed message on {}", channelName);
             return;
         }
         if (event.isAccessChange()) {
             access.forget(event.projectId());
-            for (LiveConnection connection : channel.listeners) {
-                connection.deliverAccessChange(event.projectId());
+            for (ProjectFeeds feeds : channel.listeners) {
+                feeds.deliverAccessChange(event.projectId());
             }
             return;
         }
         metrics.received();
-        for (LiveConnection connection : channel.listeners) {
-            connection.deliver(event, channel.ownerChannel);
+        for (ProjectFeeds feeds : channel.listeners) {
+            feeds.deliver(event, channel.ownerChannel);
         }
     }
 

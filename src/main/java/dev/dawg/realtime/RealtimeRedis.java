@@ -21,7 +21,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -32,10 +31,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.redis.RedisReconnects;
 
 /**
  * The hub's own two Redis connections, apart from the pool the rest of the server shares: one in subscriber
- * mode for the channels this node has local listeners for, one for publishing and reading event history.
+ * mode for the channels this node has local listeners for, one for publishing and reading event history. A client
+ * of its own, since the hub must see its subscriber connection drop and replace a frozen link, which Spring Data
+ * Redis's shared connection hides; on the same event loops, with the same reconnect policy ({@link RedisReconnects}).
  *
  * <p>Both fail fast while Redis is away (a REST write never waits for a publish that cannot happen), reconnect
  * within two seconds of its return, and Lettuce then subscribes to the same channels again by itself. The first
@@ -83,18 +85,13 @@ class RealtimeRedis implements SmartLifecycle {
         uri.setTimeout(COMMAND_TIMEOUT);
         this.subscriberUri = RedisURI.builder(uri).withClientName("dawg-realtime-sub-" + nodeId).build();
         this.commandsUri = RedisURI.builder(uri).withClientName("dawg-realtime-cmd-" + nodeId).build();
-        // Same event loops as the shared client; only the reconnect delay differs (Lettuce's default backs off to 30 s).
-        this.resources = sharedResources.mutate()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                .build();
+        this.resources = sharedResources;
     }
 
     /** A client per start: a stopped one cannot be started again (test contexts are paused and resumed). */
     private RedisClient newClient() {
         RedisClient created = RedisClient.create(resources);
-        created.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        created.setOptions(RedisReconnects.rejectCommandsWhileDisconnected(ClientOptions.builder())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
         created.addListener(new RedisConnectionStateListener() {

@@ -27,10 +27,10 @@ class RealtimeSocketHandler implements WebSocketHandler {
     /** Without {@link RealtimeHandshake} in front (it passes the caller): an anonymous connection. */
     @Override
     public Mono<Void> handle(WebSocketSession session) {
-        return handle(session, Caller.ANONYMOUS, null, null);
+        return handle(session, SocketCaller.ANONYMOUS, null, null);
     }
 
-    Mono<Void> handle(WebSocketSession session, Caller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
+    Mono<Void> handle(WebSocketSession session, SocketCaller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
         LiveConnection connection = hub.open(session, caller, channel, slot);
         Mono<Void> inbound = session.receive()
                 .mapNotNull(connection::read)

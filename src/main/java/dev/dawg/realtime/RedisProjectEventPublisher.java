@@ -44,7 +44,7 @@ class RedisProjectEventPublisher implements ProjectEventPublisher {
      * 6 project channel, 7 owner channel, 8 project id. The frame is head .. eventId .. tail. Each entry records its
      * predecessors in both chains (any event, and events subscribers see) so readers can tell when they missed one.
      * The pub/sub message is the frame with one more member, {@code "hub"}, which the hub reads and strips (see
-     * {@link HubEvent#fromMessage}); it stays plain JSON for anyone watching with {@code redis-cli}.
+     * {@link PublishedEvent#fromMessage}); it stays plain JSON for anyone watching with {@code redis-cli}.
      */
     static final String SCRIPT = """
             local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)

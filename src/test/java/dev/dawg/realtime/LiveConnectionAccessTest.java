@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -29,7 +30,6 @@ import dev.dawg.sharing.Visibility;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -50,6 +50,7 @@ class LiveConnectionAccessTest {
     private final List<Sinks.One<ProjectAccess.Grant>> checks = new ArrayList<>();
     private final List<Map<String, Object>> sent = new ArrayList<>();
     private LiveConnection connection;
+    private ProjectFeeds feeds;
 
     @BeforeEach
     void connect() {
@@ -67,23 +68,17 @@ class LiveConnectionAccessTest {
                 .thenReturn(Mono.just(new EventHistory.Replay(List.of(), false, EventId.ZERO)));
         ChannelRegistry channels = mock(ChannelRegistry.class);
         when(channels.awaitActive(any())).thenReturn(Mono.empty());
-        RealtimeHub hub = mock(RealtimeHub.class);
-        when(hub.settings()).thenReturn(settings);
-        when(hub.messages()).thenReturn(new ServerMessages(JSON));
-        when(hub.json()).thenReturn(JSON);
-        when(hub.metrics()).thenReturn(new RealtimeMetrics(new SimpleMeterRegistry()));
-        when(hub.channels()).thenReturn(channels);
-        when(hub.history()).thenReturn(history);
-        when(hub.access()).thenReturn(access);
-        when(hub.nanoTime()).thenAnswer(invocation -> clock.get());
-        // Started at once on the test's thread: nothing completes before the test answers it, so nothing re-enters.
-        doAnswer(invocation -> ((Mono<?>) invocation.getArgument(0)).subscribe(done -> { }, ex -> { }))
-                .when(hub).background(any());
         WebSocketSession session = mock(WebSocketSession.class);
         when(session.getId()).thenReturn("test");
         when(session.bufferFactory()).thenReturn(DefaultDataBufferFactory.sharedInstance);
+        RealtimeMetrics metrics = new RealtimeMetrics(new SimpleMeterRegistry());
+        ServerMessages messages = new ServerMessages(JSON);
+        OutboundQueue queue = new OutboundQueue(session, settings, metrics);
+        // Checks start at once on the test's thread: nothing completes before the test answers it, so nothing re-enters.
+        feeds = new ProjectFeeds("test", SocketCaller.ANONYMOUS, queue, Runnable::run, channels, history, access, messages, metrics,
+                settings, clock::get, Schedulers.immediate());
 
-        connection = new LiveConnection(hub, session, Caller.ANONYMOUS, null);
+        connection = new LiveConnection(mock(RealtimeHub.class), SocketCaller.ANONYMOUS, null, queue, feeds, settings, messages, JSON);
         connection.outbound().subscribe(message -> sent.add(read(message)));
         connection.execute(new ClientMessage.Subscribe(projectId, null, null)).subscribe();
         checks.remove(0).tryEmitValue(publicGrant());
@@ -94,35 +89,35 @@ class LiveConnectionAccessTest {
     @Test
     void shouldNotLetARoutineCheckStartedBeforeAnAccessChangeClearIt() {
         clock.addAndGet(RECHECK.toNanos() + 1);
-        connection.deliver(event(1), false);
+        feeds.deliver(event(1), false);
         assertThat(checks).as("the aged grant is checked before the event goes out").hasSize(1);
         Sinks.One<ProjectAccess.Grant> routine = checks.remove(0);
 
         // The project is made private while that check is in flight; the check read the row before the change.
-        connection.deliverAccessChange(projectId);
+        feeds.deliverAccessChange(projectId);
         routine.tryEmitValue(publicGrant());
-        connection.deliver(event(2), false);
+        feeds.deliver(event(2), false);
 
         assertThat(events()).as("nothing goes out on an answer given before the change").isEmpty();
         assertThat(checks).as("the access is asked again, after the change").hasSize(1);
         checks.remove(0).tryEmitError(ApiProblem.notFound("Project not found"));
         assertThat(sent).singleElement().satisfies(message -> assertThat(message)
                 .containsEntry("type", "error").containsEntry("code", "NOT_FOUND"));
-        connection.deliver(event(3), false);
+        feeds.deliver(event(3), false);
         assertThat(sent).hasSize(1);
         assertThat(checks).isEmpty();
     }
 
     @Test
     void shouldNotLetACheckStartedBeforeASecondAccessChangeClearIt() {
-        connection.deliverAccessChange(projectId);
+        feeds.deliverAccessChange(projectId);
         assertThat(checks).hasSize(1);
         Sinks.One<ProjectAccess.Grant> first = checks.remove(0);
-        connection.deliver(event(1), false);
+        feeds.deliver(event(1), false);
         // A share link is revoked while the check of the first change is in flight.
-        connection.deliverAccessChange(projectId);
+        feeds.deliverAccessChange(projectId);
         first.tryEmitValue(publicGrant());
-        connection.deliver(event(2), false);
+        feeds.deliver(event(2), false);
 
         assertThat(events()).isEmpty();
         assertThat(checks).hasSize(1);
@@ -134,17 +129,17 @@ class LiveConnectionAccessTest {
     @Test
     void shouldDeliverEverythingHeldOnceTheFreshAnswerStillAllowsIt() {
         clock.addAndGet(RECHECK.toNanos() + 1);
-        connection.deliver(event(1), false);
+        feeds.deliver(event(1), false);
         Sinks.One<ProjectAccess.Grant> routine = checks.remove(0);
-        connection.deliverAccessChange(projectId);
+        feeds.deliverAccessChange(projectId);
         routine.tryEmitValue(publicGrant());
-        connection.deliver(event(2), false);
+        feeds.deliver(event(2), false);
         assertThat(events()).isEmpty();
 
         // The change did not concern this subscriber (another share link went, say): nothing is lost, in order.
         checks.remove(0).tryEmitValue(publicGrant());
         assertThat(events()).containsExactly("1-0", "2-0");
-        connection.deliver(event(3), false);
+        feeds.deliver(event(3), false);
         assertThat(events()).containsExactly("1-0", "2-0", "3-0");
         assertThat(checks).as("the fresh answer is trusted for the recheck interval").isEmpty();
     }
@@ -152,7 +147,7 @@ class LiveConnectionAccessTest {
     @Test
     void shouldKeepDeliveringWhenAFailedCheckWasOvertakenByNothing() {
         clock.addAndGet(RECHECK.toNanos() + 1);
-        connection.deliver(event(1), false);
+        feeds.deliver(event(1), false);
         // The database is unwell, not the subscriber: delivery goes on.
         checks.remove(0).tryEmitError(new IllegalStateException("connection refused"));
         assertThat(events()).containsExactly("1-0");
@@ -161,11 +156,11 @@ class LiveConnectionAccessTest {
     @Test
     void shouldNotLetAFailedCheckStartedBeforeAnAccessChangeResumeDelivery() {
         clock.addAndGet(RECHECK.toNanos() + 1);
-        connection.deliver(event(1), false);
+        feeds.deliver(event(1), false);
         Sinks.One<ProjectAccess.Grant> routine = checks.remove(0);
-        connection.deliverAccessChange(projectId);
+        feeds.deliverAccessChange(projectId);
         routine.tryEmitError(new IllegalStateException("connection refused"));
-        connection.deliver(event(2), false);
+        feeds.deliver(event(2), false);
 
         assertThat(events()).isEmpty();
         assertThat(checks).hasSize(1);
@@ -178,10 +173,10 @@ class LiveConnectionAccessTest {
     }
 
     /** The n-th like event of the project, chained to the one before it. */
-    private HubEvent event(int n) {
+    private PublishedEvent event(int n) {
         EventId previous = n == 1 ? EventId.ZERO : EventId.of((n - 1) + "-0");
         String wire = "{\"type\":\"like:added\",\"projectId\":\"" + projectId + "\",\"eventId\":\"" + n + "-0\"}";
-        return new HubEvent(projectId, EventId.of(n + "-0"), previous, previous, false, wire.getBytes(StandardCharsets.UTF_8));
+        return new PublishedEvent(projectId, EventId.of(n + "-0"), previous, previous, false, wire.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The ids of the events sent so far. */

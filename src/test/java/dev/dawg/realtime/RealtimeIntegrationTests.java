@@ -55,7 +55,7 @@ class RealtimeIntegrationTests {
     ProjectEventPublisher events;
 
     @Autowired
-    RealtimeHub hub;
+    ChannelRegistry channels;
 
     @Autowired
     RealtimeRedis redis;
@@ -260,7 +260,7 @@ class RealtimeIntegrationTests {
             assertThat(session.next()).containsEntry("type", "unsubscribed").containsEntry("projectId", projectId.toString());
             publish(liked(projectId, owner, owner, 1));
             session.expectNothing(QUIET);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> hub.channels().channel(RedisProjectEventPublisher.projectChannel(projectId)) == null);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> channels.channel(RedisProjectEventPublisher.projectChannel(projectId)) == null);
         }
     }
 
@@ -389,13 +389,13 @@ class RealtimeIntegrationTests {
         try (ConfigurableApplicationContext secondNode = startSecondNode()) {
             int secondPort = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             WebTestClient secondNodeHttp = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + secondPort).build();
-            RealtimeHub secondHub = secondNode.getBean(RealtimeHub.class);
+            ChannelRegistry secondChannels = secondNode.getBean(ChannelRegistry.class);
             LiveSocket onSecond = LiveSocket.open(secondPort, owner.accessToken());
             LiveSocket subscriberOnSecond = LiveSocket.open(secondPort, null).subscribe(projectId);
 
             // Only the node with a subscriber listens to the project's channel.
-            assertThat(secondHub.channels().channel(channel)).isNotNull();
-            assertThat(hub.channels().channel(channel)).isNull();
+            assertThat(secondChannels.channel(channel)).isNotNull();
+            assertThat(channels.channel(channel)).isNull();
 
             // A like over REST on this node reaches the subscriber and the owner's session on the second one.
             api.http().post().uri("/api/projects/{id}/like", projectId).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange()
@@ -417,7 +417,7 @@ class RealtimeIntegrationTests {
             // The last listener leaving unsubscribes the node from the channel.
             subscriberOnSecond.send(Map.of("type", "unsubscribe", "projectId", projectId.toString()));
             assertThat(subscriberOnSecond.next()).containsEntry("type", "unsubscribed");
-            await().atMost(5, TimeUnit.SECONDS).until(() -> secondHub.channels().channel(channel) == null && subscribers(channel) == 0);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> secondChannels.channel(channel) == null && subscribers(channel) == 0);
 
             // Graceful shutdown closes every WebSocket with 1001.
             secondNode.close();

@@ -12,14 +12,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * How Lettuce behaves around a Redis outage. Its reconnect back-off is capped at {@link #MAX_DELAY}: the default
- * grows to 30 s, so rate limits, play counts and events stayed off for up to half a minute after Redis was back.
- * And while disconnected it refuses commands at once instead of queueing them until their timeout: every
- * Redis-backed step of a request (rate limit, event publication) then gives up immediately, so writes do not
- * each pay a full timeout during an outage.
+ * How every Lettuce client of the server behaves around a Redis outage: Spring Data Redis's through these beans,
+ * the realtime hub's own on the same {@code ClientResources} and with {@link #rejectCommandsWhileDisconnected}.
+ * The reconnect back-off is capped at {@link #MAX_DELAY}: the default grows to 30 s, so rate limits, play counts
+ * and events stayed off for up to half a minute after Redis was back. And while disconnected a client refuses
+ * commands at once instead of queueing them until their timeout: every Redis-backed step of a request (rate
+ * limit, event publication) then gives up immediately, so writes do not each pay a full timeout during an outage.
  */
 @Configuration(proxyBeanMethods = false)
-class RedisReconnects {
+public class RedisReconnects {
 
     static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
@@ -30,6 +31,10 @@ class RedisReconnects {
 
     @Bean
     LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
-        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        return RedisReconnects::rejectCommandsWhileDisconnected;
+    }
+
+    public static ClientOptions.Builder rejectCommandsWhileDisconnected(ClientOptions.Builder options) {
+        return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
     }
 }

@@ -11,9 +11,9 @@ import dev.dawg.auth.CurrentUser;
  * @param expiresAt when the access token stops being valid; null for anonymous connections
  * @param tokenId the access token's {@code jti} (its revocation closes the connection); null for anonymous ones
  */
-record Caller(Optional<CurrentUser> user, Instant expiresAt, String tokenId) {
+record SocketCaller(Optional<CurrentUser> user, Instant expiresAt, String tokenId) {
 
-    static final Caller ANONYMOUS = new Caller(Optional.empty(), null, null);
+    static final SocketCaller ANONYMOUS = new SocketCaller(Optional.empty(), null, null);
 
     boolean anonymous() {
         return user.isEmpty();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The hub's own wire formats: event ids, the pub/sub envelope and history entries. */
-class HubEventTest {
+class PublishedEventTest {
 
     @Test
     void shouldOrderEventIdsByMillisecondsThenSequence() {
@@ -33,7 +33,7 @@ class HubEventTest {
     void shouldReadThePublishedEnvelope() {
         UUID projectId = UUID.randomUUID();
         String frame = "{\"type\":\"like:added\",\"projectId\":\"" + projectId + "\",\"eventId\":\"7-1\",\"data\":{\"text\":\"a,\\\"hub\\\":{}}\"}}";
-        HubEvent event = HubEvent.fromMessage(frame.substring(0, frame.length() - 1) + ",\"hub\":{\"projectId\":\"" + projectId
+        PublishedEvent event = PublishedEvent.fromMessage(frame.substring(0, frame.length() - 1) + ",\"hub\":{\"projectId\":\"" + projectId
                 + "\",\"eventId\":\"7-1\",\"prev\":\"7-0\",\"subscriberPrev\":\"6-0\",\"ownerOnly\":false}}");
         assertThat(event.projectId()).isEqualTo(projectId);
         assertThat(event.id()).isEqualTo(EventId.of("7-1"));
@@ -42,17 +42,17 @@ class HubEventTest {
         assertThat(event.ownerOnly()).isFalse();
         assertThat(new String(event.wire(), StandardCharsets.UTF_8)).isEqualTo(frame);
 
-        assertThat(HubEvent.fromMessage("{\"type\":\"project:access-changed\",\"projectId\":\"" + projectId + "\"}").isAccessChange())
+        assertThat(PublishedEvent.fromMessage("{\"type\":\"project:access-changed\",\"projectId\":\"" + projectId + "\"}").isAccessChange())
                 .isTrue();
-        assertThat(HubEvent.fromMessage("{\"type\":\"x\",\"hub\":{\"projectId\":\"not-a-uuid\",\"eventId\":\"1-0\"}}")).isNull();
-        assertThat(HubEvent.fromMessage("{\"type\":\"x\"}")).isNull();
-        assertThat(HubEvent.fromMessage("something else")).isNull();
+        assertThat(PublishedEvent.fromMessage("{\"type\":\"x\",\"hub\":{\"projectId\":\"not-a-uuid\",\"eventId\":\"1-0\"}}")).isNull();
+        assertThat(PublishedEvent.fromMessage("{\"type\":\"x\"}")).isNull();
+        assertThat(PublishedEvent.fromMessage("something else")).isNull();
     }
 
     @Test
     void shouldRebuildTheFrameOfAHistoryEntry() {
         UUID projectId = UUID.randomUUID();
-        HubEvent shared = HubEvent.fromHistory(projectId, "9-0", Map.of("prev", "8-0", "subscriberPrev", "7-0", "ownerOnly", "1",
+        PublishedEvent shared = PublishedEvent.fromHistory(projectId, "9-0", Map.of("prev", "8-0", "subscriberPrev", "7-0", "ownerOnly", "1",
                 "head", "{\"type\":\"project:shared\",\"eventId\":\"", "tail", "\"}"));
         assertThat(new String(shared.wire(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"project:shared\",\"eventId\":\"9-0\"}");
         // Subscribers never see it: for them the chain still ends at the event before.

@@ -15,7 +15,7 @@ import dev.dawg.events.ProjectEvent;
  * {@code project:shared} are not theirs). A connection that receives an event whose predecessor is not the last
  * one it delivered knows it missed something and catches up from the history first.
  */
-record HubEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev, boolean ownerOnly, byte[] wire) {
+record PublishedEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev, boolean ownerOnly, byte[] wire) {
 
     /** The previous event in the chain a connection follows (the owner's chain or the subscribers'). */
     EventId predecessor(boolean owner) {
@@ -32,9 +32,9 @@ record HubEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev
     }
 
     /** A history stream entry, as written by {@link RedisProjectEventPublisher}' script. */
-    static HubEvent fromHistory(UUID projectId, String id, Map<String, String> fields) {
+    static PublishedEvent fromHistory(UUID projectId, String id, Map<String, String> fields) {
         String wire = fields.getOrDefault("head", "") + id + fields.getOrDefault("tail", "");
-        return new HubEvent(projectId, EventId.of(id), EventId.of(fields.getOrDefault("prev", "0-0")),
+        return new PublishedEvent(projectId, EventId.of(id), EventId.of(fields.getOrDefault("prev", "0-0")),
                 EventId.of(fields.getOrDefault("subscriberPrev", "0-0")), "1".equals(fields.get("ownerOnly")),
                 wire.getBytes(StandardCharsets.UTF_8));
     }
@@ -47,10 +47,10 @@ record HubEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev
      * "subscriberPrev","ownerOnly"}} appended by {@link RedisProjectEventPublisher}' script, which is cut off again here; or an
      * access change (returned as an event with a null id). Null when malformed.
      */
-    static HubEvent fromMessage(String message) {
+    static PublishedEvent fromMessage(String message) {
         try {
             if (message.startsWith(ACCESS_CHANGE)) {
-                return new HubEvent(UUID.fromString(message.substring(ACCESS_CHANGE.length(), ACCESS_CHANGE.length() + 36)),
+                return new PublishedEvent(UUID.fromString(message.substring(ACCESS_CHANGE.length(), ACCESS_CHANGE.length() + 36)),
                         null, null, null, false, null);
             }
             int hub = message.lastIndexOf(HUB);
@@ -63,7 +63,7 @@ record HubEvent(UUID projectId, EventId id, EventId prev, EventId subscriberPrev
             EventId prev = EventId.of(members.next("prev").text());
             EventId subscriberPrev = EventId.of(members.next("subscriberPrev").text());
             boolean ownerOnly = members.next("ownerOnly").literal().equals("true");
-            return new HubEvent(projectId, id, prev, subscriberPrev, ownerOnly,
+            return new PublishedEvent(projectId, id, prev, subscriberPrev, ownerOnly,
                     (message.substring(0, hub) + "}").getBytes(StandardCharsets.UTF_8));
         }
         catch (IllegalArgumentException | IndexOutOfBoundsException ex) {

@@ -1,0 +1,380 @@
+package dev.dawg.realtime;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.Visibility;
+
+/**
+ * The {@link ProjectFeed}s of one connection: the projects it subscribed to and, for a signed-in caller, the ones
+ * they own. Events reach it from the node's Redis subscriber thread and never wait for it; it asks the history
+ * for what a feed missed and the access rule whether a subscriber may still follow, in the background. Every feed
+ * is guarded by this object's monitor; nothing slow runs under it.
+ */
+final class ProjectFeeds {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectFeeds.class);
+
+    private final String connectionId;
+    private final SocketCaller caller;
+    private final OutboundQueue queue;
+    private final Executor eventLoop;
+    private final ChannelRegistry channels;
+    private final EventHistory history;
+    private final SubscriberAccess access;
+    private final ServerMessages messages;
+    private final RealtimeMetrics metrics;
+    private final RealtimeProperties settings;
+    /** The clock by which a subscriber's access ages (a seam: tests of the state machine move it). */
+    private final LongSupplier clock;
+    /** Where catch-ups and access checks run: not the caller's thread, which may hold this monitor. */
+    private final Scheduler background;
+    private final Map<UUID, ProjectFeed> feeds = new HashMap<>();
+    private final AtomicInteger handedOver = new AtomicInteger();
+    private int subscriptions;
+
+    ProjectFeeds(String connectionId, SocketCaller caller, OutboundQueue queue, Executor eventLoop, ChannelRegistry channels,
+            EventHistory history, SubscriberAccess access, ServerMessages messages, RealtimeMetrics metrics,
+            RealtimeProperties settings, LongSupplier clock, Scheduler background) {
+        this.connectionId = connectionId;
+        this.caller = caller;
+        this.queue = queue;
+        this.eventLoop = eventLoop;
+        this.channels = channels;
+        this.history = history;
+        this.access = access;
+        this.messages = messages;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.clock = clock;
+        this.background = background;
+    }
+
+    // ---- subscriptions
+
+    Mono<Void> subscribe(ClientMessage.Subscribe request) {
+        UUID projectId = request.projectId();
+        if (!mayFollow(projectId)) {
+            return Mono.empty();
+        }
+        return access.grant(caller.user(), projectId, request.shareToken())
+                .flatMap(grant -> follow(request, grant))
+                .onErrorResume(ex -> {
+                    refused(projectId, ex);
+                    return Mono.empty();
+                });
+    }
+
+    private synchronized boolean mayFollow(UUID projectId) {
+        ProjectFeed existing = feeds.get(projectId);
+        if (existing != null && existing.subscribed()) {
+            queue.reply(messages.subscribed(projectId));
+            return false;
+        }
+        if (subscriptions >= settings.maxSubscriptions()) {
+            queue.reply(messages.error("VALIDATION_FAILED", projectId,
+                    "A connection may follow at most " + settings.maxSubscriptions() + " projects"));
+            return false;
+        }
+        return true;
+    }
+
+    private void refused(UUID projectId, Throwable ex) {
+        if (ex instanceof ApiProblem problem) {
+            queue.reply(messages.error(problem.code(), projectId, problem.detail()));
+            return;
+        }
+        log.warn("Could not subscribe connection {} to project {}: {}", connectionId, projectId, ex.toString());
+        queue.reply(messages.error("SERVICE_UNAVAILABLE", projectId, "Live events are unavailable right now; retry shortly"));
+    }
+
+    private Mono<Void> follow(ClientMessage.Subscribe request, ProjectAccess.Grant grant) {
+        if (caller.anonymous() && grant.visibility() != Visibility.PUBLIC) {
+            return Mono.error(ApiProblem.unauthorized("Sign in to follow this project"));
+        }
+        ProjectFeed feed = setUp(request, grant.isOwner());
+        if (feed == null) {
+            return Mono.empty();
+        }
+        String channel = feed.owner ? RedisProjectEventPublisher.userChannel(caller.user().orElseThrow().id())
+                : RedisProjectEventPublisher.projectChannel(feed.projectId);
+        // Listening first, then reading the history: whatever is published in between arrives twice, never not at all.
+        return channels.awaitActive(channel)
+                .then(history.since(feed.projectId, request.lastEventId(), feed.owner))
+                .doOnNext(replay -> replayed(feed, replay, true, false))
+                .doOnError(ex -> abandon(feed))
+                .then();
+    }
+
+    /** Subscribes the feed; null when there is no history to wait for (then the subscription is answered at once). */
+    private synchronized ProjectFeed setUp(ClientMessage.Subscribe request, boolean owner) {
+        UUID projectId = request.projectId();
+        ProjectFeed existing = feeds.get(projectId);
+        if (queue.closing() || existing != null && existing.subscribed()) {
+            queue.reply(messages.subscribed(projectId));
+            return null;
+        }
+        ProjectFeed feed = owner && existing != null ? existing : new ProjectFeed(projectId, owner, queue, settings.accessRecheck().toNanos());
+        // The owner's channel has carried this project's events since the connection opened.
+        boolean live = owner && request.lastEventId() == null;
+        feed.subscribe(request.shareToken(), clock.getAsLong(), !live);
+        feeds.put(projectId, feed);
+        subscriptionsChanged(1);
+        if (live) {
+            queue.reply(messages.subscribed(projectId));
+            return null;
+        }
+        if (!owner) {
+            channels.join(RedisProjectEventPublisher.projectChannel(projectId), this);
+        }
+        return feed;
+    }
+
+    /** A subscription that could not be set up is undone. */
+    private synchronized void abandon(ProjectFeed feed) {
+        if (feeds.get(feed.projectId) == feed && feed.subscribed()) {
+            end(feed);
+        }
+    }
+
+    synchronized void unsubscribe(UUID projectId) {
+        ProjectFeed feed = feeds.get(projectId);
+        if (feed != null && feed.subscribed()) {
+            end(feed);
+        }
+        queue.reply(messages.unsubscribed(projectId));
+    }
+
+    /** Ends a subscription: the owner keeps receiving without subscribing; anyone else's feed and channel go. */
+    private void end(ProjectFeed feed) {
+        subscriptionsChanged(-1);
+        if (feed.owner) {
+            ProjectFeed unsubscribed = feed.unsubscribed();
+            feeds.put(feed.projectId, unsubscribed);
+            drain(unsubscribed);
+        }
+        else {
+            feeds.remove(feed.projectId);
+            channels.leave(RedisProjectEventPublisher.projectChannel(feed.projectId), this);
+        }
+    }
+
+    private void subscriptionsChanged(int delta) {
+        subscriptions += delta;
+        metrics.subscriptionsChanged(delta);
+    }
+
+    /** Forgets every feed and leaves the Redis channels this connection listened to. */
+    void release() {
+        List<String> left = new ArrayList<>();
+        synchronized (this) {
+            feeds.values().stream().filter(feed -> feed.subscribed() && !feed.owner)
+                    .forEach(feed -> left.add(RedisProjectEventPublisher.projectChannel(feed.projectId)));
+            subscriptionsChanged(-subscriptions);
+            feeds.clear();
+        }
+        caller.user().ifPresent(user -> left.add(RedisProjectEventPublisher.userChannel(user.id())));
+        left.forEach(channel -> channels.leave(channel, this));
+    }
+
+    // ---- events
+
+    /**
+     * A live event from this node's Redis subscriber thread, handed to this connection's own event loop: the one
+     * thread that fans an event out to every subscriber only queues a task per connection, and the work of each
+     * connection (queueing, framing, writing) runs in parallel on the loops that own them. Past the queue limit
+     * in tasks not yet run, the connection is too slow, as with frames not yet written.
+     */
+    void deliver(PublishedEvent event, boolean fromOwnerChannel) {
+        if (queue.closing()) {
+            return;
+        }
+        if (handedOver.incrementAndGet() > settings.maxQueuedMessages()) {
+            handedOver.decrementAndGet();
+            queue.tooSlow();
+            return;
+        }
+        execute(() -> {
+            handedOver.decrementAndGet();
+            onEvent(event, fromOwnerChannel);
+        });
+    }
+
+    /** The project's access changed: after the events before the change, re-check before anything more. */
+    void deliverAccessChange(UUID projectId) {
+        execute(() -> accessChanged(projectId));
+    }
+
+    private void execute(Runnable work) {
+        try {
+            eventLoop.execute(work);
+        }
+        catch (RejectedExecutionException ex) {
+            // The server is shutting down: the connection goes with it.
+        }
+    }
+
+    private synchronized void onEvent(PublishedEvent event, boolean fromOwnerChannel) {
+        if (queue.closing()) {
+            return;
+        }
+        ProjectFeed feed = feeds.get(event.projectId());
+        if (feed == null && fromOwnerChannel) {
+            feed = new ProjectFeed(event.projectId(), true, queue, settings.accessRecheck().toNanos());
+            feeds.put(event.projectId(), feed);
+        }
+        if (feed == null || feed.owner != fromOwnerChannel) {
+            return;
+        }
+        if (!feed.hold(event, settings.maxQueuedMessages())) {
+            queue.tooSlow();
+            return;
+        }
+        drain(feed);
+    }
+
+    private void drain(ProjectFeed feed) {
+        switch (feed.drain(clock.getAsLong())) {
+            case CATCH_UP -> catchUp(feed);
+            case ACCESS_CHECK -> checkAccess(feed);
+            case NOTHING -> { }
+        }
+    }
+
+    /** A history read came back: replay it (or say resync), then deliver what arrived live meanwhile. */
+    private synchronized void replayed(ProjectFeed feed, EventHistory.Replay replay, boolean announce, boolean afterCatchUp) {
+        if (!current(feed)) {
+            return;
+        }
+        if (announce) {
+            queue.reply(messages.subscribed(feed.projectId));
+        }
+        if (!feed.replay(replay, afterCatchUp)) {
+            resync(feed);
+        }
+        drain(feed);
+    }
+
+    private void resync(ProjectFeed feed) {
+        queue.reply(messages.resync(feed.projectId));
+        metrics.resync();
+    }
+
+    /** Whether the connection is open and the feed still its feed of that project (else an answer is for nobody). */
+    private boolean current(ProjectFeed feed) {
+        return !queue.closing() && feeds.get(feed.projectId) == feed;
+    }
+
+    /** Something was missed (a gap in the chain, or Redis was away): replay it from the history first. */
+    private void catchUp(ProjectFeed feed) {
+        EventId since = feed.catchUp();
+        if (since != null) {
+            background(history.since(feed.projectId, since, feed.owner)
+                    .doOnNext(replay -> replayed(feed, replay, false, true))
+                    .doOnError(ex -> catchUpFailed(feed, ex)));
+        }
+    }
+
+    private synchronized void catchUpFailed(ProjectFeed feed, Throwable ex) {
+        if (!current(feed) || !feed.is(ProjectFeed.State.CATCHING_UP)) {
+            return;
+        }
+        log.debug("Catch-up of project {} on connection {} failed: {}", feed.projectId, connectionId, ex.toString());
+        resync(feed);
+        feed.catchUpFailed();
+        drain(feed);
+    }
+
+    /** This node subscribed to a channel again after losing Redis: the affected subscriptions catch up. */
+    synchronized void resubscribed(ChannelRegistry.Channel redisChannel) {
+        if (queue.closing()) {
+            return;
+        }
+        for (ProjectFeed feed : List.copyOf(feeds.values())) {
+            boolean affected = redisChannel.ownerChannel ? feed.owner : feed.projectId.equals(redisChannel.id);
+            if (affected && feed.subscribed() && feed.is(ProjectFeed.State.LIVE)) {
+                catchUp(feed);
+            }
+        }
+    }
+
+    // ---- access
+
+    private synchronized void accessChanged(UUID projectId) {
+        ProjectFeed feed = feeds.get(projectId);
+        if (feed != null && !feed.owner && feed.subscribed() && !queue.closing() && feed.accessChanged()) {
+            checkAccess(feed);
+        }
+    }
+
+    private void checkAccess(ProjectFeed feed) {
+        long changesBefore = feed.checkAccess();
+        background(access.grant(caller.user(), feed.projectId, feed.shareToken())
+                .doOnNext(grant -> accessChecked(feed, grant, changesBefore))
+                .doOnError(ex -> accessCheckFailed(feed, ex, changesBefore)));
+    }
+
+    private synchronized void accessChecked(ProjectFeed feed, ProjectAccess.Grant grant, long changesBefore) {
+        if (caller.anonymous() && grant.visibility() != Visibility.PUBLIC) {
+            revoke(feed, "UNAUTHORIZED");
+        }
+        else if (answerStands(feed, changesBefore)) {
+            feed.accessChecked(clock.getAsLong());
+            drain(feed);
+        }
+    }
+
+    private synchronized void accessCheckFailed(ProjectFeed feed, Throwable ex, long changesBefore) {
+        if (ex instanceof ApiProblem problem) {
+            revoke(feed, problem.code());
+        }
+        else if (answerStands(feed, changesBefore)) {
+            // The database is unwell, not the subscriber: keep delivering, ask again in a couple of seconds.
+            log.warn("Could not re-check access to project {} for connection {}: {}", feed.projectId, connectionId, ex.toString());
+            feed.accessChecked(clock.getAsLong() - settings.accessRecheck().toNanos() + 2_000_000_000L);
+            drain(feed);
+        }
+    }
+
+    /**
+     * Whether a check's answer still stands; if the access changed while it was in flight, the answer may predate
+     * the change and the access is asked again (what is held keeps waiting for that answer).
+     */
+    private boolean answerStands(ProjectFeed feed, long changesBefore) {
+        if (!current(feed) || !feed.is(ProjectFeed.State.CHECKING_ACCESS)) {
+            return false;
+        }
+        if (feed.overtaken(changesBefore)) {
+            checkAccess(feed);
+            return false;
+        }
+        return true;
+    }
+
+    private void revoke(ProjectFeed feed, String code) {
+        if (current(feed)) {
+            end(feed);
+            queue.reply(messages.error(code, feed.projectId, "This project is no longer available to you"));
+        }
+    }
+
+    /** Work started from an event callback; it reports back itself. */
+    private void background(Mono<?> work) {
+        work.subscribeOn(background)
+                .subscribe(done -> { }, ex -> log.debug("Realtime background work failed: {}", ex.toString()));
+    }
+}
