@@ -137,7 +137,7 @@ class AssetHandler {
                 .flatMap(caller -> store.usage(caller.id()))
                 .flatMap(usage -> {
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("usedBytes", usage.usedBytes() + usage.reservedBytes());
+                    body.put("usedBytes", usage.inUse());
                     body.put("limitBytes", properties.quota().toBytes());
                     body.put("storedBytes", usage.usedBytes());
                     body.put("reservedBytes", usage.reservedBytes());

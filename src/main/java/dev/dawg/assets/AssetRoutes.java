@@ -23,28 +23,29 @@ import static dev.dawg.auth.Scope.ASSETS_WRITE;
 class AssetRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> assetRouter(AssetHandler assets, AssetUploads uploads, SampleLibrary library) {
+    RouterFunction<ServerResponse> assetRouter(AssetHandler assets, StreamedUploads streamed, PresignedUploads presigned,
+            SampleLibrary library) {
         return RouterFunctions.route()
                 .path("/api/projects/{id}/assets", builder -> builder
-                        .POST("/uploads", needs(ASSETS_WRITE, uploads::presign))
-                        .POST("", needs(ASSETS_WRITE, uploads::uploadToProject))
+                        .POST("/uploads", needs(ASSETS_WRITE, presigned::presign))
+                        .POST("", needs(ASSETS_WRITE, streamed::uploadToProject))
                         .GET("", needs(ASSETS_READ, assets::listProject)))
                 .path("/api/assets", builder -> builder
-                        .POST("/uploads/{uploadId}/complete", needs(ASSETS_WRITE, uploads::complete))
+                        .POST("/uploads/{uploadId}/complete", needs(ASSETS_WRITE, presigned::complete))
                         .GET("/quota", needs(ASSETS_READ, assets::quota))
                         .GET("/{id}/content", needs(ASSETS_READ, assets::content))
                         .GET("/{id}", needs(ASSETS_READ, assets::get))
                         .DELETE("/{id}", needs(ASSETS_WRITE, assets::delete)))
                 .path("/api/system-assets", builder -> builder
                         .GET("", needs(ASSETS_READ, library::list))
-                        .POST("", needs(ASSETS_WRITE, uploads::uploadToLibrary)))
+                        .POST("", needs(ASSETS_WRITE, streamed::uploadToLibrary)))
                 .GET("/api/search/assets", needs(ASSETS_READ, assets::search))
                 .build();
     }
 
     /**
      * Bounds the framework's own multipart reader too ({@code request.multipartData()}), though uploads read
-     * their parts as streamed events ({@link AssetUploads}): a few parts, small headers, and no part written
+     * their parts as streamed events ({@link UploadBodyReader}): a few parts, small headers, and no part written
      * to disk beyond the upload limit.
      */
     @Bean

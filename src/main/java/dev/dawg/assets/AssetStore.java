@@ -63,6 +63,11 @@ class AssetStore {
 
     /** A user's storage: bytes stored and bytes held for uploads in flight. */
     record Usage(long usedBytes, long reservedBytes) {
+
+        /** What counts against the quota. */
+        long inUse() {
+            return usedBytes + reservedBytes;
+        }
     }
 
     /** An object to remove from the store (and the multipart upload to abort, if any). */

@@ -71,7 +71,7 @@ class AssetSweeper extends PeriodicPass {
      * without a row is not one being started).
      */
     private Mono<Long> removeUnownedStagedObjects() {
-        return storage.list(AssetUploads.STAGING_PREFIX)
+        return storage.list(PresignedUploads.STAGING_PREFIX)
                 .buffer(BATCH)
                 .concatMap(keys -> store.ownedUploadKeys(keys).collect(HashSet<String>::new, HashSet::add)
                         .flatMapMany(owned -> Flux.fromIterable(keys).filter(key -> !owned.contains(key)))

@@ -114,7 +114,7 @@ class SampleLibrary {
     /** {@code GET /api/system-assets[?category=]}: the library by category and name, for anyone. */
     Mono<ServerResponse> list(ServerRequest request) {
         String category = request.queryParam("category").map(String::strip).filter(value -> !value.isEmpty()).orElse(null);
-        if (category != null && !AssetUploads.CATEGORY.matcher(category).matches()) {
+        if (category != null && !StreamedUploads.CATEGORY.matcher(category).matches()) {
             return Mono.error(ApiProblem.validation("category", "must be 1 to 32 lowercase letters, digits or '-'"));
         }
         Pages.OffsetPage page = Pages.offsetPage(request);
