@@ -23,6 +23,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.assets.storage.PresignedUrls;
 import dev.dawg.auth.Callers;
 import dev.dawg.auth.Scope;
 import dev.dawg.platform.web.ApiProblem;
@@ -37,16 +38,23 @@ class AssetHandler {
     private static final Logger log = LoggerFactory.getLogger(AssetHandler.class);
 
     private final AssetStore store;
+    private final UploadStore uploads;
+    private final CleanupStore cleanup;
     private final AssetAccess access;
     private final Callers callers;
     private final ObjectStorage storage;
+    private final PresignedUrls urls;
     private final AssetProperties properties;
 
-    AssetHandler(AssetStore store, AssetAccess access, Callers callers, ObjectStorage storage, AssetProperties properties) {
+    AssetHandler(AssetStore store, UploadStore uploads, CleanupStore cleanup, AssetAccess access, Callers callers, ObjectStorage storage,
+            PresignedUrls urls, AssetProperties properties) {
         this.store = store;
+        this.uploads = uploads;
+        this.cleanup = cleanup;
         this.access = access;
         this.callers = callers;
         this.storage = storage;
+        this.urls = urls;
         this.properties = properties;
     }
 
@@ -84,7 +92,7 @@ class AssetHandler {
         return access.readable(request).flatMap(asset -> {
             String disposition = Filenames.attachment(asset.filename());
             if (request.queryParam("redirect").map("true"::equalsIgnoreCase).orElse(false)) {
-                String url = storage.presignedGet(asset.objectKey(), properties.downloadUrlTtl(),
+                String url = urls.get(asset.objectKey(), properties.downloadUrlTtl(),
                         Map.of("response-content-type", asset.contentType(), "response-content-disposition", disposition));
                 return ServerResponse.status(HttpStatus.FOUND).location(URI.create(url))
                         .header(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -122,7 +130,7 @@ class AssetHandler {
         return access.deletable(request)
                 .flatMap(asset -> store.delete(asset.id()))
                 .flatMap(deleted -> storage.remove(deleted.objectKey())
-                        .then(store.forgetOrphan(deleted.objectKey()))
+                        .then(cleanup.forgetOrphan(deleted.objectKey()))
                         .onErrorResume(ex -> {
                             // The row is gone and the object queued: the sweep removes it when the store is back.
                             log.warn("Could not remove object of deleted asset {} at once: {}", deleted.id(), ex.toString());
@@ -134,7 +142,7 @@ class AssetHandler {
     /** {@code GET /api/assets/quota}: bytes in use (stored plus held for uploads in flight) and the limit. */
     Mono<ServerResponse> quota(ServerRequest request) {
         return callers.required(request, Scope.ASSETS_READ)
-                .flatMap(caller -> store.usage(caller.id()))
+                .flatMap(caller -> uploads.usage(caller.id()))
                 .flatMap(usage -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("usedBytes", usage.inUse());

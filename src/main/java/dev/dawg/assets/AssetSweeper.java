@@ -16,6 +16,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.assets.storage.StorageFailures;
 import dev.dawg.platform.scheduling.PeriodicPass;
 import dev.dawg.events.ProjectDeleted;
 
@@ -33,13 +34,13 @@ class AssetSweeper extends PeriodicPass {
     private static final Logger log = LoggerFactory.getLogger(AssetSweeper.class);
     private static final int BATCH = 100;
 
-    private final AssetStore store;
+    private final CleanupStore store;
     private final ObjectStorage storage;
     private final Duration interval;
     /** Passes asked for between ticks; one waiting is enough, however many asked (see start). */
     private final Sinks.Many<Long> soon = Sinks.many().multicast().directBestEffort();
 
-    AssetSweeper(AssetStore store, ObjectStorage storage, AssetProperties properties) {
+    AssetSweeper(CleanupStore store, ObjectStorage storage, AssetProperties properties) {
         this.store = store;
         this.storage = storage;
         this.interval = properties.sweepInterval();
@@ -96,7 +97,7 @@ class AssetSweeper extends PeriodicPass {
      * wait out the same timeout) and their leases are given back, so the next pass after the store returns
      * removes them instead of one five minutes later. Other failures keep their lease: tried again after it.
      */
-    private Mono<Long> removeOrphans(List<AssetStore.Orphan> orphans) {
+    private Mono<Long> removeOrphans(List<CleanupStore.Orphan> orphans) {
         AtomicBoolean storeDown = new AtomicBoolean();
         return Flux.fromIterable(orphans)
                 .concatMap(orphan -> storeDown.get() ? store.releaseOrphan(orphan.objectKey()).thenReturn(0L)
@@ -106,7 +107,7 @@ class AssetSweeper extends PeriodicPass {
                                 .thenReturn(1L)
                                 .onErrorResume(ex -> {
                                     log.warn("Could not remove orphaned object {}: {}", orphan.objectKey(), ex.toString());
-                                    if (!ObjectStorage.isUnreachable(ex)) {
+                                    if (!StorageFailures.isUnreachable(ex)) {
                                         return Mono.just(0L);
                                     }
                                     storeDown.set(true);

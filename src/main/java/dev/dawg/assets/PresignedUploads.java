@@ -21,6 +21,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.assets.storage.PresignedUrls;
 import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.Scope;
@@ -47,24 +48,29 @@ class PresignedUploads {
      */
     static final String STAGING_PREFIX = "uploads/";
 
-    private final AssetStore store;
+    private final UploadStore store;
+    private final CleanupStore cleanup;
     private final Uploads uploads;
     private final AssetAccess access;
     private final ProjectAccess projects;
     private final Callers callers;
     private final ObjectStorage storage;
+    private final PresignedUrls urls;
     private final AudioInspector inspector;
     private final JsonBodies bodies;
     private final AssetProperties properties;
 
-    PresignedUploads(AssetStore store, Uploads uploads, AssetAccess access, ProjectAccess projects, Callers callers,
-            ObjectStorage storage, AudioInspector inspector, JsonBodies bodies, AssetProperties properties) {
+    PresignedUploads(UploadStore store, CleanupStore cleanup, Uploads uploads, AssetAccess access, ProjectAccess projects,
+            Callers callers, ObjectStorage storage, PresignedUrls urls, AudioInspector inspector, JsonBodies bodies,
+            AssetProperties properties) {
         this.store = store;
+        this.cleanup = cleanup;
         this.uploads = uploads;
         this.access = access;
         this.projects = projects;
         this.callers = callers;
         this.storage = storage;
+        this.urls = urls;
         this.inspector = inspector;
         this.bodies = bodies;
         this.properties = properties;
@@ -90,14 +96,14 @@ class PresignedUploads {
                 .map(pending -> presigned(pending, asked));
     }
 
-    private Map<String, Object> presigned(AssetStore.PendingUpload pending, PresignRequest asked) {
+    private Map<String, Object> presigned(UploadStore.PendingUpload pending, PresignRequest asked) {
         // Both signed: the store refuses a PUT of another type or another length than the one reserved.
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(HttpHeaders.CONTENT_TYPE, asked.contentType());
         headers.put(HttpHeaders.CONTENT_LENGTH, Long.toString(asked.sizeBytes()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("uploadId", pending.id());
-        body.put("uploadUrl", storage.presignedPut(pending.objectKey(), properties.uploadUrlTtl(), headers));
+        body.put("uploadUrl", urls.put(pending.objectKey(), properties.uploadUrlTtl(), headers));
         body.put("method", "PUT");
         body.put("headers", headers);
         body.put("expiresAt", Instant.now().plus(properties.uploadUrlTtl()));
@@ -160,15 +166,15 @@ class PresignedUploads {
     }
 
     /** Takes the caller's presigned upload for completion, so two concurrent completions cannot both run. */
-    private Mono<AssetStore.PendingUpload> claim(UUID uploadId, CurrentUser caller) {
+    private Mono<UploadStore.PendingUpload> claim(UUID uploadId, CurrentUser caller) {
         return store.claim(uploadId, caller.id()).switchIfEmpty(Mono.defer(() -> notClaimable(uploadId, caller)));
     }
 
     /** 409 while another request completes the caller's upload; 404 for an upload that is not theirs (or not there). */
-    private Mono<AssetStore.PendingUpload> notClaimable(UUID uploadId, CurrentUser caller) {
+    private Mono<UploadStore.PendingUpload> notClaimable(UUID uploadId, CurrentUser caller) {
         return store.findUpload(uploadId)
                 .filter(found -> found.ownerId().equals(caller.id()) && "presigned".equals(found.kind()))
-                .flatMap(found -> Mono.<AssetStore.PendingUpload>error(ApiProblem.conflict("This upload is being completed by another request")))
+                .flatMap(found -> Mono.<UploadStore.PendingUpload>error(ApiProblem.conflict("This upload is being completed by another request")))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Upload not found")));
     }
 
@@ -176,7 +182,7 @@ class PresignedUploads {
      * A refusal (expired, access lost, wrong bytes) ends the upload; a failure of the store or the database gives
      * the claim back, so that the completion can be retried.
      */
-    private Mono<Asset> completeClaimed(ServerRequest request, CurrentUser caller, AssetStore.PendingUpload pending) {
+    private Mono<Asset> completeClaimed(ServerRequest request, CurrentUser caller, UploadStore.PendingUpload pending) {
         if (pending.expired(Instant.now())) {
             return endWith(pending, ApiProblem.gone("This upload expired; request a new upload URL"));
         }
@@ -192,7 +198,7 @@ class PresignedUploads {
     }
 
     /** The caller must still be able to edit the project: access lost since the URL was handed out ends the upload. */
-    private Mono<Void> requireEdit(ServerRequest request, CurrentUser caller, AssetStore.PendingUpload pending) {
+    private Mono<Void> requireEdit(ServerRequest request, CurrentUser caller, UploadStore.PendingUpload pending) {
         return projects.grant(Optional.of(caller), pending.projectId(), ProjectAccess.shareToken(request))
                 .map(grant -> grant.require(AccessLevel.EDIT))
                 .onErrorResume(ApiProblem.class, problem -> endWith(pending, problem))
@@ -204,7 +210,7 @@ class PresignedUploads {
      * is copied, and every check that follows reads the copy, which only this server writes, so what was checked is
      * what the asset holds.
      */
-    private Mono<Asset> copyCheckAndFinish(AssetStore.PendingUpload pending, ObjectStorage.StoredObject staged) {
+    private Mono<Asset> copyCheckAndFinish(UploadStore.PendingUpload pending, ObjectStorage.StoredObject staged) {
         return checkSize(pending, staged)
                 .then(storage.copy(pending.objectKey(), pending.assetKey()))
                 .then(Mono.defer(() -> checkAndFinish(pending)))
@@ -212,7 +218,7 @@ class PresignedUploads {
     }
 
     /** Checks the bytes at the asset's key (size, real audio), reads their metadata and makes them the asset. */
-    private Mono<Asset> checkAndFinish(AssetStore.PendingUpload pending) {
+    private Mono<Asset> checkAndFinish(UploadStore.PendingUpload pending) {
         String key = pending.assetKey();
         return storage.stat(key)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("The copy of upload " + pending.id() + " is missing")))
@@ -220,16 +226,16 @@ class PresignedUploads {
                         Mono.defer(() -> inspector.sha256(key, object.size())))));
     }
 
-    private Mono<Void> checkSize(AssetStore.PendingUpload pending, ObjectStorage.StoredObject object) {
+    private Mono<Void> checkSize(UploadStore.PendingUpload pending, ObjectStorage.StoredObject object) {
         return object.size() == pending.declaredSize() ? Mono.empty()
                 : Mono.error(ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, "UNPROCESSABLE", "The uploaded file is " + object.size()
                         + " bytes, not the " + pending.declaredSize() + " declared; upload it again"));
     }
 
     /** The staging object of a completed upload goes at once (or else with the orphan queue and the sweep). */
-    private Mono<Void> removeStaged(AssetStore.PendingUpload pending) {
+    private Mono<Void> removeStaged(UploadStore.PendingUpload pending) {
         return storage.remove(pending.objectKey())
-                .then(store.forgetOrphan(pending.objectKey()))
+                .then(cleanup.forgetOrphan(pending.objectKey()))
                 .onErrorResume(ex -> {
                     log.warn("Could not remove the staging object of upload {} at once ({}); the sweep will", pending.id(), ex.toString());
                     return Mono.empty();
@@ -237,7 +243,7 @@ class PresignedUploads {
     }
 
     /** Ends the upload for good (its objects and its row go, its reservation is given back), then fails with {@code problem}. */
-    private <T> Mono<T> endWith(AssetStore.PendingUpload pending, Throwable problem) {
+    private <T> Mono<T> endWith(UploadStore.PendingUpload pending, Throwable problem) {
         return uploads.end(pending, storage.remove(pending.objectKey()).then(storage.remove(pending.assetKey()))).then(Mono.error(problem));
     }
 }

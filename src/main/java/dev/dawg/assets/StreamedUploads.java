@@ -16,6 +16,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.assets.storage.StorageFailures;
 import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.Scope;
@@ -36,7 +37,7 @@ class StreamedUploads {
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     static final Pattern CATEGORY = Pattern.compile("[a-z0-9-]{1,32}");
 
-    private final AssetStore store;
+    private final UploadStore store;
     private final Uploads uploads;
     private final AssetAccess access;
     private final Callers callers;
@@ -47,7 +48,7 @@ class StreamedUploads {
     /** The caller's share comes before the node's, so one user's stalled uploads cannot take every permit of the node. */
     private final ConcurrencySlots<UUID> streamsByUser;
 
-    StreamedUploads(AssetStore store, Uploads uploads, AssetAccess access, Callers callers, ObjectStorage storage,
+    StreamedUploads(UploadStore store, Uploads uploads, AssetAccess access, Callers callers, ObjectStorage storage,
             UploadBodyReader bodies, AssetProperties properties) {
         this.store = store;
         this.uploads = uploads;
@@ -93,7 +94,7 @@ class StreamedUploads {
     }
 
     /** An upload in flight: its row and the writer streaming its bytes to the store. */
-    private record InFlight(AssetStore.PendingUpload pending, StreamedObjectWriter writer) {
+    private record InFlight(UploadStore.PendingUpload pending, StreamedObjectWriter writer) {
     }
 
     /**
@@ -117,7 +118,7 @@ class StreamedUploads {
                                 .map(pending -> new InFlight(pending, writer(pending, key, projectId == null))),
                         upload -> bodies.read(request, upload.writer()).flatMap(received -> finish(upload.pending(), received)),
                         upload -> Mono.empty(),
-                        (upload, failure) -> ObjectStorage.isUnreachable(failure)
+                        (upload, failure) -> StorageFailures.isUnreachable(failure)
                                 // The store is down: trying it again would only hold the answer back by a timeout or
                                 // two. The row goes now (its reservation with it) and the sweep removes the object.
                                 ? forget(upload.pending())
@@ -129,7 +130,7 @@ class StreamedUploads {
                 });
     }
 
-    private StreamedObjectWriter writer(AssetStore.PendingUpload pending, String key, boolean library) {
+    private StreamedObjectWriter writer(UploadStore.PendingUpload pending, String key, boolean library) {
         return new StreamedObjectWriter(storage, key, (int) properties.partSize().toBytes(), properties.maxUploadSize().toBytes(),
                 new StreamedObjectWriter.Hooks() {
                     @Override
@@ -150,7 +151,7 @@ class StreamedUploads {
     }
 
     /** The stored file becomes the asset; a library upload also needs its {@code category}. */
-    private Mono<Asset> finish(AssetStore.PendingUpload pending, UploadBodyReader.Received received) {
+    private Mono<Asset> finish(UploadStore.PendingUpload pending, UploadBodyReader.Received received) {
         String category = null;
         if (pending.projectId() == null) {
             category = received.fields.getOrDefault("category", "").strip().toLowerCase(Locale.ROOT);
@@ -169,7 +170,7 @@ class StreamedUploads {
     }
 
     /** Ends an upload without touching the store: its row goes, its object (if any) is queued for the sweep. */
-    private Mono<Void> forget(AssetStore.PendingUpload pending) {
+    private Mono<Void> forget(UploadStore.PendingUpload pending) {
         log.warn("Object storage unavailable during upload {}; its object is left to the sweep", pending.id());
         return store.discard(pending.id()).onErrorResume(ex -> Mono.empty());
     }

@@ -23,12 +23,14 @@ class Uploads {
 
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
 
-    private final AssetStore store;
+    private final UploadStore store;
+    private final CleanupStore cleanup;
     private final AudioInspector inspector;
     private final AssetProperties properties;
 
-    Uploads(AssetStore store, AudioInspector inspector, AssetProperties properties) {
+    Uploads(UploadStore store, CleanupStore cleanup, AudioInspector inspector, AssetProperties properties) {
         this.store = store;
+        this.cleanup = cleanup;
         this.inspector = inspector;
         this.properties = properties;
     }
@@ -37,7 +39,7 @@ class Uploads {
      * Reads the metadata of the bytes at {@code key} (415/422 when they are not audio) and makes them the upload's
      * asset, named after the format found. Empty if the upload was discarded meanwhile.
      */
-    Mono<Asset> finish(AssetStore.PendingUpload pending, String key, String filename, String category, long size, Mono<String> sha256) {
+    Mono<Asset> finish(UploadStore.PendingUpload pending, String key, String filename, String category, long size, Mono<String> sha256) {
         return inspector.probe(key, size)
                 .flatMap(info -> sha256.flatMap(digest -> store.finish(pending.id(), Filenames.clean(filename, info.format()), category,
                         size, digest, info)));
@@ -47,11 +49,11 @@ class Uploads {
      * Ends an upload for good: {@code removeObjects} runs first, then its row goes (its reservation with it) and its
      * keys leave the orphan queue. A store that fails leaves the objects to the sweep.
      */
-    Mono<Void> end(AssetStore.PendingUpload pending, Mono<Void> removeObjects) {
+    Mono<Void> end(UploadStore.PendingUpload pending, Mono<Void> removeObjects) {
         return removeObjects
                 .then(store.discard(pending.id()))
-                .then(store.forgetOrphan(pending.objectKey()))
-                .then(pending.assetKey() == null ? Mono.<Void>empty() : store.forgetOrphan(pending.assetKey()))
+                .then(cleanup.forgetOrphan(pending.objectKey()))
+                .then(pending.assetKey() == null ? Mono.<Void>empty() : cleanup.forgetOrphan(pending.assetKey()))
                 .onErrorResume(ex -> {
                     log.warn("Could not remove upload {} at once ({}); the sweep will", pending.id(), ex.toString());
                     return store.discard(pending.id()).onErrorResume(again -> Mono.empty());
@@ -63,7 +65,7 @@ class Uploads {
         return store.usage(ownerId).flatMap(usage -> Mono.error(quotaExceeded(usage)));
     }
 
-    ApiProblem quotaExceeded(AssetStore.Usage usage) {
+    ApiProblem quotaExceeded(UploadStore.Usage usage) {
         long limit = properties.quota().toBytes();
         return ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE, "QUOTA_EXCEEDED",
                         "This upload would take your storage past its limit of " + limit + " bytes (" + usage.inUse() + " in use)")
