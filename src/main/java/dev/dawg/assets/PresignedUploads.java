@@ -22,9 +22,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.assets.storage.PresignedUrls;
-import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.auth.Scope;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
@@ -51,24 +49,19 @@ class PresignedUploads {
     private final UploadStore store;
     private final CleanupStore cleanup;
     private final Uploads uploads;
-    private final AssetAccess access;
     private final ProjectAccess projects;
-    private final Callers callers;
     private final ObjectStorage storage;
     private final PresignedUrls urls;
     private final AudioInspector inspector;
     private final JsonBodies bodies;
     private final AssetProperties properties;
 
-    PresignedUploads(UploadStore store, CleanupStore cleanup, Uploads uploads, AssetAccess access, ProjectAccess projects,
-            Callers callers, ObjectStorage storage, PresignedUrls urls, AudioInspector inspector, JsonBodies bodies,
-            AssetProperties properties) {
+    PresignedUploads(UploadStore store, CleanupStore cleanup, Uploads uploads, ProjectAccess projects, ObjectStorage storage,
+            PresignedUrls urls, AudioInspector inspector, JsonBodies bodies, AssetProperties properties) {
         this.store = store;
         this.cleanup = cleanup;
         this.uploads = uploads;
-        this.access = access;
         this.projects = projects;
-        this.callers = callers;
         this.storage = storage;
         this.urls = urls;
         this.inspector = inspector;
@@ -77,11 +70,9 @@ class PresignedUploads {
     }
 
     /** {@code POST /api/projects/{id}/assets/uploads}: reserves the declared size and hands out a presigned PUT. */
-    Mono<ServerResponse> presign(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.uploader(request, projectId)
-                        .flatMap(caller -> bodies.object(request)
-                                .flatMap(body -> open(caller, projectId, PresignRequest.of(body, properties.maxUploadSize().toBytes())))))
+    Mono<ServerResponse> presign(ServerRequest request, ProjectAccess.Grant grant) {
+        return bodies.object(request)
+                .flatMap(body -> open(grant.user(), grant.projectId(), PresignRequest.of(body, properties.maxUploadSize().toBytes())))
                 .flatMap(body -> ServerResponse.status(HttpStatus.CREATED)
                         .header(HttpHeaders.CACHE_CONTROL, "no-store")
                         .bodyValue(body));
@@ -158,10 +149,10 @@ class PresignedUploads {
      * there (of the declared size, real audio), reads its metadata and makes it an asset. A wrong object is removed
      * and the upload ends; a missing one leaves the upload open for another try.
      */
-    Mono<ServerResponse> complete(ServerRequest request) {
+    Mono<ServerResponse> complete(ServerRequest request, CurrentUser user) {
         return Ids.parse(request.pathVariable("uploadId"), "Upload")
-                .flatMap(uploadId -> callers.required(request, Scope.ASSETS_WRITE)
-                        .flatMap(caller -> claim(uploadId, caller).flatMap(pending -> completeClaimed(request, caller, pending))))
+                .flatMap(uploadId -> claim(uploadId, user))
+                .flatMap(pending -> completeClaimed(request, user, pending))
                 .flatMap(Uploads::created);
     }
 

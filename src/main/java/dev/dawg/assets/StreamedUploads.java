@@ -17,12 +17,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.assets.storage.StorageFailures;
-import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.auth.Scope;
 import dev.dawg.platform.ratelimit.ConcurrencySlots;
 import dev.dawg.platform.web.ApiProblem;
-import dev.dawg.platform.web.Ids;
+import dev.dawg.sharing.ProjectAccess;
 
 /**
  * Streamed multipart uploads into a project or the sample library: the file is stored as it arrives. The upload's
@@ -39,8 +37,6 @@ class StreamedUploads {
 
     private final UploadStore store;
     private final Uploads uploads;
-    private final AssetAccess access;
-    private final Callers callers;
     private final ObjectStorage storage;
     private final UploadBodyReader bodies;
     private final AssetProperties properties;
@@ -48,12 +44,9 @@ class StreamedUploads {
     /** The caller's share comes before the node's, so one user's stalled uploads cannot take every permit of the node. */
     private final ConcurrencySlots<UUID> streamsByUser;
 
-    StreamedUploads(UploadStore store, Uploads uploads, AssetAccess access, Callers callers, ObjectStorage storage,
-            UploadBodyReader bodies, AssetProperties properties) {
+    StreamedUploads(UploadStore store, Uploads uploads, ObjectStorage storage, UploadBodyReader bodies, AssetProperties properties) {
         this.store = store;
         this.uploads = uploads;
-        this.access = access;
-        this.callers = callers;
         this.storage = storage;
         this.bodies = bodies;
         this.properties = properties;
@@ -62,18 +55,15 @@ class StreamedUploads {
     }
 
     /** {@code POST /api/projects/{id}/assets}: one multipart part {@code file}, stored as it arrives. */
-    Mono<ServerResponse> uploadToProject(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.uploader(request, projectId)
-                        .flatMap(caller -> precheck(request, caller, true)
-                                .then(Mono.defer(() -> receive(request, caller, projectId)))))
+    Mono<ServerResponse> uploadToProject(ServerRequest request, ProjectAccess.Grant grant) {
+        return Mono.defer(() -> precheck(request, grant.user(), true))
+                .then(Mono.defer(() -> receive(request, grant.user(), grant.projectId())))
                 .flatMap(Uploads::created);
     }
 
     /** {@code POST /api/system-assets}: an administrator adds to the sample library (parts {@code file}, {@code category}). */
-    Mono<ServerResponse> uploadToLibrary(ServerRequest request) {
-        return callers.required(request, Scope.ASSETS_WRITE)
-                .map(CurrentUser::requireAdmin)
+    Mono<ServerResponse> uploadToLibrary(ServerRequest request, CurrentUser user) {
+        return Mono.fromCallable(user::requireAdmin)
                 .flatMap(admin -> precheck(request, admin, false).then(Mono.defer(() -> receive(request, admin, null))))
                 .flatMap(Uploads::created);
     }
