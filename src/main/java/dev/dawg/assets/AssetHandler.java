@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,14 +144,13 @@ class AssetHandler {
 
     /** {@code GET /api/assets/quota}: bytes in use (stored plus held for uploads in flight) and the limit. */
     Mono<ServerResponse> quota(ServerRequest request, CurrentUser user) {
-        return uploads.usage(user.id()).flatMap(usage -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("usedBytes", usage.inUse());
-            body.put("limitBytes", properties.quota().toBytes());
-            body.put("storedBytes", usage.usedBytes());
-            body.put("reservedBytes", usage.reservedBytes());
-            return ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body);
-        });
+        return uploads.usage(user.id())
+                .map(usage -> new Quota(usage.inUse(), properties.quota().toBytes(), usage.usedBytes(), usage.reservedBytes()))
+                .flatMap(body -> ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body));
+    }
+
+    /** The JSON body of the quota. */
+    record Quota(long usedBytes, long limitBytes, long storedBytes, long reservedBytes) {
     }
 
     /** {@code GET /api/search/assets?q=}: the caller's own assets and the sample library. */

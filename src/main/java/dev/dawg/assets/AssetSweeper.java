@@ -100,20 +100,24 @@ class AssetSweeper extends PeriodicPass {
     private Mono<Long> removeOrphans(List<CleanupStore.Orphan> orphans) {
         AtomicBoolean storeDown = new AtomicBoolean();
         return Flux.fromIterable(orphans)
-                .concatMap(orphan -> storeDown.get() ? store.releaseOrphan(orphan.objectKey()).thenReturn(0L)
-                        : (orphan.s3UploadId() == null ? Mono.<Void>empty() : storage.abortMultipart(orphan.objectKey(), orphan.s3UploadId()))
-                                .then(storage.remove(orphan.objectKey()))
-                                .then(store.forgetOrphan(orphan.objectKey()))
-                                .thenReturn(1L)
-                                .onErrorResume(ex -> {
-                                    log.warn("Could not remove orphaned object {}: {}", orphan.objectKey(), ex.toString());
-                                    if (!StorageFailures.isUnreachable(ex)) {
-                                        return Mono.just(0L);
-                                    }
-                                    storeDown.set(true);
-                                    return store.releaseOrphan(orphan.objectKey()).thenReturn(0L);
-                                }))
+                .concatMap(orphan -> storeDown.get() ? store.releaseOrphan(orphan.objectKey()).thenReturn(0L) : removeOrphan(orphan, storeDown))
                 .reduce(0L, Long::sum);
+    }
+
+    /** 1 when the orphan went; 0 when it stays queued (its lease given back if the store proved unreachable). */
+    private Mono<Long> removeOrphan(CleanupStore.Orphan orphan, AtomicBoolean storeDown) {
+        return (orphan.s3UploadId() == null ? Mono.<Void>empty() : storage.abortMultipart(orphan.objectKey(), orphan.s3UploadId()))
+                .then(storage.remove(orphan.objectKey()))
+                .then(store.forgetOrphan(orphan.objectKey()))
+                .thenReturn(1L)
+                .onErrorResume(ex -> {
+                    log.warn("Could not remove orphaned object {}: {}", orphan.objectKey(), ex.toString());
+                    if (!StorageFailures.isUnreachable(ex)) {
+                        return Mono.just(0L);
+                    }
+                    storeDown.set(true);
+                    return store.releaseOrphan(orphan.objectKey()).thenReturn(0L);
+                });
     }
 
     @Override

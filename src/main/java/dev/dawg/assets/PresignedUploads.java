@@ -79,7 +79,7 @@ class PresignedUploads {
     }
 
     /** Records the upload with its declared size reserved (413 past the quota) and answers where to PUT it. */
-    private Mono<Map<String, Object>> open(CurrentUser caller, UUID projectId, PresignRequest asked) {
+    private Mono<Presigned> open(CurrentUser caller, UUID projectId, PresignRequest asked) {
         return store.openPresigned(caller.id(), projectId, asked.filename(), asked.contentType(), asked.sizeBytes(),
                         STAGING_PREFIX + UUID.randomUUID(), "assets/" + UUID.randomUUID(),
                         properties.uploadUrlTtl().plus(properties.uploadTimeout()), properties.quota().toBytes())
@@ -87,20 +87,18 @@ class PresignedUploads {
                 .map(pending -> presigned(pending, asked));
     }
 
-    private Map<String, Object> presigned(UploadStore.PendingUpload pending, PresignRequest asked) {
+    /** The JSON body of a presigned upload: where and how to PUT the file, and where to complete it. */
+    record Presigned(UUID uploadId, String uploadUrl, String method, Map<String, String> headers, Instant expiresAt, long sizeBytes,
+            String completeUrl) {
+    }
+
+    private Presigned presigned(UploadStore.PendingUpload pending, PresignRequest asked) {
         // Both signed: the store refuses a PUT of another type or another length than the one reserved.
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(HttpHeaders.CONTENT_TYPE, asked.contentType());
         headers.put(HttpHeaders.CONTENT_LENGTH, Long.toString(asked.sizeBytes()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("uploadId", pending.id());
-        body.put("uploadUrl", urls.put(pending.objectKey(), properties.uploadUrlTtl(), headers));
-        body.put("method", "PUT");
-        body.put("headers", headers);
-        body.put("expiresAt", Instant.now().plus(properties.uploadUrlTtl()));
-        body.put("sizeBytes", asked.sizeBytes());
-        body.put("completeUrl", "/api/assets/uploads/" + pending.id() + "/complete");
-        return body;
+        return new Presigned(pending.id(), urls.put(pending.objectKey(), properties.uploadUrlTtl(), headers), "PUT", headers,
+                Instant.now().plus(properties.uploadUrlTtl()), asked.sizeBytes(), "/api/assets/uploads/" + pending.id() + "/complete");
     }
 
     /** The body of a presign request, validated. */
@@ -110,27 +108,8 @@ class PresignedUploads {
             JsonFields fields = JsonFields.of(body).allowOnly(Set.of("filename", "sizeBytes", "contentType"));
             String filename = fields.requiredString("filename", 1, Filenames.MAX_LENGTH);
             String contentType = fields.requiredString("contentType", 3, 100);
-            long size = -1;
-            JsonNode sizeNode = body.get("sizeBytes");
-            if (sizeNode == null || !sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong() || sizeNode.asLong() < 1) {
-                fields.reject("sizeBytes", "is required: the file's size in bytes, a whole number of at least 1");
-            }
-            else {
-                size = sizeNode.asLong();
-            }
-            MediaType type = null;
-            if (contentType != null) {
-                try {
-                    type = MediaType.parseMediaType(contentType);
-                    if (type.isWildcardType() || type.isWildcardSubtype()) {
-                        fields.reject("contentType", "must be a concrete media type such as audio/wav");
-                    }
-                }
-                catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
-                    // Spring's parser can also fail with an index error on unbalanced quotes (found by the API fuzzer).
-                    fields.reject("contentType", "must be a media type such as audio/wav");
-                }
-            }
+            long size = size(fields, body.get("sizeBytes"));
+            MediaType type = contentType == null ? null : mediaType(fields, contentType);
             fields.validate();
             if (size > maxBytes) {
                 throw ApiProblem.payloadTooLarge("The file is " + size + " bytes; the limit is " + maxBytes);
@@ -141,6 +120,31 @@ class PresignedUploads {
             }
             // Cleaned when the upload completes, with the extension of the format found then.
             return new PresignRequest(filename, size, contentType);
+        }
+
+        /** The declared size; -1 (rejected) unless a whole number of at least 1. */
+        private static long size(JsonFields fields, JsonNode node) {
+            if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 1) {
+                fields.reject("sizeBytes", "is required: the file's size in bytes, a whole number of at least 1");
+                return -1;
+            }
+            return node.asLong();
+        }
+
+        /** The declared media type, rejected unless concrete; null when it does not parse. */
+        private static MediaType mediaType(JsonFields fields, String contentType) {
+            try {
+                MediaType type = MediaType.parseMediaType(contentType);
+                if (type.isWildcardType() || type.isWildcardSubtype()) {
+                    fields.reject("contentType", "must be a concrete media type such as audio/wav");
+                }
+                return type;
+            }
+            catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
+                // Spring's parser can also fail with an index error on unbalanced quotes (found by the API fuzzer).
+                fields.reject("contentType", "must be a media type such as audio/wav");
+                return null;
+            }
         }
     }
 
@@ -179,13 +183,20 @@ class PresignedUploads {
         }
         return requireEdit(request, caller, pending)
                 .then(storage.stat(pending.objectKey()))
-                .switchIfEmpty(Mono.defer(() -> store.unclaim(pending.id()).then(Mono.error(ApiProblem.conflict(
-                        "Nothing has been uploaded to this upload's URL yet: PUT the file, then complete")))))
+                .switchIfEmpty(Mono.defer(() -> store.unclaim(pending.id()).then(Mono.error(nothingUploaded()))))
                 .flatMap(staged -> copyCheckAndFinish(pending, staged))
                 .switchIfEmpty(Mono.error(Uploads::discardedMeanwhile))
                 .flatMap(asset -> removeStaged(pending).thenReturn(asset))
-                .onErrorResume(failure -> !(failure instanceof ApiProblem),
-                        failure -> store.unclaim(pending.id()).onErrorResume(ex -> Mono.empty()).then(Mono.error(failure)));
+                .onErrorResume(failure -> !(failure instanceof ApiProblem), failure -> unclaimAndFail(pending, failure));
+    }
+
+    private static ApiProblem nothingUploaded() {
+        return ApiProblem.conflict("Nothing has been uploaded to this upload's URL yet: PUT the file, then complete");
+    }
+
+    /** Gives the claim back so that the completion may be retried, then fails with {@code failure}. */
+    private Mono<Asset> unclaimAndFail(UploadStore.PendingUpload pending, Throwable failure) {
+        return store.unclaim(pending.id()).onErrorResume(ex -> Mono.empty()).then(Mono.error(failure));
     }
 
     /** The caller must still be able to edit the project: access lost since the URL was handed out ends the upload. */

@@ -28,14 +28,22 @@ import io.minio.SourceObject;
 import io.minio.StatObjectArgs;
 import io.minio.UploadPartArgs;
 import io.minio.messages.Part;
+import io.netty.channel.ChannelOption;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -67,11 +75,53 @@ public class ObjectStorage {
     }
 
     ObjectStorage(DawgProperties properties) {
-        this.client = StorageClients.minio(properties.s3());
-        this.http = StorageClients.downloads(properties.s3());
+        this.client = minio(properties.s3());
+        this.http = downloads(properties.s3());
         this.bucket = properties.s3().bucket();
         // Created once on first use; a failure is not cached, so the next call tries again.
         this.bucketReady = Mono.defer(this::createBucketIfMissing).cache(ok -> Duration.ofDays(36500), error -> Duration.ZERO, () -> Duration.ZERO);
+    }
+
+    /** MinIO's asynchronous client for every call but downloads. */
+    private static MinioAsyncClient minio(DawgProperties.S3 s3) {
+        // MinIO's default OkHttp dispatcher runs at most 5 requests per host: too few for parallel uploads.
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(256);
+        dispatcher.setMaxRequestsPerHost(256);
+        OkHttpClient okHttp = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
+                .connectTimeout(s3.connectTimeout())
+                // Inactivity bounds, not totals: a part of any size may take as long as it keeps moving.
+                .writeTimeout(s3.ioTimeout())
+                .readTimeout(s3.ioTimeout())
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .addInterceptor(new Http.StatusRetryInterceptor())
+                .build();
+        return MinioAsyncClient.builder()
+                .endpoint(s3.endpoint())
+                .region(s3.region())
+                .credentials(s3.accessKey(), s3.secretKey())
+                .httpClient(okHttp, true)
+                .build();
+    }
+
+    /**
+     * The non-blocking client of downloads: the MinIO client hands out an {@code InputStream}, which would need a
+     * thread per download.
+     */
+    private static WebClient downloads(DawgProperties.S3 s3) {
+        ConnectionProvider connections = ConnectionProvider.builder("object-storage")
+                .maxConnections(256)
+                .pendingAcquireMaxCount(1024)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build();
+        return WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s3.connectTimeout().toMillis())
+                        // Also bounds a pause in reading: a listener's client may hold a download back that long.
+                        .responseTimeout(Duration.ofMinutes(10))))
+                .build();
     }
 
     public MinioAsyncClient client() {

@@ -39,7 +39,8 @@ public class PresignedUrls {
     PresignedUrls(DawgProperties properties) {
         DawgProperties.S3 s3 = properties.s3();
         String endpoint = s3.publicEndpoint() == null || s3.publicEndpoint().isBlank() ? s3.endpoint() : s3.publicEndpoint();
-        this.publicSigner = StorageClients.signer(endpoint, s3);
+        // With the region known, signing is local: this client never makes a request.
+        this.publicSigner = MinioAsyncClient.builder().endpoint(endpoint).region(s3.region()).credentials(s3.accessKey(), s3.secretKey()).build();
         this.publicEndpoint = HttpUrl.get(endpoint);
         this.region = s3.region();
         this.accessKey = s3.accessKey();
