@@ -56,15 +56,18 @@ class StreamedUploads {
 
     /** {@code POST /api/projects/{id}/assets}: one multipart part {@code file}, stored as it arrives. */
     Mono<ServerResponse> uploadToProject(ServerRequest request, ProjectAccess.Grant grant) {
-        return Mono.defer(() -> precheck(request, grant.user(), true))
-                .then(Mono.defer(() -> receive(request, grant.user(), grant.projectId())))
-                .flatMap(Uploads::created);
+        return upload(request, grant.user(), grant.projectId());
     }
 
     /** {@code POST /api/system-assets}: an administrator adds to the sample library (parts {@code file}, {@code category}). */
     Mono<ServerResponse> uploadToLibrary(ServerRequest request, CurrentUser user) {
-        return Mono.fromCallable(user::requireAdmin)
-                .flatMap(admin -> precheck(request, admin, false).then(Mono.defer(() -> receive(request, admin, null))))
+        return Mono.fromCallable(user::requireAdmin).flatMap(admin -> upload(request, admin, null));
+    }
+
+    /** An upload into the project, or into the library (no project, no quota). */
+    private Mono<ServerResponse> upload(ServerRequest request, CurrentUser caller, UUID projectId) {
+        return Mono.defer(() -> precheck(request, caller, projectId != null))
+                .then(Mono.defer(() -> receive(request, caller, projectId)))
                 .flatMap(Uploads::created);
     }
 
@@ -102,10 +105,9 @@ class StreamedUploads {
             slot.release();
             return Mono.error(ApiProblem.serviceUnavailable("This server is receiving as many uploads as it can; retry shortly"));
         }
-        String key = "assets/" + UUID.randomUUID();
         return Mono.usingWhen(
-                        store.openStreamed(caller.id(), projectId, key, properties.uploadTimeout())
-                                .map(pending -> new InFlight(pending, writer(pending, key, projectId == null))),
+                        store.openStreamed(caller.id(), projectId, "assets/" + UUID.randomUUID(), properties.uploadTimeout())
+                                .map(pending -> new InFlight(pending, writer(pending))),
                         upload -> bodies.read(request, upload.writer()).flatMap(received -> finish(upload.pending(), received)),
                         upload -> Mono.empty(),
                         (upload, failure) -> StorageFailures.isUnreachable(failure)
@@ -120,12 +122,12 @@ class StreamedUploads {
                 });
     }
 
-    private StreamedObjectWriter writer(UploadStore.PendingUpload pending, String key, boolean library) {
-        return new StreamedObjectWriter(storage, key, (int) properties.partSize().toBytes(), properties.maxUploadSize().toBytes(),
+    private StreamedObjectWriter writer(UploadStore.PendingUpload pending) {
+        return new StreamedObjectWriter(storage, pending.objectKey(), (int) properties.partSize().toBytes(), properties.maxUploadSize().toBytes(),
                 new StreamedObjectWriter.Hooks() {
                     @Override
                     public Mono<Void> reserve(long bytes) {
-                        if (library) {
+                        if (pending.projectId() == null) {
                             // The sample library counts against no one's quota; this only keeps the upload alive.
                             return store.reserve(pending.id(), 0, Long.MAX_VALUE, properties.uploadTimeout()).then();
                         }

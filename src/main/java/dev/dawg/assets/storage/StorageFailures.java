@@ -1,10 +1,12 @@
 package dev.dawg.assets.storage;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
@@ -42,12 +44,7 @@ public final class StorageFailures {
      * went away mid-upload) is not the store's.
      */
     public static boolean isUnreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DependencyUnavailableException) {
-                return true;
-            }
-        }
-        return false;
+        return causes(failure).anyMatch(DependencyUnavailableException.class::isInstance);
     }
 
     /** Whether a failure of a store call is the store being unreachable, rather than an answer about the request. */
@@ -68,22 +65,22 @@ public final class StorageFailures {
 
     /** Whether a failure means the object (or multipart upload) does not exist. */
     static boolean isMissing(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ErrorResponseException error) {
-                String code = error.errorResponse() == null ? "" : error.errorResponse().code();
-                return MISSING.contains(code) || error.response() != null && error.response().code() == HttpStatus.NOT_FOUND.value();
-            }
-        }
-        return false;
+        return causes(failure).filter(ErrorResponseException.class::isInstance).map(ErrorResponseException.class::cast).findFirst()
+                .map(error -> error.errorResponse() != null && MISSING.contains(Objects.toString(error.errorResponse().code(), ""))
+                        || error.response() != null && error.response().code() == HttpStatus.NOT_FOUND.value())
+                .orElse(false);
     }
 
     /** The first store-side failure behind a wrapped one, for logs. */
     static Optional<String> describe(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ErrorResponseException error && error.errorResponse() != null) {
-                return Optional.of(error.errorResponse().code() + ": " + error.errorResponse().message());
-            }
-        }
-        return Optional.empty();
+        return causes(failure).filter(t -> t instanceof ErrorResponseException error && error.errorResponse() != null)
+                .map(t -> ((ErrorResponseException) t).errorResponse())
+                .map(response -> response.code() + ": " + response.message())
+                .findFirst();
+    }
+
+    /** The failure and its causes, outermost first. */
+    private static Stream<Throwable> causes(Throwable failure) {
+        return Stream.iterate(failure, Objects::nonNull, Throwable::getCause);
     }
 }
