@@ -1,7 +1,6 @@
 package dev.dawg.assets;
 
 import java.util.Optional;
-import java.util.UUID;
 
 import reactor.core.publisher.Mono;
 
@@ -9,9 +8,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
-import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.auth.Scope;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.sharing.AccessLevel;
@@ -21,51 +18,48 @@ import dev.dawg.sharing.Visibility;
 /**
  * Who may see and delete an asset, by the project's access rule ({@link ProjectAccess#decide}): an asset is
  * readable exactly when its project is, and someone else's private asset is a 404 like its project. Library
- * assets are readable by anyone and deleted by administrators. API keys need {@code assets:read} to read and
- * {@code assets:write} to delete.
+ * assets are readable by anyone and deleted by administrators. The routes resolve the caller and check the API
+ * key's scope ({@code assets:read} to read, {@code assets:write} to delete).
  */
 @Component
 class AssetAccess {
 
     private final AssetStore store;
     private final ProjectAccess access;
-    private final Callers callers;
 
-    AssetAccess(AssetStore store, ProjectAccess access, Callers callers) {
+    AssetAccess(AssetStore store, ProjectAccess access) {
         this.store = store;
         this.access = access;
-        this.callers = callers;
     }
 
     /** The asset named by the {@code id} path variable, if the caller may read it; 404 otherwise. */
-    Mono<Asset> readable(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Asset").flatMap(id -> callers.optional(request).flatMap(caller -> {
-            caller.ifPresent(user -> user.require(Scope.ASSETS_READ));
-            return store.findWithProject(id, ProjectAccess.shareToken(request))
-                    .switchIfEmpty(Mono.error(AssetAccess::notFound))
-                    .map(found -> {
-                        grant(found, caller);
-                        return found.asset();
-                    });
-        }));
+    Mono<Asset> readable(ServerRequest request, Optional<CurrentUser> caller) {
+        return find(request).map(found -> {
+            grant(found, caller);
+            return found.asset();
+        });
     }
 
     /** The asset, if the signed-in caller may delete it: the project's owner, or its uploader while they may edit. */
-    Mono<Asset> deletable(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Asset").flatMap(id -> callers.required(request, Scope.ASSETS_WRITE)
-                .flatMap(caller -> store.findWithProject(id, ProjectAccess.shareToken(request))
-                        .switchIfEmpty(Mono.error(AssetAccess::notFound))
-                        .map(found -> {
-                            Optional<ProjectAccess.Grant> grant = grant(found, Optional.of(caller));
-                            Asset asset = found.asset();
-                            if (grant.isEmpty()) {
-                                caller.requireAdmin();
-                            }
-                            else if (!grant.get().isOwner() && !(caller.id().equals(asset.ownerId()) && grant.get().allows(AccessLevel.EDIT))) {
-                                throw ApiProblem.forbidden("Only the project's owner or the asset's uploader may delete it");
-                            }
-                            return asset;
-                        })));
+    Mono<Asset> deletable(ServerRequest request, CurrentUser caller) {
+        return find(request).map(found -> {
+            Optional<ProjectAccess.Grant> grant = grant(found, Optional.of(caller));
+            Asset asset = found.asset();
+            if (grant.isEmpty()) {
+                caller.requireAdmin();
+            }
+            else if (!grant.get().isOwner() && !(caller.id().equals(asset.ownerId()) && grant.get().allows(AccessLevel.EDIT))) {
+                throw ApiProblem.forbidden("Only the project's owner or the asset's uploader may delete it");
+            }
+            return asset;
+        });
+    }
+
+    /** The asset named by the {@code id} path variable with its project's facts, whoever asks; 404 when there is none. */
+    private Mono<AssetStore.AssetWithProject> find(ServerRequest request) {
+        return Ids.parse(request.pathVariable("id"), "Asset")
+                .flatMap(id -> store.findWithProject(id, ProjectAccess.shareToken(request)))
+                .switchIfEmpty(Mono.error(AssetAccess::notFound));
     }
 
     /** The caller's grant on the asset's project; empty for a library asset. Throws 404 (or 410) without read access. */
@@ -88,21 +82,5 @@ class AssetAccess {
 
     static ApiProblem notFound() {
         return ApiProblem.notFound("Asset not found");
-    }
-
-    /** The signed-in caller who may write assets into the project: EDIT (owner or edit share), 404 without access. */
-    Mono<CurrentUser> uploader(ServerRequest request, UUID projectId) {
-        return callers.required(request, Scope.ASSETS_WRITE)
-                .flatMap(caller -> access.grant(Optional.of(caller), projectId, ProjectAccess.shareToken(request))
-                        .map(grant -> grant.require(AccessLevel.EDIT))
-                        .thenReturn(caller));
-    }
-
-    /** The caller who may list the project's assets (VIEW); API keys need {@code assets:read}. */
-    Mono<ProjectAccess.Grant> projectReader(ServerRequest request, UUID projectId) {
-        return callers.optional(request).flatMap(caller -> {
-            caller.ifPresent(user -> user.require(Scope.ASSETS_READ));
-            return access.grant(caller, projectId, ProjectAccess.shareToken(request));
-        });
     }
 }

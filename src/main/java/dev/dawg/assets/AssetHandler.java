@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,12 +22,12 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.assets.storage.ObjectStorage;
-import dev.dawg.auth.Callers;
-import dev.dawg.auth.Scope;
+import dev.dawg.assets.storage.PresignedUrls;
+import dev.dawg.auth.CurrentUser;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.HeadRequestFilter;
-import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.Pages;
+import dev.dawg.sharing.ProjectAccess;
 
 /** Reading assets: metadata, project lists, ranged downloads, deletion, the quota and search. */
 @Component
@@ -37,26 +36,31 @@ class AssetHandler {
     private static final Logger log = LoggerFactory.getLogger(AssetHandler.class);
 
     private final AssetStore store;
+    private final UploadStore uploads;
+    private final CleanupStore cleanup;
     private final AssetAccess access;
-    private final Callers callers;
     private final ObjectStorage storage;
+    private final PresignedUrls urls;
     private final AssetProperties properties;
 
-    AssetHandler(AssetStore store, AssetAccess access, Callers callers, ObjectStorage storage, AssetProperties properties) {
+    AssetHandler(AssetStore store, UploadStore uploads, CleanupStore cleanup, AssetAccess access, ObjectStorage storage,
+            PresignedUrls urls, AssetProperties properties) {
         this.store = store;
+        this.uploads = uploads;
+        this.cleanup = cleanup;
         this.access = access;
-        this.callers = callers;
         this.storage = storage;
+        this.urls = urls;
         this.properties = properties;
     }
 
     /** {@code GET /api/assets/{id}}. */
-    Mono<ServerResponse> get(ServerRequest request) {
-        return access.readable(request).flatMap(asset -> ServerResponse.ok().bodyValue(asset.view()));
+    Mono<ServerResponse> get(ServerRequest request, Optional<CurrentUser> caller) {
+        return access.readable(request, caller).flatMap(asset -> ServerResponse.ok().bodyValue(asset.view()));
     }
 
     /** {@code GET /api/projects/{id}/assets}: newest first, keyset-paginated. */
-    Mono<ServerResponse> listProject(ServerRequest request) {
+    Mono<ServerResponse> listProject(ServerRequest request, ProjectAccess.Grant grant) {
         int limit = Pages.limit(request);
         List<String> cursor = Pages.cursor(request, 2);
         Instant beforeCreated;
@@ -68,9 +72,7 @@ class AssetHandler {
         catch (DateTimeParseException | IllegalArgumentException ex) {
             return Mono.error(ApiProblem.validation("cursor", "is not a cursor this list gave out"));
         }
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> access.projectReader(request, projectId)
-                        .flatMap(grant -> store.listProject(projectId, beforeCreated, beforeId, limit + 1).collectList()))
+        return store.listProject(grant.projectId(), beforeCreated, beforeId, limit + 1).collectList()
                 .map(found -> Pages.keysetBody(found, limit, last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString())))
                 .map(AssetHandler::views)
                 .flatMap(body -> ServerResponse.ok().bodyValue(body));
@@ -80,84 +82,86 @@ class AssetHandler {
      * {@code GET /api/assets/{id}/content}: the bytes streamed from the store, one range at a time (206), or
      * with {@code ?redirect=true} a 302 to a short-lived presigned URL.
      */
-    Mono<ServerResponse> content(ServerRequest request) {
-        return access.readable(request).flatMap(asset -> {
-            String disposition = Filenames.attachment(asset.filename());
-            if (request.queryParam("redirect").map("true"::equalsIgnoreCase).orElse(false)) {
-                String url = storage.presignedGet(asset.objectKey(), properties.downloadUrlTtl(),
-                        Map.of("response-content-type", asset.contentType(), "response-content-disposition", disposition));
-                return ServerResponse.status(HttpStatus.FOUND).location(URI.create(url))
-                        .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                        .build();
-            }
-            String etag = "\"" + asset.sha256() + "\"";
-            if (matches(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
-                return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
-            }
-            long size = asset.sizeBytes();
-            String ifRange = request.headers().firstHeader(HttpHeaders.IF_RANGE);
-            Optional<ByteRange> range = ifRange != null && !ifRange.strip().equals(etag) ? Optional.empty()
-                    : ByteRange.parse(request.headers().firstHeader(HttpHeaders.RANGE), size);
-            long first = range.map(ByteRange::first).orElse(0L);
-            long length = range.map(ByteRange::length).orElse(size);
-            ServerResponse.BodyBuilder response = ServerResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK)
-                    .contentType(MediaType.parseMediaType(asset.contentType()))
-                    .contentLength(length)
-                    .eTag(etag)
-                    .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-                    .header(HttpHeaders.CONTENT_DISPOSITION, disposition)
-                    .header("X-Content-Type-Options", "nosniff")
-                    // Revalidated every time (access may change), cheaply: the ETag is the content's hash.
-                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
-            range.ifPresent(r -> response.header(HttpHeaders.CONTENT_RANGE, r.contentRange(size)));
-            if (HeadRequestFilter.isHead(request)) {
-                return response.build(); // the headers say it all; the object is not read from the store
-            }
-            return response.body(BodyInserters.fromDataBuffers(storage.stream(asset.objectKey(), first, length)));
-        });
+    Mono<ServerResponse> content(ServerRequest request, Optional<CurrentUser> caller) {
+        boolean redirect = request.queryParam("redirect").map("true"::equalsIgnoreCase).orElse(false);
+        return access.readable(request, caller).flatMap(asset -> redirect ? redirect(asset) : bytes(request, asset));
+    }
+
+    /** A 302 to a short-lived URL of the store, named and typed as the asset. */
+    private Mono<ServerResponse> redirect(Asset asset) {
+        String url = urls.get(asset.objectKey(), properties.downloadUrlTtl(), Map.of("response-content-type", asset.contentType(),
+                "response-content-disposition", Filenames.attachment(asset.filename())));
+        return ServerResponse.status(HttpStatus.FOUND).location(URI.create(url))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .build();
+    }
+
+    /** The asset's bytes, or the range asked for; 304 when the client has them (the ETag is the content's hash). */
+    private Mono<ServerResponse> bytes(ServerRequest request, Asset asset) {
+        String etag = "\"" + asset.sha256() + "\"";
+        if (matches(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+        }
+        long size = asset.sizeBytes();
+        String ifRange = request.headers().firstHeader(HttpHeaders.IF_RANGE);
+        Optional<ByteRange> range = ifRange != null && !ifRange.strip().equals(etag) ? Optional.empty()
+                : ByteRange.parse(request.headers().firstHeader(HttpHeaders.RANGE), size);
+        long first = range.map(ByteRange::first).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(size);
+        ServerResponse.BodyBuilder response = ServerResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK)
+                .contentType(MediaType.parseMediaType(asset.contentType()))
+                .contentLength(length)
+                .eTag(etag)
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .header(HttpHeaders.CONTENT_DISPOSITION, Filenames.attachment(asset.filename()))
+                .header("X-Content-Type-Options", "nosniff")
+                // Revalidated every time (access may change), cheaply: the ETag is the content's hash.
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
+        range.ifPresent(r -> response.header(HttpHeaders.CONTENT_RANGE, r.contentRange(size)));
+        if (HeadRequestFilter.isHead(request)) {
+            return response.build(); // the headers say it all; the object is not read from the store
+        }
+        return response.body(BodyInserters.fromDataBuffers(storage.stream(asset.objectKey(), first, length)));
     }
 
     /** {@code DELETE /api/assets/{id}}: the row goes (and with it the quota it used), then the object. */
-    Mono<ServerResponse> delete(ServerRequest request) {
-        return access.deletable(request)
+    Mono<ServerResponse> delete(ServerRequest request, CurrentUser user) {
+        return access.deletable(request, user)
                 .flatMap(asset -> store.delete(asset.id()))
-                .flatMap(deleted -> storage.remove(deleted.objectKey())
-                        .then(store.forgetOrphan(deleted.objectKey()))
-                        .onErrorResume(ex -> {
-                            // The row is gone and the object queued: the sweep removes it when the store is back.
-                            log.warn("Could not remove object of deleted asset {} at once: {}", deleted.id(), ex.toString());
-                            return Mono.empty();
-                        }))
+                .flatMap(this::removeObject)
                 .then(ServerResponse.noContent().build());
     }
 
-    /** {@code GET /api/assets/quota}: bytes in use (stored plus held for uploads in flight) and the limit. */
-    Mono<ServerResponse> quota(ServerRequest request) {
-        return callers.required(request, Scope.ASSETS_READ)
-                .flatMap(caller -> store.usage(caller.id()))
-                .flatMap(usage -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("usedBytes", usage.usedBytes() + usage.reservedBytes());
-                    body.put("limitBytes", properties.quota().toBytes());
-                    body.put("storedBytes", usage.usedBytes());
-                    body.put("reservedBytes", usage.reservedBytes());
-                    return ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body);
+    /** The deleted asset's object goes now; if the store fails, the queued object is the sweep's. */
+    private Mono<Void> removeObject(Asset deleted) {
+        return storage.remove(deleted.objectKey())
+                .then(cleanup.forgetOrphan(deleted.objectKey()))
+                .onErrorResume(ex -> {
+                    log.warn("Could not remove object of deleted asset {} at once: {}", deleted.id(), ex.toString());
+                    return Mono.empty();
                 });
     }
 
+    /** {@code GET /api/assets/quota}: bytes in use (stored plus held for uploads in flight) and the limit. */
+    Mono<ServerResponse> quota(ServerRequest request, CurrentUser user) {
+        return uploads.usage(user.id())
+                .map(usage -> new Quota(usage.inUse(), properties.quota().toBytes(), usage.usedBytes(), usage.reservedBytes()))
+                .flatMap(body -> ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body));
+    }
+
+    /** The JSON body of the quota. */
+    record Quota(long usedBytes, long limitBytes, long storedBytes, long reservedBytes) {
+    }
+
     /** {@code GET /api/search/assets?q=}: the caller's own assets and the sample library. */
-    Mono<ServerResponse> search(ServerRequest request) {
+    Mono<ServerResponse> search(ServerRequest request, Optional<CurrentUser> caller) {
         String query = request.queryParam("q").map(String::strip).orElse("");
         if (query.isEmpty() || query.length() > 100) {
             return Mono.error(ApiProblem.validation("q", "must be 1 to 100 characters"));
         }
         List<String> terms = Arrays.stream(query.split("\\s+")).filter(term -> !term.isEmpty()).limit(5).toList();
         Pages.OffsetPage page = Pages.offsetPage(request);
-        return callers.optional(request)
-                .flatMap(caller -> {
-                    caller.ifPresent(user -> user.require(Scope.ASSETS_READ));
-                    return store.search(caller.map(user -> user.id()).orElse(null), terms, page.limit() + 1, page.offset()).collectList();
-                })
+        return store.search(caller.map(CurrentUser::id).orElse(null), terms, page.limit() + 1, page.offset()).collectList()
                 .map(found -> views(page.toBody(found)))
                 .flatMap(body -> ServerResponse.ok().bodyValue(body));
     }

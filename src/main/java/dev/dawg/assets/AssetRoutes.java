@@ -13,38 +13,43 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.platform.web.RequestBodyAllowance;
+import dev.dawg.sharing.ProjectAccess;
 
-import static dev.dawg.auth.RouteAccess.needs;
+import static dev.dawg.auth.RouteAccess.anyone;
+import static dev.dawg.auth.RouteAccess.signedIn;
 import static dev.dawg.auth.Scope.ASSETS_READ;
 import static dev.dawg.auth.Scope.ASSETS_WRITE;
+import static dev.dawg.sharing.AccessLevel.EDIT;
+import static dev.dawg.sharing.AccessLevel.VIEW;
 
 /** Routes of audio assets, their uploads and the sample library. */
 @Configuration(proxyBeanMethods = false)
 class AssetRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> assetRouter(AssetHandler assets, AssetUploads uploads, SampleLibrary library) {
+    RouterFunction<ServerResponse> assetRouter(AssetHandler assets, StreamedUploads streamed, PresignedUploads presigned,
+            SampleLibrary library, ProjectAccess projects) {
         return RouterFunctions.route()
                 .path("/api/projects/{id}/assets", builder -> builder
-                        .POST("/uploads", needs(ASSETS_WRITE, uploads::presign))
-                        .POST("", needs(ASSETS_WRITE, uploads::uploadToProject))
-                        .GET("", needs(ASSETS_READ, assets::listProject)))
+                        .POST("/uploads", signedIn(ASSETS_WRITE, projects.onPath(EDIT, presigned::presign)))
+                        .POST("", signedIn(ASSETS_WRITE, projects.onPath(EDIT, streamed::uploadToProject)))
+                        .GET("", anyone(ASSETS_READ, projects.onPath(VIEW, assets::listProject))))
                 .path("/api/assets", builder -> builder
-                        .POST("/uploads/{uploadId}/complete", needs(ASSETS_WRITE, uploads::complete))
-                        .GET("/quota", needs(ASSETS_READ, assets::quota))
-                        .GET("/{id}/content", needs(ASSETS_READ, assets::content))
-                        .GET("/{id}", needs(ASSETS_READ, assets::get))
-                        .DELETE("/{id}", needs(ASSETS_WRITE, assets::delete)))
+                        .POST("/uploads/{uploadId}/complete", signedIn(ASSETS_WRITE, presigned::complete))
+                        .GET("/quota", signedIn(ASSETS_READ, assets::quota))
+                        .GET("/{id}/content", anyone(ASSETS_READ, assets::content))
+                        .GET("/{id}", anyone(ASSETS_READ, assets::get))
+                        .DELETE("/{id}", signedIn(ASSETS_WRITE, assets::delete)))
                 .path("/api/system-assets", builder -> builder
-                        .GET("", needs(ASSETS_READ, library::list))
-                        .POST("", needs(ASSETS_WRITE, uploads::uploadToLibrary)))
-                .GET("/api/search/assets", needs(ASSETS_READ, assets::search))
+                        .GET("", anyone(ASSETS_READ, (request, caller) -> library.list(request)))
+                        .POST("", signedIn(ASSETS_WRITE, streamed::uploadToLibrary)))
+                .GET("/api/search/assets", anyone(ASSETS_READ, assets::search))
                 .build();
     }
 
     /**
      * Bounds the framework's own multipart reader too ({@code request.multipartData()}), though uploads read
-     * their parts as streamed events ({@link AssetUploads}): a few parts, small headers, and no part written
+     * their parts as streamed events ({@link UploadBodyReader}): a few parts, small headers, and no part written
      * to disk beyond the upload limit.
      */
     @Bean

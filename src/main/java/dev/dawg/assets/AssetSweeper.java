@@ -16,6 +16,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.assets.storage.StorageFailures;
 import dev.dawg.platform.scheduling.PeriodicPass;
 import dev.dawg.events.ProjectDeleted;
 
@@ -33,13 +34,13 @@ class AssetSweeper extends PeriodicPass {
     private static final Logger log = LoggerFactory.getLogger(AssetSweeper.class);
     private static final int BATCH = 100;
 
-    private final AssetStore store;
+    private final CleanupStore store;
     private final ObjectStorage storage;
     private final Duration interval;
     /** Passes asked for between ticks; one waiting is enough, however many asked (see start). */
     private final Sinks.Many<Long> soon = Sinks.many().multicast().directBestEffort();
 
-    AssetSweeper(AssetStore store, ObjectStorage storage, AssetProperties properties) {
+    AssetSweeper(CleanupStore store, ObjectStorage storage, AssetProperties properties) {
         this.store = store;
         this.storage = storage;
         this.interval = properties.sweepInterval();
@@ -71,7 +72,7 @@ class AssetSweeper extends PeriodicPass {
      * without a row is not one being started).
      */
     private Mono<Long> removeUnownedStagedObjects() {
-        return storage.list(AssetUploads.STAGING_PREFIX)
+        return storage.list(PresignedUploads.STAGING_PREFIX)
                 .buffer(BATCH)
                 .concatMap(keys -> store.ownedUploadKeys(keys).collect(HashSet<String>::new, HashSet::add)
                         .flatMapMany(owned -> Flux.fromIterable(keys).filter(key -> !owned.contains(key)))
@@ -96,23 +97,27 @@ class AssetSweeper extends PeriodicPass {
      * wait out the same timeout) and their leases are given back, so the next pass after the store returns
      * removes them instead of one five minutes later. Other failures keep their lease: tried again after it.
      */
-    private Mono<Long> removeOrphans(List<AssetStore.Orphan> orphans) {
+    private Mono<Long> removeOrphans(List<CleanupStore.Orphan> orphans) {
         AtomicBoolean storeDown = new AtomicBoolean();
         return Flux.fromIterable(orphans)
-                .concatMap(orphan -> storeDown.get() ? store.releaseOrphan(orphan.objectKey()).thenReturn(0L)
-                        : (orphan.s3UploadId() == null ? Mono.<Void>empty() : storage.abortMultipart(orphan.objectKey(), orphan.s3UploadId()))
-                                .then(storage.remove(orphan.objectKey()))
-                                .then(store.forgetOrphan(orphan.objectKey()))
-                                .thenReturn(1L)
-                                .onErrorResume(ex -> {
-                                    log.warn("Could not remove orphaned object {}: {}", orphan.objectKey(), ex.toString());
-                                    if (!ObjectStorage.isUnreachable(ex)) {
-                                        return Mono.just(0L);
-                                    }
-                                    storeDown.set(true);
-                                    return store.releaseOrphan(orphan.objectKey()).thenReturn(0L);
-                                }))
+                .concatMap(orphan -> storeDown.get() ? store.releaseOrphan(orphan.objectKey()).thenReturn(0L) : removeOrphan(orphan, storeDown))
                 .reduce(0L, Long::sum);
+    }
+
+    /** 1 when the orphan went; 0 when it stays queued (its lease given back if the store proved unreachable). */
+    private Mono<Long> removeOrphan(CleanupStore.Orphan orphan, AtomicBoolean storeDown) {
+        return (orphan.s3UploadId() == null ? Mono.<Void>empty() : storage.abortMultipart(orphan.objectKey(), orphan.s3UploadId()))
+                .then(storage.remove(orphan.objectKey()))
+                .then(store.forgetOrphan(orphan.objectKey()))
+                .thenReturn(1L)
+                .onErrorResume(ex -> {
+                    log.warn("Could not remove orphaned object {}: {}", orphan.objectKey(), ex.toString());
+                    if (!StorageFailures.isUnreachable(ex)) {
+                        return Mono.just(0L);
+                    }
+                    storeDown.set(true);
+                    return store.releaseOrphan(orphan.objectKey()).thenReturn(0L);
+                });
     }
 
     @Override

@@ -78,17 +78,22 @@ class SampleLibrary {
      * from an older backup, or emptied while the database was kept): the sound is rendered again, byte for byte.
      */
     private Mono<Void> restoreLost() {
-        return store.builtInObjects()
-                .concatMap(entry -> storage.stat(entry.getValue()).hasElement().flatMap(present -> {
-                    SampleSynth.Sample sample = SampleSynth.LIBRARY.stream().filter(s -> s.key().equals(entry.getKey())).findFirst().orElse(null);
-                    if (present || sample == null) {
-                        return Mono.empty();
-                    }
-                    log.warn("The object of built-in sample {} is missing from the store; rendering it again", sample.key());
-                    return Mono.fromCallable(sample::wav).subscribeOn(Schedulers.parallel())
-                            .flatMap(bytes -> storage.put(entry.getValue(), bytes, bytes.length, "audio/wav"));
-                }))
-                .then();
+        return store.builtInObjects().concatMap(entry -> restoreIfMissing(entry.getKey(), entry.getValue())).then();
+    }
+
+    private Mono<Void> restoreIfMissing(String libraryKey, String objectKey) {
+        SampleSynth.Sample sample = SampleSynth.LIBRARY.stream().filter(s -> s.key().equals(libraryKey)).findFirst().orElse(null);
+        if (sample == null) {
+            return Mono.empty();
+        }
+        return storage.stat(objectKey).hasElement().flatMap(present -> {
+            if (present) {
+                return Mono.empty();
+            }
+            log.warn("The object of built-in sample {} is missing from the store; rendering it again", sample.key());
+            return Mono.fromCallable(sample::wav).subscribeOn(Schedulers.parallel())
+                    .flatMap(bytes -> storage.put(objectKey, bytes, bytes.length, "audio/wav"));
+        });
     }
 
     private Mono<Asset> seed(SampleSynth.Sample sample) {
@@ -114,7 +119,7 @@ class SampleLibrary {
     /** {@code GET /api/system-assets[?category=]}: the library by category and name, for anyone. */
     Mono<ServerResponse> list(ServerRequest request) {
         String category = request.queryParam("category").map(String::strip).filter(value -> !value.isEmpty()).orElse(null);
-        if (category != null && !AssetUploads.CATEGORY.matcher(category).matches()) {
+        if (category != null && !StreamedUploads.CATEGORY.matcher(category).matches()) {
             return Mono.error(ApiProblem.validation("category", "must be 1 to 32 lowercase letters, digits or '-'"));
         }
         Pages.OffsetPage page = Pages.offsetPage(request);

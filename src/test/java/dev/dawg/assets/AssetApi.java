@@ -253,7 +253,7 @@ public class AssetApi {
      */
     public static Set<String> storedKeys(ObjectStorage storage) {
         Set<String> keys = new TreeSet<>();
-        for (String prefix : Set.of("assets/", AssetUploads.STAGING_PREFIX)) {
+        for (String prefix : Set.of("assets/", PresignedUploads.STAGING_PREFIX)) {
             for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).prefix(prefix)
                     .recursive(true).build())) {
                 try {

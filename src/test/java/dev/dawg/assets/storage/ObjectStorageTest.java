@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Presigned URLs are signed for the address browsers use, which may differ from the one the server uses. */
 class ObjectStorageTest {
 
-    static ObjectStorage storage(Map<String, String> s3) {
-        return new ObjectStorage(storageProperties(s3));
+    static PresignedUrls storage(Map<String, String> s3) {
+        return new PresignedUrls(storageProperties(s3));
     }
 
     static DawgProperties storageProperties(Map<String, String> s3) {
@@ -27,11 +27,11 @@ class ObjectStorageTest {
 
     @Test
     void shouldSignPresignedUrlsForThePublicEndpointWhenOneIsSet() {
-        ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "public-endpoint", "https://media.example.test",
+        PresignedUrls storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "public-endpoint", "https://media.example.test",
                 "access-key", "key", "secret-key", "secret-secret"));
 
-        String put = storage.presignedPut("assets/abc", Duration.ofMinutes(15), Map.of("Content-Type", "audio/wav"));
-        String get = storage.presignedGet("assets/abc", Duration.ofMinutes(5), Map.of("response-content-type", "audio/wav"));
+        String put = storage.put("assets/abc", Duration.ofMinutes(15), Map.of("Content-Type", "audio/wav"));
+        String get = storage.get("assets/abc", Duration.ofMinutes(5), Map.of("response-content-type", "audio/wav"));
 
         assertThat(put).startsWith("https://media.example.test/dawg-assets/assets/abc?").contains("X-Amz-Expires=900")
                 .contains("X-Amz-SignedHeaders=content-type%3Bhost");
@@ -41,17 +41,17 @@ class ObjectStorageTest {
 
     @Test
     void shouldSignTheLengthOfAPresignedUploadWhenGivenOne() {
-        ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
+        PresignedUrls storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
 
-        String put = storage.presignedPut("assets/abc", Duration.ofMinutes(15), Map.of("Content-Type", "audio/wav", "Content-Length", "1234"));
+        String put = storage.put("assets/abc", Duration.ofMinutes(15), Map.of("Content-Type", "audio/wav", "Content-Length", "1234"));
 
         assertThat(put).contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost");
     }
 
     @Test
     void shouldSignForTheStoreItselfWithoutAPublicEndpoint() {
-        ObjectStorage storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
+        PresignedUrls storage = storage(Map.of("endpoint", "http://127.0.0.1:9000", "access-key", "key", "secret-key", "secret-secret"));
 
-        assertThat(storage.presignedPut("assets/abc", Duration.ofMinutes(1), Map.of())).startsWith("http://127.0.0.1:9000/dawg-assets/assets/abc?");
+        assertThat(storage.put("assets/abc", Duration.ofMinutes(1), Map.of())).startsWith("http://127.0.0.1:9000/dawg-assets/assets/abc?");
     }
 }

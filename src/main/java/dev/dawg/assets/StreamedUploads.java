@@ -1,0 +1,169 @@
+package dev.dawg.assets;
+
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.assets.storage.StorageFailures;
+import dev.dawg.auth.CurrentUser;
+import dev.dawg.platform.ratelimit.ConcurrencySlots;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.sharing.ProjectAccess;
+
+/**
+ * Streamed multipart uploads into a project or the sample library: the file is stored as it arrives. The upload's
+ * row (and with it the reservation) exists before the first byte is stored; success turns it into an asset, any
+ * failure or a client that goes away removes the object and then the row.
+ */
+@Component
+class StreamedUploads {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamedUploads.class);
+    /** Room for the multipart boundaries and part headers around the file in a request's Content-Length. */
+    private static final long MULTIPART_OVERHEAD = 64 * 1024;
+    static final Pattern CATEGORY = Pattern.compile("[a-z0-9-]{1,32}");
+
+    private final UploadStore store;
+    private final Uploads uploads;
+    private final ObjectStorage storage;
+    private final UploadBodyReader bodies;
+    private final AssetProperties properties;
+    private final Semaphore streams;
+    /** The caller's share comes before the node's, so one user's stalled uploads cannot take every permit of the node. */
+    private final ConcurrencySlots<UUID> streamsByUser;
+
+    StreamedUploads(UploadStore store, Uploads uploads, ObjectStorage storage, UploadBodyReader bodies, AssetProperties properties) {
+        this.store = store;
+        this.uploads = uploads;
+        this.storage = storage;
+        this.bodies = bodies;
+        this.properties = properties;
+        this.streams = new Semaphore(properties.maxConcurrentUploads());
+        this.streamsByUser = new ConcurrencySlots<>(Math.min(properties.maxConcurrentUploadsPerUser(), properties.maxConcurrentUploads()));
+    }
+
+    /** {@code POST /api/projects/{id}/assets}: one multipart part {@code file}, stored as it arrives. */
+    Mono<ServerResponse> uploadToProject(ServerRequest request, ProjectAccess.Grant grant) {
+        return upload(request, grant.user(), grant.projectId());
+    }
+
+    /** {@code POST /api/system-assets}: an administrator adds to the sample library (parts {@code file}, {@code category}). */
+    Mono<ServerResponse> uploadToLibrary(ServerRequest request, CurrentUser user) {
+        return Mono.fromCallable(user::requireAdmin).flatMap(admin -> upload(request, admin, null));
+    }
+
+    /** An upload into the project, or into the library (no project, no quota). */
+    private Mono<ServerResponse> upload(ServerRequest request, CurrentUser caller, UUID projectId) {
+        return Mono.defer(() -> precheck(request, caller, projectId != null))
+                .then(Mono.defer(() -> receive(request, caller, projectId)))
+                .flatMap(Uploads::created);
+    }
+
+    /** Refusals that need no byte of the body: wrong content type, a declared length over the size limit or the quota. */
+    private Mono<Void> precheck(ServerRequest request, CurrentUser caller, boolean quota) {
+        UploadBodyReader.checkContentType(request);
+        long declared = request.headers().contentLength().orElse(-1);
+        if (declared > properties.maxUploadSize().toBytes() + MULTIPART_OVERHEAD) {
+            return Mono.error(ApiProblem.payloadTooLarge("The file is larger than this server accepts"));
+        }
+        if (!quota || declared < 0) {
+            return Mono.empty();
+        }
+        long limit = properties.quota().toBytes();
+        return store.usage(caller.id())
+                .flatMap(usage -> declared - MULTIPART_OVERHEAD > limit - usage.inUse() ? Mono.error(uploads.quotaExceeded(usage)) : Mono.empty());
+    }
+
+    /** An upload in flight: its row and the writer streaming its bytes to the store. */
+    private record InFlight(UploadStore.PendingUpload pending, StreamedObjectWriter writer) {
+    }
+
+    /**
+     * Call inside {@code Mono.defer}: it takes one of the caller's upload slots and one of the node's upload permits,
+     * both given back when the upload ends.
+     */
+    private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UUID projectId) {
+        ConcurrencySlots<UUID>.Slot slot = streamsByUser.take(caller.id()).orElse(null);
+        if (slot == null) {
+            return Mono.error(ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "You are already uploading "
+                            + streamsByUser.limit() + " files at once; send this one when one of them has finished")
+                    .withHeader(HttpHeaders.RETRY_AFTER, "5").with("retryAfterSeconds", 5));
+        }
+        if (!streams.tryAcquire()) {
+            slot.release();
+            return Mono.error(ApiProblem.serviceUnavailable("This server is receiving as many uploads as it can; retry shortly"));
+        }
+        return Mono.usingWhen(
+                        store.openStreamed(caller.id(), projectId, "assets/" + UUID.randomUUID(), properties.uploadTimeout())
+                                .map(pending -> new InFlight(pending, writer(pending))),
+                        upload -> bodies.read(request, upload.writer()).flatMap(received -> finish(upload.pending(), received)),
+                        upload -> Mono.empty(),
+                        (upload, failure) -> StorageFailures.isUnreachable(failure)
+                                // The store is down: trying it again would only hold the answer back by a timeout or
+                                // two. The row goes now (its reservation with it) and the sweep removes the object.
+                                ? forget(upload.pending())
+                                : discard(upload),
+                        this::discard)
+                .doFinally(signal -> {
+                    streams.release();
+                    slot.release();
+                });
+    }
+
+    private StreamedObjectWriter writer(UploadStore.PendingUpload pending) {
+        return new StreamedObjectWriter(storage, pending.objectKey(), (int) properties.partSize().toBytes(), properties.maxUploadSize().toBytes(),
+                new StreamedObjectWriter.Hooks() {
+                    @Override
+                    public Mono<Void> reserve(long bytes) {
+                        if (pending.projectId() == null) {
+                            // The sample library counts against no one's quota; this only keeps the upload alive.
+                            return store.reserve(pending.id(), 0, Long.MAX_VALUE, properties.uploadTimeout()).then();
+                        }
+                        return store.reserve(pending.id(), bytes, properties.quota().toBytes(), properties.uploadTimeout())
+                                .flatMap(granted -> granted ? Mono.<Void>empty() : uploads.quotaExceeded(pending.ownerId()));
+                    }
+
+                    @Override
+                    public Mono<Void> multipartStarted(String s3UploadId) {
+                        return store.recordMultipart(pending.id(), s3UploadId);
+                    }
+                });
+    }
+
+    /** The stored file becomes the asset; a library upload also needs its {@code category}. */
+    private Mono<Asset> finish(UploadStore.PendingUpload pending, UploadBodyReader.Received received) {
+        String category = null;
+        if (pending.projectId() == null) {
+            category = received.fields.getOrDefault("category", "").strip().toLowerCase(Locale.ROOT);
+            if (!CATEGORY.matcher(category).matches()) {
+                return Mono.error(ApiProblem.validation("category", "is required: 1 to 32 lowercase letters, digits or '-'"));
+            }
+        }
+        StreamedObjectWriter.Written written = received.written;
+        return uploads.finish(pending, pending.objectKey(), received.filename, category, written.size(), Mono.just(written.sha256()))
+                .switchIfEmpty(Mono.error(Uploads::discardedMeanwhile));
+    }
+
+    /** Removes the object (or the multipart upload), then the row; a store that fails leaves the object to the sweep. */
+    private Mono<Void> discard(InFlight upload) {
+        return uploads.end(upload.pending(), upload.writer().discard());
+    }
+
+    /** Ends an upload without touching the store: its row goes, its object (if any) is queued for the sweep. */
+    private Mono<Void> forget(UploadStore.PendingUpload pending) {
+        log.warn("Object storage unavailable during upload {}; its object is left to the sweep", pending.id());
+        return store.discard(pending.id()).onErrorResume(ex -> Mono.empty());
+    }
+}
