@@ -42,7 +42,7 @@ class AssetRoutes {
                         .DELETE("/{id}", signedIn(ASSETS_WRITE, assets::delete)))
                 .path("/api/system-assets", builder -> builder
                         .GET("", anyone(ASSETS_READ, (request, caller) -> library.list(request)))
-                        .POST("", signedIn(ASSETS_WRITE, streamed::uploadToLibrary)))
+                        .POST("", signedIn(ASSETS_WRITE, streamed::uploadToSystemLibrary)))
                 .GET("/api/search/assets", anyone(ASSETS_READ, assets::search))
                 .build();
     }

@@ -60,7 +60,7 @@ class StreamedUploads {
     }
 
     /** {@code POST /api/system-assets}: an administrator adds to the sample library (parts {@code file}, {@code category}). */
-    Mono<ServerResponse> uploadToLibrary(ServerRequest request, CurrentUser user) {
+    Mono<ServerResponse> uploadToSystemLibrary(ServerRequest request, CurrentUser user) {
         return Mono.fromCallable(user::requireAdmin).flatMap(admin -> upload(request, admin, null));
     }
 
