@@ -23,7 +23,7 @@ import dev.dawg.platform.config.DawgProperties;
 /**
  * Listens on one connection of its own to the database's {@code dawg_project_changed} notifications (sent by a
  * trigger at every commit that changes a project row, whichever node made it) and drops the changed heads from
- * {@link ProjectHeads}. The connection is probed every second; when it breaks or stops answering, the heads
+ * {@link ProjectMetadataCache}. The connection is probed every second; when it breaks or stops answering, the heads
  * stop being served until a new connection listens again, so a change can go unheard for at most
  * {@link #PROBE_INTERVAL} + {@link #PROBE_TIMEOUT}.
  */
@@ -37,11 +37,11 @@ class ProjectChangeListener implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ProjectChangeListener.class);
 
     private final ConnectionFactory connections;
-    private final ProjectHeads heads;
+    private final ProjectMetadataCache heads;
     private final Duration connectTimeout;
     private volatile Disposable listening;
 
-    ProjectChangeListener(ConnectionFactory pool, ProjectHeads heads, DawgProperties properties, MeterRegistry meters) {
+    ProjectChangeListener(ConnectionFactory pool, ProjectMetadataCache heads, DawgProperties properties, MeterRegistry meters) {
         // A LISTEN belongs to its connection for as long as it lives: it must not be one the pool lends out.
         this.connections = pool instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory direct
                 ? direct : pool;

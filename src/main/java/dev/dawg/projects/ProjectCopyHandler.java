@@ -133,15 +133,15 @@ class ProjectCopyHandler {
                 fields.reject("project", "is required");
             }
             fields.validate();
-            ProjectContent content = ProjectContent.read(project, Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json)
+            ProjectInput content = ProjectInput.read(project, Set.of(), ProjectInput.Data.REQUIRED, maxDataBytes, json)
                     .withVisibility(Visibility.PRIVATE);
             return store.create(user.id(), content, null, "imported").flatMap(projects::created);
         }));
     }
 
-    private static ProjectContent copyOf(Project original, String suffix) {
+    private static ProjectInput copyOf(Project original, String suffix) {
         String title = original.title().length() + suffix.length() <= 200 ? original.title() + suffix : original.title();
-        return new ProjectContent(title, original.description(), original.tags(), original.bpm(), original.keySignature(),
+        return new ProjectInput(title, original.description(), original.tags(), original.bpm(), original.keySignature(),
                 original.timeSignature(), Visibility.PRIVATE, original.projectData());
     }
 

@@ -53,9 +53,9 @@ class ProjectHandler {
     static final MediaType JSON_PATCH = MediaType.parseMediaType("application/json-patch+json");
 
     private final ProjectStore store;
-    private final ProjectJson views;
-    private final ProjectDocuments documents;
-    private final ProjectHeads heads;
+    private final ProjectResponses responses;
+    private final ProjectDocumentCache documents;
+    private final ProjectMetadataCache heads;
     private final ProjectAccess access;
     private final ProjectEventPublisher events;
     private final Callers callers;
@@ -65,11 +65,11 @@ class ProjectHandler {
     private final ProjectWriteBudget budget;
     private final long maxDataBytes;
 
-    ProjectHandler(ProjectStore store, ProjectJson views, ProjectDocuments documents, ProjectHeads heads, ProjectAccess access,
+    ProjectHandler(ProjectStore store, ProjectResponses responses, ProjectDocumentCache documents, ProjectMetadataCache heads, ProjectAccess access,
             ProjectEventPublisher events, Callers callers, JsonBodies bodies, JsonMapper json, HistoryPruner pruner, ProjectWriteBudget budget,
             DawgProperties properties) {
         this.store = store;
-        this.views = views;
+        this.responses = responses;
         this.documents = documents;
         this.heads = heads;
         this.access = access;
@@ -86,7 +86,7 @@ class ProjectHandler {
         return budget.create(request, user -> bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
             ObjectNode body = read.members();
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), ProjectContent.Data.OPTIONAL, maxDataBytes, json);
+            ProjectInput content = ProjectInput.read(body, read.raw(), Set.of(), ProjectInput.Data.OPTIONAL, maxDataBytes, json);
             return store.create(user.id(), content, null, label)
                     .flatMap(project -> created(project));
         }));
@@ -147,7 +147,7 @@ class ProjectHandler {
             ObjectNode body = read.members();
             int expected = Preconditions.expectedVersion(request, body);
             String label = label(request, body);
-            ProjectContent content = ProjectContent.read(body, read.raw(), Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json);
+            ProjectInput content = ProjectInput.read(body, read.raw(), Set.of(), ProjectInput.Data.REQUIRED, maxDataBytes, json);
             return save(write, expected, content, label, null, null);
         }));
     }
@@ -232,7 +232,7 @@ class ProjectHandler {
      * Stores the next version if the project is still at {@code expected}, publishes {@code project:updated},
      * answers the new state and sets old snapshots pruning now and then (without waiting for it).
      */
-    Mono<ServerResponse> save(Write write, int expected, ProjectContent content, String label, JsonNode patch, String patchType) {
+    Mono<ServerResponse> save(Write write, int expected, ProjectInput content, String label, JsonNode patch, String patchType) {
         ProjectAccess.Grant grant = write.grant();
         if (content.visibility() != null && content.visibility() != grant.visibility() && !grant.isOwner()) {
             return Mono.error(ApiProblem.forbidden("Only the project's owner may change its visibility"));
@@ -260,7 +260,7 @@ class ProjectHandler {
     }
 
     private Mono<ServerResponse> ok(Project project, byte[] document) {
-        ProjectJson.Body body = views.full(project, document);
+        ProjectResponses.Body body = responses.full(project, document);
         return ServerResponse.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .contentLength(body.contentLength())
@@ -270,7 +270,7 @@ class ProjectHandler {
     }
 
     Mono<ServerResponse> created(Project project) {
-        ProjectJson.Body body = views.full(project, documents.remember(project));
+        ProjectResponses.Body body = responses.full(project, documents.remember(project));
         return ServerResponse.created(URI.create("/api/projects/" + project.id()))
                 .contentType(MediaType.APPLICATION_JSON)
                 .contentLength(body.contentLength())
@@ -287,8 +287,8 @@ class ProjectHandler {
     }
 
     /** The project after the patch, validated like a PUT; the server's own members must come out unchanged. */
-    private ProjectContent patched(Project current, JsonPatch operations, JsonNode mergePatch) {
-        ObjectNode before = views.tree(current);
+    private ProjectInput patched(Project current, JsonPatch operations, JsonNode mergePatch) {
+        ObjectNode before = responses.tree(current);
         JsonNode after;
         try {
             // The document is bounded while the patch is applied (a copy of a copy doubles it), not only after.
@@ -301,7 +301,7 @@ class ProjectHandler {
             throw ApiProblem.validation("", "the patched project must stay a JSON object");
         }
         java.util.List<ApiProblem.FieldError> changed = new java.util.ArrayList<>();
-        for (String name : ProjectContent.READ_ONLY) {
+        for (String name : ProjectInput.READ_ONLY) {
             JsonNode was = before.get(name);
             JsonNode now = result.get(name);
             boolean same = was == null ? now == null : now != null && JsonEquality.equivalent(was, now);
@@ -313,7 +313,7 @@ class ProjectHandler {
         if (!changed.isEmpty()) {
             throw ApiProblem.validation(changed);
         }
-        return ProjectContent.read(result, Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json);
+        return ProjectInput.read(result, Set.of(), ProjectInput.Data.REQUIRED, maxDataBytes, json);
     }
 
     private JsonNode parse(byte[] bytes) {

@@ -26,14 +26,14 @@ class ProjectHistoryHandler {
 
     private final ProjectStore store;
     private final ProjectHandler projects;
-    private final ProjectJson views;
+    private final ProjectResponses responses;
     private final ProjectAccess access;
     private final JsonBodies bodies;
 
-    ProjectHistoryHandler(ProjectStore store, ProjectHandler projects, ProjectJson views, ProjectAccess access, JsonBodies bodies) {
+    ProjectHistoryHandler(ProjectStore store, ProjectHandler projects, ProjectResponses responses, ProjectAccess access, JsonBodies bodies) {
         this.store = store;
         this.projects = projects;
-        this.views = views;
+        this.responses = responses;
         this.access = access;
         this.bodies = bodies;
     }
@@ -56,13 +56,13 @@ class ProjectHistoryHandler {
                 .flatMap(current -> store.version(current, version))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Version " + version + " not found (it may have been pruned)")))
                 .flatMap(found -> {
-                    Map<String, Object> head = new LinkedHashMap<>(views.summary(found.getT2()));
+                    Map<String, Object> head = new LinkedHashMap<>(responses.summary(found.getT2()));
                     head.put("authorId", found.getT1().authorId());
                     head.put("sizeBytes", found.getT1().sizeBytes());
                     head.put("label", found.getT1().label());
                     return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                             .eTag("\"v" + version + "\"")
-                            .bodyValue(views.splice(head, found.getT2().projectData()));
+                            .bodyValue(responses.splice(head, found.getT2().projectData()));
                 });
     }
 
@@ -97,7 +97,7 @@ class ProjectHistoryHandler {
                         .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Version " + version + " not found (it may have been pruned)")))
                         .flatMap(found -> {
                             Project snapshot = found.getT2();
-                            ProjectContent content = new ProjectContent(snapshot.title(), snapshot.description(), snapshot.tags(),
+                            ProjectInput content = new ProjectInput(snapshot.title(), snapshot.description(), snapshot.tags(),
                                     snapshot.bpm(), snapshot.keySignature(), snapshot.timeSignature(), null, snapshot.projectData());
                             int expected = ifMatch != null ? ifMatch : current.version();
                             return projects.save(write, expected, content, label, null, null);

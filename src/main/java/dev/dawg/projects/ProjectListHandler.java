@@ -20,13 +20,13 @@ class ProjectListHandler {
 
     private final ProjectStore store;
     private final ProjectHandler projects;
-    private final ProjectJson views;
+    private final ProjectResponses responses;
     private final Callers callers;
 
-    ProjectListHandler(ProjectStore store, ProjectHandler projects, ProjectJson views, Callers callers) {
+    ProjectListHandler(ProjectStore store, ProjectHandler projects, ProjectResponses responses, Callers callers) {
         this.store = store;
         this.projects = projects;
-        this.views = views;
+        this.responses = responses;
         this.callers = callers;
     }
 
@@ -52,7 +52,7 @@ class ProjectListHandler {
         Map<String, Object> body = Pages.keysetBody(found, limit, query::cursorAfter);
         @SuppressWarnings("unchecked")
         List<ProjectStore.Listed> items = (List<ProjectStore.Listed>) body.get("items");
-        body.put("items", items.stream().map(listed -> views.summary(listed.project())).toList());
+        body.put("items", items.stream().map(listed -> responses.summary(listed.project())).toList());
         return body;
     }
 }

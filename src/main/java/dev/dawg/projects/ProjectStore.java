@@ -48,12 +48,12 @@ class ProjectStore {
             + "time_signature, project_data, author_id, size_bytes, label";
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
+    private final ProjectMetadataCache heads;
     private final ReadRouting reads;
     private final ApplicationEventPublisher events;
     private final ProjectLimits limits;
 
-    ProjectStore(DatabaseClient db, ProjectHeads heads, ReadRouting reads, ApplicationEventPublisher events, ProjectLimits limits) {
+    ProjectStore(DatabaseClient db, ProjectMetadataCache heads, ReadRouting reads, ApplicationEventPublisher events, ProjectLimits limits) {
         this.db = db;
         this.heads = heads;
         this.reads = reads;
@@ -66,7 +66,7 @@ class ProjectStore {
     }
 
     /** Creates a project at version 1 with its first snapshot; for a remix, also counts it on the original. */
-    Mono<Project> create(UUID ownerId, ProjectContent content, UUID remixedFrom, String label) {
+    Mono<Project> create(UUID ownerId, ProjectInput content, UUID remixedFrom, String label) {
         String remix = remixedFrom == null ? ""
                 : ", counted AS (UPDATE projects SET remix_count = remix_count + 1 WHERE id = :remixedFrom RETURNING 1) ";
         String sql = "WITH created AS (INSERT INTO projects (owner_id, title, description, tags, bpm, key_signature, "
@@ -127,7 +127,7 @@ class ProjectStore {
      * Writes the next version if the project is still at {@code expectedVersion}; empty when it is not (or is
      * gone), which the caller turns into a 409 or 404.
      */
-    Mono<Project> update(UUID id, int expectedVersion, ProjectContent content, UUID authorId, String label) {
+    Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label) {
         String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
                 + "project_data = :data, version = version + 1, updated_at = now() "
@@ -273,7 +273,7 @@ class ProjectStore {
         return query.bind(spec).bind("caller", callerId == null ? new UUID(0, 0) : callerId).bind("limit", limit);
     }
 
-    private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectContent content) {
+    private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectInput content) {
         spec = spec.bind("title", content.title())
                 .bind("description", content.description())
                 .bind("tags", content.tags().toArray(String[]::new))

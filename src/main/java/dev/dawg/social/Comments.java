@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
-import dev.dawg.projects.ProjectHeads;
+import dev.dawg.projects.ProjectMetadataCache;
 
 /**
  * Storage of comments. {@code comment_count} is kept by a trigger in the same transaction as each row change
@@ -28,9 +28,9 @@ class Comments {
     private static final String DEADLOCK = "40P01";
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
+    private final ProjectMetadataCache heads;
 
-    Comments(DatabaseClient db, ProjectHeads heads) {
+    Comments(DatabaseClient db, ProjectMetadataCache heads) {
         this.db = db;
         this.heads = heads;
     }

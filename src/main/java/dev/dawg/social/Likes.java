@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
-import dev.dawg.projects.ProjectHeads;
+import dev.dawg.projects.ProjectMetadataCache;
 
 /**
  * Likes and the project's {@code like_count}, changed together in one statement: the primary key makes a like
@@ -18,9 +18,9 @@ import dev.dawg.projects.ProjectHeads;
 class Likes {
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
+    private final ProjectMetadataCache heads;
 
-    Likes(DatabaseClient db, ProjectHeads heads) {
+    Likes(DatabaseClient db, ProjectMetadataCache heads) {
         this.db = db;
         this.heads = heads;
     }

@@ -14,7 +14,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
-import dev.dawg.projects.ProjectHeads;
+import dev.dawg.projects.ProjectMetadataCache;
 
 /**
  * Play counting: a listener (user, or address when anonymous) counts once per project per window, decided by
@@ -31,12 +31,12 @@ class Plays {
     private static final Logger log = LoggerFactory.getLogger(Plays.class);
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
+    private final ProjectMetadataCache heads;
     private final ReactiveStringRedisTemplate redis;
     private final Duration window;
     private final Counter skipped;
 
-    Plays(DatabaseClient db, ProjectHeads heads, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
+    Plays(DatabaseClient db, ProjectMetadataCache heads, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
         this.db = db;
         this.heads = heads;
         this.redis = redis;

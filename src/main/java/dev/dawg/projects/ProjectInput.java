@@ -19,7 +19,7 @@ import dev.dawg.sharing.Visibility;
  *
  * @param projectData the document as the JSON text that is stored and answered
  */
-record ProjectContent(String title, String description, List<String> tags, Integer bpm, String keySignature,
+record ProjectInput(String title, String description, List<String> tags, Integer bpm, String keySignature,
         String timeSignature, Visibility visibility, String projectData) {
 
     /** Members a client may write. */
@@ -42,7 +42,7 @@ record ProjectContent(String title, String description, List<String> tags, Integ
      * Reads and validates a body (or a patched document) holding the writable members; {@code extraAllowed} are
      * members the caller handles itself (such as {@code version} or {@code label} on a PUT).
      */
-    static ProjectContent read(ObjectNode body, Set<String> extraAllowed, Data data, long maxDataBytes, JsonMapper json) {
+    static ProjectInput read(ObjectNode body, Set<String> extraAllowed, Data data, long maxDataBytes, JsonMapper json) {
         return read(body, null, extraAllowed, data, maxDataBytes, json);
     }
 
@@ -51,7 +51,7 @@ record ProjectContent(String title, String description, List<String> tags, Integ
      * the {@code projectData} object as the client sent it (already checked to be well-formed JSON), stored and
      * answered as it is.
      */
-    static ProjectContent read(ObjectNode body, byte[] rawData, Set<String> extraAllowed, Data dataRule, long maxDataBytes,
+    static ProjectInput read(ObjectNode body, byte[] rawData, Set<String> extraAllowed, Data dataRule, long maxDataBytes,
             JsonMapper json) {
         Set<String> allowed = new java.util.HashSet<>(WRITABLE);
         allowed.addAll(extraAllowed);
@@ -63,7 +63,7 @@ record ProjectContent(String title, String description, List<String> tags, Integ
             fields.reject("title", "must not be blank");
         }
         String description = fields.optionalString("description", 0, 5000).orElse("");
-        List<String> tags = fields.optionalStringList("tags", 20, 40).map(ProjectContent::distinct).orElse(List.of());
+        List<String> tags = fields.optionalStringList("tags", 20, 40).map(ProjectInput::distinct).orElse(List.of());
         Integer bpm = fields.optionalInt("bpm", 20, 999).orElse(null);
         String key = fields.optionalString("keySignature", 1, 20).orElse(null);
         String timeSignature = fields.optionalString("timeSignature", 3, 7).orElse(null);
@@ -104,7 +104,7 @@ record ProjectContent(String title, String description, List<String> tags, Integ
             throw ApiProblem.payloadTooLarge("projectData is " + size + " bytes; at most " + maxDataBytes + " are accepted")
                     .with("limitBytes", maxDataBytes);
         }
-        return new ProjectContent(title.trim(), description, tags, bpm, key == null ? null : key.trim(),
+        return new ProjectInput(title.trim(), description, tags, bpm, key == null ? null : key.trim(),
                 timeSignature, visibility, dataText);
     }
 
@@ -112,8 +112,8 @@ record ProjectContent(String title, String description, List<String> tags, Integ
         return projectData.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    ProjectContent withVisibility(Visibility value) {
-        return new ProjectContent(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
+    ProjectInput withVisibility(Visibility value) {
+        return new ProjectInput(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
     }
 
     private static List<String> distinct(List<String> tags) {

@@ -18,14 +18,14 @@ import org.springframework.stereotype.Component;
  * a read never parses {@code projectData}, however large.
  */
 @Component
-class ProjectJson {
+class ProjectResponses {
 
     private static final byte[] DATA_MEMBER = ",\"projectData\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CLOSING_BRACE = { '}' };
 
     private final JsonMapper json;
 
-    ProjectJson(JsonMapper json) {
+    ProjectResponses(JsonMapper json) {
         this.json = json;
     }
 

@@ -18,7 +18,7 @@ import dev.dawg.platform.config.DawgProperties;
 /**
  * The heads of recently read projects (everything but the document: owner, visibility, version, counters) kept
  * in memory, so that a read of a popular project asks the database nothing at all: its document comes from
- * {@link ProjectDocuments}, which is keyed by version.
+ * {@link ProjectDocumentCache}, which is keyed by version.
  *
  * <p>A head is only served while {@link ProjectChangeListener} is listening to the database's change
  * notifications, which drop a head on every node when its row changes; a head is also dropped at once on the
@@ -28,14 +28,14 @@ import dev.dawg.platform.config.DawgProperties;
  * line of defence.
  */
 @Component
-public class ProjectHeads {
+public class ProjectMetadataCache {
 
     private final Cache<UUID, Project> heads;
     /** Counts invalidations: a head read from the database is kept only if none happened meanwhile. */
     private final AtomicLong invalidations = new AtomicLong();
     private volatile boolean listening;
 
-    ProjectHeads(DawgProperties properties, MeterRegistry meters) {
+    ProjectMetadataCache(DawgProperties properties, MeterRegistry meters) {
         DawgProperties.Projects settings = properties.projects();
         this.heads = Caffeine.newBuilder()
                 .maximumSize(settings.headCacheEntries())
