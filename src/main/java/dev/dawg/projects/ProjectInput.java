@@ -38,12 +38,9 @@ record ProjectInput(String title, String description, List<String> tags, Integer
         OPTIONAL, REQUIRED
     }
 
-    /**
-     * Reads and validates a body (or a patched document) holding the writable members; {@code extraAllowed} are
-     * members the caller handles itself (such as {@code version} or {@code label} on a PUT).
-     */
-    static ProjectInput read(ObjectNode body, Set<String> extraAllowed, Data data, long maxDataBytes, JsonMapper json) {
-        return read(body, null, extraAllowed, data, maxDataBytes, json);
+    /** Reads and validates a body (or a patched document) holding the writable members. */
+    static ProjectInput read(ObjectNode body, Data data, long maxDataBytes, JsonMapper json) {
+        return read(body, null, data, maxDataBytes, json);
     }
 
     /**
@@ -51,13 +48,8 @@ record ProjectInput(String title, String description, List<String> tags, Integer
      * the {@code projectData} object as the client sent it (already checked to be well-formed JSON), stored and
      * answered as it is.
      */
-    static ProjectInput read(ObjectNode body, byte[] rawData, Set<String> extraAllowed, Data dataRule, long maxDataBytes,
-            JsonMapper json) {
-        Set<String> allowed = new java.util.HashSet<>(WRITABLE);
-        allowed.addAll(extraAllowed);
-        Set<String> readOnly = new java.util.HashSet<>(READ_ONLY);
-        readOnly.removeAll(extraAllowed);
-        JsonFields fields = JsonFields.of(body).allowOnly(allowed, readOnly);
+    static ProjectInput read(ObjectNode body, byte[] rawData, Data dataRule, long maxDataBytes, JsonMapper json) {
+        JsonFields fields = JsonFields.of(body).allowOnly(WRITABLE, READ_ONLY);
         String title = fields.requiredString("title", 1, 200);
         if (title != null && title.isBlank()) {
             fields.reject("title", "must not be blank");
@@ -114,6 +106,12 @@ record ProjectInput(String title, String description, List<String> tags, Integer
 
     ProjectInput withVisibility(Visibility value) {
         return new ProjectInput(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
+    }
+
+    /** What {@code project} holds, written again (a restore, a copy) under {@code title} with {@code visibility}. */
+    static ProjectInput of(Project project, String title, Visibility visibility) {
+        return new ProjectInput(title, project.description(), project.tags(), project.bpm(), project.keySignature(),
+                project.timeSignature(), visibility, project.projectData());
     }
 
     private static List<String> distinct(List<String> tags) {

@@ -28,7 +28,7 @@ import dev.dawg.platform.config.DawgProperties;
  * line of defence.
  */
 @Component
-public class ProjectMetadataCache {
+class ProjectMetadataCache {
 
     private final Cache<UUID, Project> heads;
     /** Counts invalidations: a head read from the database is kept only if none happened meanwhile. */
@@ -80,7 +80,7 @@ public class ProjectMetadataCache {
      * a counter), before answering, so the caller's next read on this node shows it; and by the listener when
      * PostgreSQL announces a change made anywhere.
      */
-    public void changed(UUID projectId) {
+    void changed(UUID projectId) {
         invalidations.incrementAndGet();
         heads.invalidate(projectId);
     }
@@ -90,7 +90,7 @@ public class ProjectMetadataCache {
      * announced to no other node (each would otherwise drop the head everywhere); theirs catch up within
      * {@code DAWG_PROJECT_HEAD_TTL}.
      */
-    public void playCounted(UUID projectId, long playCount) {
+    void playCounted(UUID projectId, long playCount) {
         heads.asMap().computeIfPresent(projectId, (id, head) -> head.playCount() >= playCount ? head : head.withPlayCount(playCount));
     }
 

@@ -12,12 +12,12 @@ import java.util.UUID;
 import io.r2dbc.postgresql.api.ErrorDetails;
 import io.r2dbc.postgresql.api.PostgresqlException;
 import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -29,7 +29,6 @@ import dev.dawg.platform.web.ApiProblem;
 
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
-import dev.dawg.events.ProjectDeleted;
 
 /**
  * The projects and project_versions tables. Every write is one SQL statement that changes the project and
@@ -48,21 +47,22 @@ class ProjectStore {
             + "time_signature, project_data, author_id, size_bytes, label";
 
     private final DatabaseClient db;
-    private final ProjectMetadataCache heads;
     private final ReadRouting reads;
-    private final ApplicationEventPublisher events;
     private final ProjectLimits limits;
 
-    ProjectStore(DatabaseClient db, ProjectMetadataCache heads, ReadRouting reads, ApplicationEventPublisher events, ProjectLimits limits) {
+    ProjectStore(DatabaseClient db, ReadRouting reads, ProjectLimits limits) {
         this.db = db;
-        this.heads = heads;
         this.reads = reads;
-        this.events = events;
         this.limits = limits;
     }
 
     /** A history entry without its document. */
     record VersionSummary(int version, Instant createdAt, UUID authorId, int sizeBytes, String label) {
+
+        static VersionSummary from(Readable row) {
+            return new VersionSummary(row.get("version", Integer.class), row.get("created_at", OffsetDateTime.class).toInstant(),
+                    row.get("author_id", UUID.class), row.get("size_bytes", Integer.class), row.get("label", String.class));
+        }
     }
 
     /** Creates a project at version 1 with its first snapshot; for a remix, also counts it on the original. */
@@ -84,11 +84,6 @@ class ProjectStore {
         return spec.map(row -> Project.from(row, false)).one()
                 .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
-                .doOnNext(created -> {
-                    if (remixedFrom != null) {
-                        heads.changed(remixedFrom);
-                    }
-                })
                 .map(project -> project.withData(content.projectData()));
     }
 
@@ -142,11 +137,9 @@ class ProjectStore {
                 .bind("size", content.sizeBytes());
         spec = nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class);
         spec = nullable(spec, "label", label, String.class);
-        // Each statement commits by itself: once its answer is here, this node's copy of the head is stale.
         return spec.map(row -> Project.from(row, false)).one()
                 .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
-                .doOnNext(project -> heads.changed(project.id()))
                 .map(project -> project.withData(content.projectData()));
     }
 
@@ -164,13 +157,7 @@ class ProjectStore {
     /** Marks the project deleted; a trigger (V9) removes its assets in the same statement, and their objects follow at once. */
     Mono<Boolean> softDelete(UUID id) {
         return db.sql("UPDATE projects SET deleted_at = now() WHERE id = :id AND deleted_at IS NULL")
-                .bind("id", id).fetch().rowsUpdated().map(count -> count > 0)
-                .doOnNext(deleted -> {
-                    heads.changed(id);
-                    if (deleted) {
-                        events.publishEvent(new ProjectDeleted(id));
-                    }
-                });
+                .bind("id", id).fetch().rowsUpdated().map(count -> count > 0);
     }
 
     /** History, newest first, keyset-paginated by version. */
@@ -180,9 +167,7 @@ class ProjectStore {
                 .bind("id", id)
                 .bind("before", beforeVersion == null ? Integer.MAX_VALUE : beforeVersion)
                 .bind("limit", limit)
-                .map(row -> new VersionSummary(row.get("version", Integer.class),
-                        row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author_id", UUID.class),
-                        row.get("size_bytes", Integer.class), row.get("label", String.class)))
+                .map(VersionSummary::from)
                 .all();
     }
 
@@ -194,15 +179,13 @@ class ProjectStore {
                 .bind("id", current.id())
                 .bind("version", version)
                 .map(row -> {
-                    Instant createdAt = row.get("created_at", OffsetDateTime.class).toInstant();
                     String[] tags = row.get("tags", String[].class);
-                    VersionSummary summary = new VersionSummary(row.get("version", Integer.class), createdAt,
-                            row.get("author_id", UUID.class), row.get("size_bytes", Integer.class), row.get("label", String.class));
+                    VersionSummary summary = VersionSummary.from(row);
                     Project snapshot = new Project(current.id(), current.ownerId(), row.get("title", String.class),
                             row.get("description", String.class), tags == null ? List.of() : List.of(tags), row.get("bpm", Integer.class),
                             row.get("key_signature", String.class), row.get("time_signature", String.class), current.visibility(),
                             summary.version(), current.remixedFromId(), current.likeCount(), current.commentCount(),
-                            current.playCount(), current.remixCount(), current.createdAt(), createdAt,
+                            current.playCount(), current.remixCount(), current.createdAt(), summary.createdAt(),
                             row.get("project_data_text", String.class));
                     return Tuples.of(summary, snapshot);
                 })
@@ -219,9 +202,7 @@ class ProjectStore {
                         + "AND " + STATES_LIMITS + " RETURNING version, created_at, author_id, size_bytes, label")), "label", label, String.class)
                 .bind("id", id)
                 .bind("version", version)
-                .map(row -> new VersionSummary(row.get("version", Integer.class),
-                        row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author_id", UUID.class),
-                        row.get("size_bytes", Integer.class), row.get("label", String.class)))
+                .map(VersionSummary::from)
                 .one()
                 .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal);
     }
