@@ -64,7 +64,7 @@ class ProjectHandler {
             int expected = Preconditions.expectedVersion(request, body);
             String label = label(request, body);
             ProjectInput input = ProjectInput.read(body, read.raw(), ProjectInput.Data.REQUIRED, maxDataBytes, json);
-            return writes.save(grant, expected, input, label);
+            return writes.save(grant, expected, input, label, null);
         }).flatMap(responses::ok);
     }
 

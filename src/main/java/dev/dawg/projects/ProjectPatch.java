@@ -31,11 +31,9 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
 
     /** Whether the request carries a merge patch (else operations); 415 for any other content type. */
     static boolean isMergePatch(ServerRequest request) {
-        MediaType type = request.headers().contentType().orElse(null);
-        if (type != null && (MERGE_PATCH.isCompatibleWith(type) || JSON_PATCH.isCompatibleWith(type))) {
-            return MERGE_PATCH.isCompatibleWith(type);
-        }
-        throw ApiProblem.unsupportedMediaType("Send the patch as " + MERGE_PATCH + " (RFC 7396) or " + JSON_PATCH + " (RFC 6902)");
+        return request.headers().contentType().filter(type -> MERGE_PATCH.isCompatibleWith(type) || JSON_PATCH.isCompatibleWith(type))
+                .map(MERGE_PATCH::isCompatibleWith).orElseThrow(() -> ApiProblem.unsupportedMediaType(
+                        "Send the patch as " + MERGE_PATCH + " (RFC 7396) or " + JSON_PATCH + " (RFC 6902)"));
     }
 
     /** Parses the patch: a merge patch may carry the version it is based on, operations need If-Match. */

@@ -41,12 +41,10 @@ class ProjectReads {
     Mono<Read> read(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
         return head(id, shareToken)
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                .flatMap(found -> {
-                    Project project = readable(caller, found);
-                    byte[] cached = project.version() == knownVersion ? null : documents.get(id, project.version());
-                    return project.version() == knownVersion || cached != null ? Mono.just(new Read(project, cached))
-                            : withDocument(caller, id, shareToken, knownVersion);
-                });
+                .map(found -> readable(caller, found))
+                .flatMap(project -> project.version() == knownVersion ? Mono.just(new Read(project, null))
+                        : Mono.justOrEmpty(documents.get(id, project.version())).map(cached -> new Read(project, cached))
+                                .switchIfEmpty(Mono.defer(() -> withDocument(caller, id, shareToken, knownVersion))));
     }
 
     /**

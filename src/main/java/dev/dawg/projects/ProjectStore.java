@@ -224,13 +224,9 @@ class ProjectStore {
 
     /** The owner's projects (summaries) with the list's filters, in keyset order. */
     Flux<Listed> listOwned(UUID ownerId, ProjectQuery query, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.owner_id = :owner "
-                + "AND p.deleted_at IS NULL");
-        query.appendFilters(sql);
-        query.appendKeyset(sql);
-        sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit");
+        String sql = query.sql("SELECT " + Project.columns("p") + " FROM projects p WHERE p.owner_id = :owner AND p.deleted_at IS NULL");
         // Lists and searches may lag a little: they go to the replica if there is one (never for a caller who just wrote).
-        return reads.read(ownerId, client -> query.bind(client.sql(sql.toString())).bind("owner", ownerId).bind("limit", limit)
+        return reads.read(ownerId, client -> query.bind(client.sql(sql)).bind("owner", ownerId).bind("limit", limit)
                 .map(row -> new Listed(Project.from(row, false), null)).all());
     }
 
@@ -243,11 +239,8 @@ class ProjectStore {
 
     /** The statement of {@link #search} (also explained by a test that checks it is index-driven). */
     static String searchSql(ProjectQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + query.rankColumn() + " FROM projects p "
+        return query.sql("SELECT " + Project.columns("p") + query.rankColumn() + " FROM projects p "
                 + "WHERE p.deleted_at IS NULL AND (p.visibility = 'public' OR p.owner_id = :caller)");
-        query.appendFilters(sql);
-        query.appendKeyset(sql);
-        return sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit").toString();
     }
 
     static GenericExecuteSpec bindSearch(GenericExecuteSpec spec, UUID callerId, ProjectQuery query, int limit) {

@@ -77,14 +77,6 @@ public class ProjectWrites {
     }
 
     /**
-     * Stores the next version if the project is still at {@code expected} (409 if not), publishes
-     * {@code project:updated} and sets old snapshots pruning now and then (without waiting for it).
-     */
-    Mono<Written> save(Grant grant, int expected, ProjectInput input, String label) {
-        return save(grant, expected, input, label, null);
-    }
-
-    /**
      * Applies {@code patch} to the project as it is now and saves the result like a PUT. Reading the document, patching
      * it and checking the result run off the event loop when large ({@link PatchWork}).
      */
@@ -106,7 +98,7 @@ public class ProjectWrites {
                 .flatMap(current -> store.version(current, version)
                         .switchIfEmpty(Mono.error(() -> versionNotFound(version)))
                         .flatMap(found -> save(grant, ifMatch != null ? ifMatch : current.version(),
-                                ProjectInput.of(found.getT2(), found.getT2().title(), null), label)));
+                                ProjectInput.of(found.getT2(), found.getT2().title(), null), label, null)));
     }
 
     /** Labels (or, with null, unlabels) a version: labelled versions are kept forever. */
@@ -141,7 +133,11 @@ public class ProjectWrites {
         return ApiProblem.notFound("Version " + version + " not found (it may have been pruned)");
     }
 
-    private Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch) {
+    /**
+     * Stores the next version if the project is still at {@code expected} (409 if not), publishes
+     * {@code project:updated} (with the patch, if the write was one) and sets old snapshots pruning now and then.
+     */
+    Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch) {
         if (input.visibility() != null && input.visibility() != grant.visibility() && !grant.isOwner()) {
             return Mono.error(ApiProblem.forbidden("Only the project's owner may change its visibility"));
         }

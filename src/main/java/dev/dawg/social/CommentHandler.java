@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -75,8 +76,8 @@ class CommentHandler {
     Mono<ServerResponse> list(ServerRequest request, Grant grant) {
         int limit = Pages.limit(request);
         List<String> cursor = Pages.cursor(request, 2);
-        Instant afterCreatedAt = cursor == null ? null : cursorInstant(cursor.get(0));
-        UUID afterId = cursor == null ? null : cursorId(cursor.get(1));
+        Instant afterCreatedAt = cursor == null ? null : cursorPart(cursor.get(0), Instant::parse);
+        UUID afterId = cursor == null ? null : cursorPart(cursor.get(1), UUID::fromString);
         return comments.list(grant.projectId(), limit + 1, afterCreatedAt, afterId).collectList()
                 .flatMap(fetched -> ServerResponse.ok().bodyValue(Pages.keysetBody(fetched, limit,
                         last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString()))));
@@ -132,22 +133,12 @@ class CommentHandler {
         }
     }
 
-    private static Instant cursorInstant(String value) {
+    private static <T> T cursorPart(String value, Function<String, T> parse) {
         try {
-            return Instant.parse(value);
+            return parse.apply(value);
         }
-        catch (DateTimeParseException ex) {
+        catch (DateTimeParseException | IllegalArgumentException ex) {
             throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
         }
     }
-
-    private static UUID cursorId(String value) {
-        try {
-            return UUID.fromString(value);
-        }
-        catch (IllegalArgumentException ex) {
-            throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
-        }
-    }
-
 }
