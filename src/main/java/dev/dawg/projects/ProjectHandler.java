@@ -3,7 +3,6 @@ package dev.dawg.projects;
 import java.util.Optional;
 
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,7 +12,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.platform.config.DawgProperties;
-import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.sharing.ProjectAccess;
@@ -45,7 +43,7 @@ class ProjectHandler {
 
     Mono<ServerResponse> create(ServerRequest request, CurrentUser user) {
         return bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
-            String label = label(request, read.members());
+            String label = ProjectInput.versionLabel(request, read.members());
             ProjectInput input = ProjectInput.read(read.members(), read.raw(), ProjectInput.Data.OPTIONAL, maxDataBytes, json);
             return writes.create(user, input, label);
         }).flatMap(responses::created);
@@ -62,7 +60,7 @@ class ProjectHandler {
         return bodies.objectKeepingRaw(request, "projectData").flatMap(read -> {
             ObjectNode body = read.members();
             int expected = Preconditions.expectedVersion(request, body);
-            String label = label(request, body);
+            String label = ProjectInput.versionLabel(request, body);
             ProjectInput input = ProjectInput.read(body, read.raw(), ProjectInput.Data.REQUIRED, maxDataBytes, json);
             return writes.save(grant, expected, input, label, null);
         }).flatMap(responses::ok);
@@ -73,31 +71,11 @@ class ProjectHandler {
         boolean merge = ProjectPatch.isMergePatch(request);
         return bodies.bytes(request)
                 .flatMap(bytes -> PatchWork.run(bytes.length, () -> ProjectPatch.parse(request, bytes, merge, json)))
-                .flatMap(patch -> writes.patch(grant, patch, label(request, null)))
+                .flatMap(patch -> writes.patch(grant, patch, ProjectInput.versionLabel(request, null)))
                 .flatMap(responses::ok);
     }
 
     Mono<ServerResponse> delete(ServerRequest request, Grant grant) {
         return writes.delete(grant).then(ServerResponse.noContent().build());
-    }
-
-    /** A version label from {@code ?label=} or a {@code label} member of the body (taken out of it). */
-    static String label(ServerRequest request, ObjectNode body) {
-        JsonNode fromBody = body == null ? null : body.remove("label");
-        String value = request.queryParam("label").orElse(null);
-        if (fromBody != null && !fromBody.isNull()) {
-            if (!fromBody.isString()) {
-                throw ApiProblem.validation("label", "must be a string");
-            }
-            value = fromBody.stringValue();
-        }
-        if (value == null) {
-            return null;
-        }
-        value = value.trim();
-        if (value.isEmpty() || value.length() > 100) {
-            throw ApiProblem.validation("label", "must be 1 to 100 characters");
-        }
-        return value;
     }
 }

@@ -68,7 +68,7 @@ class ProjectHistoryHandler {
     Mono<ServerResponse> restore(ServerRequest request, Grant grant) {
         int version = versionNumber(request.pathVariable("version"), null);
         Integer ifMatch = Preconditions.ifMatch(request);
-        String label = ProjectHandler.label(request, null);
+        String label = ProjectInput.versionLabel(request, null);
         return writes.restore(grant, version, ifMatch, label).flatMap(responses::ok);
     }
 

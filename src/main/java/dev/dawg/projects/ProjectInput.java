@@ -9,6 +9,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.web.reactive.function.server.ServerRequest;
+
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.JsonFields;
 import dev.dawg.sharing.Visibility;
@@ -112,6 +114,26 @@ record ProjectInput(String title, String description, List<String> tags, Integer
     static ProjectInput of(Project project, String title, Visibility visibility) {
         return new ProjectInput(title, project.description(), project.tags(), project.bpm(), project.keySignature(),
                 project.timeSignature(), visibility, project.projectData());
+    }
+
+    /** A version label from {@code ?label=} or a {@code label} member of the body (taken out of it). */
+    static String versionLabel(ServerRequest request, ObjectNode body) {
+        JsonNode fromBody = body == null ? null : body.remove("label");
+        String value = request.queryParam("label").orElse(null);
+        if (fromBody != null && !fromBody.isNull()) {
+            if (!fromBody.isString()) {
+                throw ApiProblem.validation("label", "must be a string");
+            }
+            value = fromBody.stringValue();
+        }
+        if (value == null) {
+            return null;
+        }
+        value = value.trim();
+        if (value.isEmpty() || value.length() > 100) {
+            throw ApiProblem.validation("label", "must be 1 to 100 characters");
+        }
+        return value;
     }
 
     private static List<String> distinct(List<String> tags) {

@@ -148,7 +148,7 @@ public class ProjectWrites {
                 // Each statement commits by itself: once its answer is here, this node's copy of the metadata is stale.
                 .doOnNext(updated -> metadata.changed(updated.id()))
                 .flatMap(updated -> announce(grant, updated, patch).then(Mono.fromSupplier(() -> remembered(updated))))
-                .doOnSuccess(written -> pruner.afterWrite(written.project()));
+                .doOnNext(written -> pruner.afterWrite(written.project()));
     }
 
     /** {@code project:updated}, after {@code access:changed} when the visibility changed so that whoever it shut out does not receive it. */
