@@ -75,16 +75,10 @@ class ProjectStore {
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, owner_id, :size, :label FROM created)" + remix
                 + " SELECT " + Project.columns("") + " FROM created";
-        GenericExecuteSpec spec = bindLimits(bindContent(db.sql(sql), content))
+        GenericExecuteSpec spec = bindContent(db.sql(sql), content, label)
                 .bind("owner", ownerId)
-                .bind("visibility", content.visibility() == null ? "private" : content.visibility().wireName())
-                .bind("size", content.sizeBytes());
-        spec = nullable(spec, "remixedFrom", remixedFrom, UUID.class);
-        spec = nullable(spec, "label", label, String.class);
-        return spec.map(row -> Project.from(row, false)).one()
-                .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
-                .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
-                .map(project -> project.withData(content.projectData()));
+                .bind("visibility", content.visibility() == null ? "private" : content.visibility().wireName());
+        return written(nullable(spec, "remixedFrom", remixedFrom, UUID.class), content);
     }
 
     /**
@@ -130,13 +124,15 @@ class ProjectStore {
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, :author, :size, :label FROM updated) "
                 + "SELECT " + Project.columns("") + " FROM updated";
-        GenericExecuteSpec spec = bindLimits(bindContent(db.sql(sql), content))
+        GenericExecuteSpec spec = bindContent(db.sql(sql), content, label)
                 .bind("id", id)
                 .bind("expected", expectedVersion)
-                .bind("author", authorId)
-                .bind("size", content.sizeBytes());
-        spec = nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class);
-        spec = nullable(spec, "label", label, String.class);
+                .bind("author", authorId);
+        return written(nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class), content);
+    }
+
+    /** Runs a write of {@code content} with its snapshot: the project as stored, with the document written. */
+    private static Mono<Project> written(GenericExecuteSpec spec, ProjectInput content) {
         return spec.map(row -> Project.from(row, false)).one()
                 .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
@@ -247,13 +243,16 @@ class ProjectStore {
         return query.bind(spec).bind("caller", callerId == null ? new UUID(0, 0) : callerId).bind("limit", limit);
     }
 
-    private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectInput content) {
-        spec = spec.bind("title", content.title())
+    /** The members of {@code content}, its snapshot's size and label, and the limits the write states. */
+    private GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectInput content, String label) {
+        spec = bindLimits(spec).bind("title", content.title())
+                .bind("size", content.sizeBytes())
                 .bind("description", content.description())
                 .bind("tags", content.tags().toArray(String[]::new))
                 .bind("data", Json.of(content.projectData().getBytes(StandardCharsets.UTF_8)));
         spec = nullable(spec, "bpm", content.bpm(), Integer.class);
         spec = nullable(spec, "key", content.keySignature(), String.class);
+        spec = nullable(spec, "label", label, String.class);
         return nullable(spec, "timeSignature", content.timeSignature(), String.class);
     }
 
