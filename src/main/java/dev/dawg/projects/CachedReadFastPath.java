@@ -62,7 +62,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
     private static final String PREFIX = "/api/projects/";
     private static final int UUID_LENGTH = 36;
 
-    private final ProjectMetadataCache heads;
+    private final ProjectMetadataCache metadata;
     private final ProjectDocumentCache documents;
     private final ProjectResponses responses;
     private final ProjectAccess access;
@@ -70,9 +70,9 @@ class CachedReadFastPath implements NettyServerCustomizer {
     private final Counter served;
     private final boolean forwardedHeadersHonoured;
 
-    CachedReadFastPath(ProjectMetadataCache heads, ProjectDocumentCache documents, ProjectResponses responses, ProjectAccess access,
+    CachedReadFastPath(ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectResponses responses, ProjectAccess access,
             AccessTokens tokens, MeterRegistry meters, @Value("${server.forward-headers-strategy:none}") String forwardHeaders) {
-        this.heads = heads;
+        this.metadata = metadata;
         this.documents = documents;
         this.responses = responses;
         this.access = access;
@@ -124,7 +124,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
                 return null;
             }
         }
-        Project project = heads.peek(id);
+        Project project = metadata.peek(id);
         if (project == null) {
             return null;
         }
