@@ -42,7 +42,7 @@ import dev.dawg.sharing.ProjectAccess;
 /**
  * Answers the hottest read, {@code GET /api/projects/{id}}, straight from memory when everything it needs is
  * already there and nothing about the request is unusual: the project's head and the document of its version
- * are cached ({@link ProjectHeads}, {@link ProjectDocuments}), the caller is anonymous or sends an access token
+ * are cached ({@link ProjectMetadataCache}, {@link ProjectDocumentCache}), the caller is anonymous or sends an access token
  * verified before and still valid, and the one access rule ({@link ProjectAccess#decide}) lets them read it.
  * The answer is the same, byte for byte but the request id, as the handler's (proved by
  * {@code CachedReadFastPathIntegrationTests}); it skips the framework's per-request machinery, most of a cached
@@ -62,19 +62,19 @@ class CachedReadFastPath implements NettyServerCustomizer {
     private static final String PREFIX = "/api/projects/";
     private static final int UUID_LENGTH = 36;
 
-    private final ProjectHeads heads;
-    private final ProjectDocuments documents;
-    private final ProjectJson views;
+    private final ProjectMetadataCache metadata;
+    private final ProjectDocumentCache documents;
+    private final ProjectResponses responses;
     private final ProjectAccess access;
     private final AccessTokens tokens;
     private final Counter served;
     private final boolean forwardedHeadersHonoured;
 
-    CachedReadFastPath(ProjectHeads heads, ProjectDocuments documents, ProjectJson views, ProjectAccess access,
+    CachedReadFastPath(ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectResponses responses, ProjectAccess access,
             AccessTokens tokens, MeterRegistry meters, @Value("${server.forward-headers-strategy:none}") String forwardHeaders) {
-        this.heads = heads;
+        this.metadata = metadata;
         this.documents = documents;
-        this.views = views;
+        this.responses = responses;
         this.access = access;
         this.tokens = tokens;
         this.served = Counter.builder("dawg.projects.reads.from.memory")
@@ -124,7 +124,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
                 return null;
             }
         }
-        Project project = heads.peek(id);
+        Project project = metadata.peek(id);
         if (project == null) {
             return null;
         }
@@ -150,7 +150,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
         }
         else {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(views.fullParts(project, document)));
+                    Unpooled.wrappedBuffer(responses.fullParts(project, document)));
         }
         HttpHeaders out = response.headers();
         out.set(RequestIds.HEADER, UUID.randomUUID().toString());

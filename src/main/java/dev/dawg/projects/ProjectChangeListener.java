@@ -23,7 +23,7 @@ import dev.dawg.platform.config.DawgProperties;
 /**
  * Listens on one connection of its own to the database's {@code dawg_project_changed} notifications (sent by a
  * trigger at every commit that changes a project row, whichever node made it) and drops the changed heads from
- * {@link ProjectHeads}. The connection is probed every second; when it breaks or stops answering, the heads
+ * {@link ProjectMetadataCache}. The connection is probed every second; when it breaks or stops answering, the heads
  * stop being served until a new connection listens again, so a change can go unheard for at most
  * {@link #PROBE_INTERVAL} + {@link #PROBE_TIMEOUT}.
  */
@@ -37,17 +37,17 @@ class ProjectChangeListener implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ProjectChangeListener.class);
 
     private final ConnectionFactory connections;
-    private final ProjectHeads heads;
+    private final ProjectMetadataCache metadata;
     private final Duration connectTimeout;
     private volatile Disposable listening;
 
-    ProjectChangeListener(ConnectionFactory pool, ProjectHeads heads, DawgProperties properties, MeterRegistry meters) {
+    ProjectChangeListener(ConnectionFactory pool, ProjectMetadataCache metadata, DawgProperties properties, MeterRegistry meters) {
         // A LISTEN belongs to its connection for as long as it lives: it must not be one the pool lends out.
         this.connections = pool instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory direct
                 ? direct : pool;
-        this.heads = heads;
+        this.metadata = metadata;
         this.connectTimeout = properties.db().connectTimeout();
-        Gauge.builder("dawg.projects.head.cache.serving", heads, h -> h.serving() ? 1 : 0)
+        Gauge.builder("dawg.projects.head.cache.serving", metadata, h -> h.serving() ? 1 : 0)
                 .description("1 while project heads are served from memory (change notifications are being heard)")
                 .register(meters);
     }
@@ -70,7 +70,7 @@ class ProjectChangeListener implements SmartLifecycle {
                                     .thenMany(Flux.error(new IllegalStateException("The notification stream ended")));
                             Flux<Void> listenThenProbe = execute(connection, "LISTEN " + CHANNEL)
                                     .doOnSuccess(done -> {
-                                        heads.startServing();
+                                        metadata.startServing();
                                         log.debug("Listening for project changes");
                                     })
                                     .thenMany(Flux.interval(PROBE_INTERVAL)
@@ -81,20 +81,20 @@ class ProjectChangeListener implements SmartLifecycle {
                         (connection, failure) -> close(connection),
                         connection -> close(connection))
                 .doOnError(failure -> {
-                    if (heads.serving()) {
+                    if (metadata.serving()) {
                         log.warn("Stopped serving project heads from memory: the change notifications were lost ({})", failure.toString());
                     }
-                    heads.stopServing();
+                    metadata.stopServing();
                 });
     }
 
     private void invalidate(String projectId) {
         try {
-            heads.changed(java.util.UUID.fromString(projectId));
+            metadata.changed(java.util.UUID.fromString(projectId));
         }
         catch (IllegalArgumentException notAnId) {
-            heads.stopServing();
-            heads.startServing();
+            metadata.stopServing();
+            metadata.startServing();
         }
     }
 
@@ -113,7 +113,7 @@ class ProjectChangeListener implements SmartLifecycle {
         if (current != null) {
             current.dispose();
         }
-        heads.stopServing();
+        metadata.stopServing();
         listening = null;
     }
 

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
@@ -22,14 +21,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.platform.config.DawgProperties;
-import dev.dawg.platform.web.ApiProblem;
-import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
-import dev.dawg.events.ProjectEvent;
-import dev.dawg.events.ProjectEventPublisher;
-import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.Grant;
 import dev.dawg.sharing.Visibility;
 
 /**
@@ -46,103 +41,83 @@ class ProjectCopyHandler {
     private static final Set<String> ASSET_REFERENCE_MEMBERS = Set.of("assetId", "sampleId", "systemAssetId");
 
     private final ProjectStore store;
-    private final ProjectHandler projects;
-    private final ProjectAccess access;
-    private final ProjectEventPublisher events;
+    private final ProjectWrites writes;
+    private final ProjectResponses responses;
     private final JsonBodies bodies;
     private final JsonMapper json;
-    private final ProjectWriteBudget budget;
     private final long maxDataBytes;
 
-    ProjectCopyHandler(ProjectStore store, ProjectHandler projects, ProjectAccess access, ProjectEventPublisher events,
-            JsonBodies bodies, JsonMapper json, ProjectWriteBudget budget, DawgProperties properties) {
+    ProjectCopyHandler(ProjectStore store, ProjectWrites writes, ProjectResponses responses, JsonBodies bodies, JsonMapper json,
+            DawgProperties properties) {
         this.store = store;
-        this.projects = projects;
-        this.access = access;
-        this.events = events;
+        this.writes = writes;
+        this.responses = responses;
         this.bodies = bodies;
         this.json = json;
-        this.budget = budget;
         this.maxDataBytes = properties.projects().maxDataSize().toBytes();
     }
 
-    Mono<ServerResponse> duplicate(ServerRequest request) {
-        return copy(request, AccessLevel.OWNER, (user, original) -> store.create(user.id(), copyOf(original, " (copy)"), null, null));
+    Mono<ServerResponse> duplicate(ServerRequest request, Grant grant) {
+        return original(grant).flatMap(original -> writes.duplicate(grant.user(), original)).flatMap(responses::created);
     }
 
-    Mono<ServerResponse> remix(ServerRequest request) {
-        return copy(request, AccessLevel.REMIX, (user, original) -> store.create(user.id(), copyOf(original, " (remix)"), original.id(), null)
-                .flatMap(remix -> store.currentRemixCount(original.id())
-                        .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),
-                                ProjectEvent.Actor.of(user), remix.id(), count)))
-                        .thenReturn(remix)));
+    Mono<ServerResponse> remix(ServerRequest request, Grant grant) {
+        return original(grant).flatMap(original -> writes.remix(grant.user(), original)).flatMap(responses::created);
     }
 
-    /** A new project made by {@code making} from the one in the path, which the caller may access at {@code needed}. */
-    private Mono<ServerResponse> copy(ServerRequest request, AccessLevel needed, BiFunction<CurrentUser, Project, Mono<Project>> making) {
-        return budget.create(request, user -> access.grantOnPath(request, needed)
-                .flatMap(grant -> store.findWithData(grant.projectId()))
-                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                .flatMap(original -> making.apply(user, original))
-                .flatMap(projects::created));
+    Mono<ServerResponse> export(ServerRequest request, Grant grant) {
+        return original(grant).flatMap(project -> ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + fileName(project.title()) + ".dawg.json\"")
+                .bodyValue(json.writeValueAsBytes(exportOf(project))));
     }
 
-    Mono<ServerResponse> export(ServerRequest request) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(id -> projects.reader(request)
-                        .flatMap(caller -> access.grant(caller, id, ProjectAccess.shareToken(request)))
-                        .flatMap(grant -> store.findWithData(id)))
-                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                .flatMap(project -> {
-                    JsonNode data = json.readTree(project.projectData());
-                    Map<String, Object> content = new LinkedHashMap<>();
-                    content.put("title", project.title());
-                    content.put("description", project.description());
-                    content.put("tags", project.tags());
-                    content.put("bpm", project.bpm());
-                    content.put("keySignature", project.keySignature());
-                    content.put("timeSignature", project.timeSignature());
-                    content.put("projectData", data);
-                    Map<String, Object> document = new LinkedHashMap<>();
-                    document.put("format", EXPORT_FORMAT);
-                    document.put("formatVersion", EXPORT_FORMAT_VERSION);
-                    document.put("exportedAt", Instant.now());
-                    document.put("source", Map.of("id", project.id(), "version", project.version()));
-                    document.put("project", content);
-                    document.put("assets", assetManifest(data));
-                    return ServerResponse.ok()
-                            .contentType(MediaType.APPLICATION_JSON)
-                            .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + fileName(project.title()) + ".dawg.json\"")
-                            .bodyValue(json.writeValueAsBytes(document));
-                });
+    Mono<ServerResponse> importProject(ServerRequest request, CurrentUser user) {
+        return bodies.object(request)
+                .flatMap(document -> writes.create(user, importOf(document).withVisibility(Visibility.PRIVATE), "imported"))
+                .flatMap(responses::created);
     }
 
-    Mono<ServerResponse> importProject(ServerRequest request) {
-        return budget.create(request, user -> bodies.object(request).flatMap(document -> {
-            JsonFields fields = JsonFields.of(document).allowOnly(Set.of("format", "formatVersion", "exportedAt", "source", "assets", "project"));
-            String format = fields.requiredString("format", 1, 50);
-            if (format != null && !EXPORT_FORMAT.equals(format)) {
-                fields.reject("format", "must be \"" + EXPORT_FORMAT + "\" (a document made by the export)");
-            }
-            JsonNode version = document.get("formatVersion");
-            if (version == null || !version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() != EXPORT_FORMAT_VERSION) {
-                fields.reject("formatVersion", "must be " + EXPORT_FORMAT_VERSION);
-            }
-            ObjectNode project = fields.optionalObject("project").orElse(null);
-            if (project == null) {
-                fields.reject("project", "is required");
-            }
-            fields.validate();
-            ProjectContent content = ProjectContent.read(project, Set.of(), ProjectContent.Data.REQUIRED, maxDataBytes, json)
-                    .withVisibility(Visibility.PRIVATE);
-            return store.create(user.id(), content, null, "imported").flatMap(projects::created);
-        }));
+    /** The project on the path with its document. */
+    private Mono<Project> original(Grant grant) {
+        return store.findWithData(grant.projectId()).switchIfEmpty(Mono.error(ProjectAccess::notFound));
     }
 
-    private static ProjectContent copyOf(Project original, String suffix) {
-        String title = original.title().length() + suffix.length() <= 200 ? original.title() + suffix : original.title();
-        return new ProjectContent(title, original.description(), original.tags(), original.bpm(), original.keySignature(),
-                original.timeSignature(), Visibility.PRIVATE, original.projectData());
+    /** The self-contained export document of {@code project}. */
+    private Map<String, Object> exportOf(Project project) {
+        JsonNode data = json.readTree(project.projectData());
+        // What a client writes, in the contract's order, but the visibility: an imported project starts private.
+        Map<String, Object> content = new LinkedHashMap<>(responses.summary(project));
+        content.keySet().retainAll(ProjectInput.WRITABLE);
+        content.remove("visibility");
+        content.put("projectData", data);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("format", EXPORT_FORMAT);
+        document.put("formatVersion", EXPORT_FORMAT_VERSION);
+        document.put("exportedAt", Instant.now());
+        document.put("source", Map.of("id", project.id(), "version", project.version()));
+        document.put("project", content);
+        document.put("assets", assetManifest(data));
+        return document;
+    }
+
+    /** The project an export document holds, validated like a new project's. */
+    private ProjectInput importOf(ObjectNode document) {
+        JsonFields fields = JsonFields.of(document).allowOnly(Set.of("format", "formatVersion", "exportedAt", "source", "assets", "project"));
+        String format = fields.requiredString("format", 1, 50);
+        if (format != null && !EXPORT_FORMAT.equals(format)) {
+            fields.reject("format", "must be \"" + EXPORT_FORMAT + "\" (a document made by the export)");
+        }
+        JsonNode version = document.get("formatVersion");
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() != EXPORT_FORMAT_VERSION) {
+            fields.reject("formatVersion", "must be " + EXPORT_FORMAT_VERSION);
+        }
+        ObjectNode project = fields.optionalObject("project").orElse(null);
+        if (project == null) {
+            fields.reject("project", "is required");
+        }
+        fields.validate();
+        return ProjectInput.read(project, ProjectInput.Data.REQUIRED, maxDataBytes, json);
     }
 
     /** The assets the document refers to (members such as {@code assetId} holding an id), each listed once. */

@@ -2,6 +2,7 @@ package dev.dawg.projects;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,31 +54,37 @@ final class ProjectQuery {
     private static final Map<String, Sort> SEARCH_SORTS = Map.of("relevance", Sort.RELEVANCE, "recent", Sort.UPDATED,
             "popular", Sort.POPULAR);
 
-    private final String text;
-    private final String tag;
-    private final Visibility visibility;
-    private final Integer bpmMin;
-    private final Integer bpmMax;
-    private final String key;
     private final Sort sort;
     private final List<String> cursor;
-    /** Public search matches words through the GIN index only; an owner's list may also match any part of a title. */
-    private final boolean substringTitles;
-    /** The search text as a prefix query (its last word a prefix), or null when it holds no word. */
+    /** The search text as a prefix query (its last word a prefix), or null when it holds no text or no word. */
     private final String prefixQuery;
+    /** The conditions of the filters asked for, in order, and the parameters they name. */
+    private final StringBuilder filters = new StringBuilder();
+    private final Map<String, Object> parameters = new LinkedHashMap<>();
 
+    /** {@code substringTitles}: public search matches words through the GIN index only, an owner's list any part of a title. */
     private ProjectQuery(String text, String tag, Visibility visibility, Integer bpmMin, Integer bpmMax, String key, Sort sort,
             List<String> cursor, boolean substringTitles) {
-        this.text = text;
-        this.substringTitles = substringTitles;
-        this.prefixQuery = text == null ? null : prefixQuery(text);
-        this.tag = tag;
-        this.visibility = visibility;
-        this.bpmMin = bpmMin;
-        this.bpmMax = bpmMax;
-        this.key = key;
         this.sort = sort;
         this.cursor = cursor;
+        this.prefixQuery = text == null ? null : prefixQuery(text);
+        if (text != null) {
+            filter(substringTitles ? "(p.search @@ " + tsquery() + " OR p.title ILIKE :qLike)" : "p.search @@ " + tsquery(), "q", text);
+            parameters.put("qPrefix", prefixQuery);
+            parameters.put("qLike", substringTitles ? "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" : null);
+        }
+        filter("p.tags @> CAST(:tags AS text[])", "tags", tag == null ? null : new String[] { tag });
+        filter("p.visibility = :visibility", "visibility", visibility == null ? null : visibility.wireName());
+        filter("p.bpm >= :bpmMin", "bpmMin", bpmMin);
+        filter("p.bpm <= :bpmMax", "bpmMax", bpmMax);
+        filter("lower(p.key_signature) = lower(:key)", "key", key);
+    }
+
+    private void filter(String condition, String parameter, Object value) {
+        if (value != null) {
+            filters.append(" AND ").append(condition);
+            parameters.put(parameter, value);
+        }
     }
 
     /** {@code GET /api/projects}: q, tag, visibility, sort=updated|created|title. */
@@ -127,66 +134,17 @@ final class ProjectQuery {
         return ranked() ? ", " + RANK.replace(":tsquery", tsquery()) + " AS rank" : "";
     }
 
-    void appendFilters(StringBuilder sql) {
-        if (text != null) {
-            sql.append(substringTitles ? " AND (p.search @@ " + tsquery() + " OR p.title ILIKE :qLike)" : " AND p.search @@ " + tsquery());
-        }
-        if (tag != null) {
-            sql.append(" AND p.tags @> CAST(:tags AS text[])");
-        }
-        if (visibility != null) {
-            sql.append(" AND p.visibility = :visibility");
-        }
-        if (bpmMin != null) {
-            sql.append(" AND p.bpm >= :bpmMin");
-        }
-        if (bpmMax != null) {
-            sql.append(" AND p.bpm <= :bpmMax");
-        }
-        if (key != null) {
-            sql.append(" AND lower(p.key_signature) = lower(:key)");
-        }
-    }
-
-    void appendKeyset(StringBuilder sql) {
-        if (cursor != null) {
-            sql.append(" AND ").append(sort.keyset.replace(":tsquery", tsquery()));
-        }
-    }
-
-    String orderBy() {
-        return sort.orderBy.replace(":tsquery", tsquery());
+    /** {@code selectWhere} (a SELECT over {@code projects p} up to its own conditions) with the filters, keyset, order and limit. */
+    String sql(String selectWhere) {
+        String keyset = cursor == null ? "" : " AND " + sort.keyset.replace(":tsquery", tsquery());
+        return selectWhere + filters + keyset + " ORDER BY " + sort.orderBy.replace(":tsquery", tsquery()) + " LIMIT :limit";
     }
 
     GenericExecuteSpec bind(GenericExecuteSpec spec) {
-        if (text != null) {
-            spec = spec.bind("q", text);
+        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+            spec = parameter.getValue() == null ? spec : spec.bind(parameter.getKey(), parameter.getValue());
         }
-        if (prefixQuery != null) {
-            spec = spec.bind("qPrefix", prefixQuery);
-        }
-        if (text != null && substringTitles) {
-            spec = spec.bind("qLike", "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-        }
-        if (tag != null) {
-            spec = spec.bind("tags", new String[] { tag });
-        }
-        if (visibility != null) {
-            spec = spec.bind("visibility", visibility.wireName());
-        }
-        if (bpmMin != null) {
-            spec = spec.bind("bpmMin", bpmMin);
-        }
-        if (bpmMax != null) {
-            spec = spec.bind("bpmMax", bpmMax);
-        }
-        if (key != null) {
-            spec = spec.bind("key", key);
-        }
-        if (cursor != null) {
-            spec = bindCursor(spec);
-        }
-        return spec;
+        return cursor == null ? spec : bindCursor(spec);
     }
 
     /** The cursor that continues after {@code last}. */

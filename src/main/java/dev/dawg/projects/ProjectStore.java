@@ -12,12 +12,12 @@ import java.util.UUID;
 import io.r2dbc.postgresql.api.ErrorDetails;
 import io.r2dbc.postgresql.api.PostgresqlException;
 import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -29,7 +29,6 @@ import dev.dawg.platform.web.ApiProblem;
 
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
-import dev.dawg.events.ProjectDeleted;
 
 /**
  * The projects and project_versions tables. Every write is one SQL statement that changes the project and
@@ -48,25 +47,26 @@ class ProjectStore {
             + "time_signature, project_data, author_id, size_bytes, label";
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
     private final ReadRouting reads;
-    private final ApplicationEventPublisher events;
     private final ProjectLimits limits;
 
-    ProjectStore(DatabaseClient db, ProjectHeads heads, ReadRouting reads, ApplicationEventPublisher events, ProjectLimits limits) {
+    ProjectStore(DatabaseClient db, ReadRouting reads, ProjectLimits limits) {
         this.db = db;
-        this.heads = heads;
         this.reads = reads;
-        this.events = events;
         this.limits = limits;
     }
 
     /** A history entry without its document. */
     record VersionSummary(int version, Instant createdAt, UUID authorId, int sizeBytes, String label) {
+
+        static VersionSummary from(Readable row) {
+            return new VersionSummary(row.get("version", Integer.class), row.get("created_at", OffsetDateTime.class).toInstant(),
+                    row.get("author_id", UUID.class), row.get("size_bytes", Integer.class), row.get("label", String.class));
+        }
     }
 
     /** Creates a project at version 1 with its first snapshot; for a remix, also counts it on the original. */
-    Mono<Project> create(UUID ownerId, ProjectContent content, UUID remixedFrom, String label) {
+    Mono<Project> create(UUID ownerId, ProjectInput content, UUID remixedFrom, String label) {
         String remix = remixedFrom == null ? ""
                 : ", counted AS (UPDATE projects SET remix_count = remix_count + 1 WHERE id = :remixedFrom RETURNING 1) ";
         String sql = "WITH created AS (INSERT INTO projects (owner_id, title, description, tags, bpm, key_signature, "
@@ -75,21 +75,10 @@ class ProjectStore {
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, owner_id, :size, :label FROM created)" + remix
                 + " SELECT " + Project.columns("") + " FROM created";
-        GenericExecuteSpec spec = bindLimits(bindContent(db.sql(sql), content))
+        GenericExecuteSpec spec = bindContent(db.sql(sql), content, label)
                 .bind("owner", ownerId)
-                .bind("visibility", content.visibility() == null ? "private" : content.visibility().wireName())
-                .bind("size", content.sizeBytes());
-        spec = nullable(spec, "remixedFrom", remixedFrom, UUID.class);
-        spec = nullable(spec, "label", label, String.class);
-        return spec.map(row -> Project.from(row, false)).one()
-                .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
-                .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
-                .doOnNext(created -> {
-                    if (remixedFrom != null) {
-                        heads.changed(remixedFrom);
-                    }
-                })
-                .map(project -> project.withData(content.projectData()));
+                .bind("visibility", content.visibility() == null ? "private" : content.visibility().wireName());
+        return written(nullable(spec, "remixedFrom", remixedFrom, UUID.class), content);
     }
 
     /**
@@ -127,7 +116,7 @@ class ProjectStore {
      * Writes the next version if the project is still at {@code expectedVersion}; empty when it is not (or is
      * gone), which the caller turns into a 409 or 404.
      */
-    Mono<Project> update(UUID id, int expectedVersion, ProjectContent content, UUID authorId, String label) {
+    Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label) {
         String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
                 + "project_data = :data, version = version + 1, updated_at = now() "
@@ -135,18 +124,18 @@ class ProjectStore {
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, :author, :size, :label FROM updated) "
                 + "SELECT " + Project.columns("") + " FROM updated";
-        GenericExecuteSpec spec = bindLimits(bindContent(db.sql(sql), content))
+        GenericExecuteSpec spec = bindContent(db.sql(sql), content, label)
                 .bind("id", id)
                 .bind("expected", expectedVersion)
-                .bind("author", authorId)
-                .bind("size", content.sizeBytes());
-        spec = nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class);
-        spec = nullable(spec, "label", label, String.class);
-        // Each statement commits by itself: once its answer is here, this node's copy of the head is stale.
+                .bind("author", authorId);
+        return written(nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class), content);
+    }
+
+    /** Runs a write of {@code content} with its snapshot: the project as stored, with the document written. */
+    private static Mono<Project> written(GenericExecuteSpec spec, ProjectInput content) {
         return spec.map(row -> Project.from(row, false)).one()
                 .onErrorMap(SqlErrors::isRefusedJson, ProjectStore::unstorableData)
                 .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal)
-                .doOnNext(project -> heads.changed(project.id()))
                 .map(project -> project.withData(content.projectData()));
     }
 
@@ -164,13 +153,7 @@ class ProjectStore {
     /** Marks the project deleted; a trigger (V9) removes its assets in the same statement, and their objects follow at once. */
     Mono<Boolean> softDelete(UUID id) {
         return db.sql("UPDATE projects SET deleted_at = now() WHERE id = :id AND deleted_at IS NULL")
-                .bind("id", id).fetch().rowsUpdated().map(count -> count > 0)
-                .doOnNext(deleted -> {
-                    heads.changed(id);
-                    if (deleted) {
-                        events.publishEvent(new ProjectDeleted(id));
-                    }
-                });
+                .bind("id", id).fetch().rowsUpdated().map(count -> count > 0);
     }
 
     /** History, newest first, keyset-paginated by version. */
@@ -180,9 +163,7 @@ class ProjectStore {
                 .bind("id", id)
                 .bind("before", beforeVersion == null ? Integer.MAX_VALUE : beforeVersion)
                 .bind("limit", limit)
-                .map(row -> new VersionSummary(row.get("version", Integer.class),
-                        row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author_id", UUID.class),
-                        row.get("size_bytes", Integer.class), row.get("label", String.class)))
+                .map(VersionSummary::from)
                 .all();
     }
 
@@ -194,15 +175,13 @@ class ProjectStore {
                 .bind("id", current.id())
                 .bind("version", version)
                 .map(row -> {
-                    Instant createdAt = row.get("created_at", OffsetDateTime.class).toInstant();
                     String[] tags = row.get("tags", String[].class);
-                    VersionSummary summary = new VersionSummary(row.get("version", Integer.class), createdAt,
-                            row.get("author_id", UUID.class), row.get("size_bytes", Integer.class), row.get("label", String.class));
+                    VersionSummary summary = VersionSummary.from(row);
                     Project snapshot = new Project(current.id(), current.ownerId(), row.get("title", String.class),
                             row.get("description", String.class), tags == null ? List.of() : List.of(tags), row.get("bpm", Integer.class),
                             row.get("key_signature", String.class), row.get("time_signature", String.class), current.visibility(),
                             summary.version(), current.remixedFromId(), current.likeCount(), current.commentCount(),
-                            current.playCount(), current.remixCount(), current.createdAt(), createdAt,
+                            current.playCount(), current.remixCount(), current.createdAt(), summary.createdAt(),
                             row.get("project_data_text", String.class));
                     return Tuples.of(summary, snapshot);
                 })
@@ -219,9 +198,7 @@ class ProjectStore {
                         + "AND " + STATES_LIMITS + " RETURNING version, created_at, author_id, size_bytes, label")), "label", label, String.class)
                 .bind("id", id)
                 .bind("version", version)
-                .map(row -> new VersionSummary(row.get("version", Integer.class),
-                        row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author_id", UUID.class),
-                        row.get("size_bytes", Integer.class), row.get("label", String.class)))
+                .map(VersionSummary::from)
                 .one()
                 .onErrorMap(ProjectStore::isLimitRefusal, ProjectStore::limitRefusal);
     }
@@ -243,13 +220,9 @@ class ProjectStore {
 
     /** The owner's projects (summaries) with the list's filters, in keyset order. */
     Flux<Listed> listOwned(UUID ownerId, ProjectQuery query, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + " FROM projects p WHERE p.owner_id = :owner "
-                + "AND p.deleted_at IS NULL");
-        query.appendFilters(sql);
-        query.appendKeyset(sql);
-        sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit");
+        String sql = query.sql("SELECT " + Project.columns("p") + " FROM projects p WHERE p.owner_id = :owner AND p.deleted_at IS NULL");
         // Lists and searches may lag a little: they go to the replica if there is one (never for a caller who just wrote).
-        return reads.read(ownerId, client -> query.bind(client.sql(sql.toString())).bind("owner", ownerId).bind("limit", limit)
+        return reads.read(ownerId, client -> query.bind(client.sql(sql)).bind("owner", ownerId).bind("limit", limit)
                 .map(row -> new Listed(Project.from(row, false), null)).all());
     }
 
@@ -262,24 +235,24 @@ class ProjectStore {
 
     /** The statement of {@link #search} (also explained by a test that checks it is index-driven). */
     static String searchSql(ProjectQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + Project.columns("p") + query.rankColumn() + " FROM projects p "
+        return query.sql("SELECT " + Project.columns("p") + query.rankColumn() + " FROM projects p "
                 + "WHERE p.deleted_at IS NULL AND (p.visibility = 'public' OR p.owner_id = :caller)");
-        query.appendFilters(sql);
-        query.appendKeyset(sql);
-        return sql.append(" ORDER BY ").append(query.orderBy()).append(" LIMIT :limit").toString();
     }
 
     static GenericExecuteSpec bindSearch(GenericExecuteSpec spec, UUID callerId, ProjectQuery query, int limit) {
         return query.bind(spec).bind("caller", callerId == null ? new UUID(0, 0) : callerId).bind("limit", limit);
     }
 
-    private static GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectContent content) {
-        spec = spec.bind("title", content.title())
+    /** The members of {@code content}, its snapshot's size and label, and the limits the write states. */
+    private GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectInput content, String label) {
+        spec = bindLimits(spec).bind("title", content.title())
+                .bind("size", content.sizeBytes())
                 .bind("description", content.description())
                 .bind("tags", content.tags().toArray(String[]::new))
                 .bind("data", Json.of(content.projectData().getBytes(StandardCharsets.UTF_8)));
         spec = nullable(spec, "bpm", content.bpm(), Integer.class);
         spec = nullable(spec, "key", content.keySignature(), String.class);
+        spec = nullable(spec, "label", label, String.class);
         return nullable(spec, "timeSignature", content.timeSignature(), String.class);
     }
 

@@ -1,7 +1,6 @@
 package dev.dawg.projects;
 
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
@@ -10,9 +9,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.auth.Scope;
+import dev.dawg.auth.SignedInHandler;
 import dev.dawg.platform.ratelimit.RateLimit;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.web.ApiProblem;
@@ -31,25 +29,26 @@ import dev.dawg.platform.web.ApiProblem;
 @Component
 class ProjectWriteBudget {
 
-    private final Callers callers;
     private final RateLimiter limiter;
     private final ProjectLimits limits;
 
-    ProjectWriteBudget(Callers callers, RateLimiter limiter, ProjectLimits limits) {
-        this.callers = callers;
+    ProjectWriteBudget(RateLimiter limiter, ProjectLimits limits) {
         this.limiter = limiter;
         this.limits = limits;
     }
 
-    /** Runs {@code write} as the signed-in caller (API keys need projects:write) once one write of their budget is spent. */
-    Mono<ServerResponse> write(ServerRequest request, Function<CurrentUser, Mono<ServerResponse>> write) {
-        return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> spending(request, List.of(writes(user)), () -> write.apply(user)));
+    /**
+     * {@code write} behind one write of the caller's budget. Declared on the route around the access check, so that a
+     * caller past their budget gets 429 whatever the project, and every answer of the write says what is left.
+     */
+    SignedInHandler writing(SignedInHandler write) {
+        return (request, user) -> spending(request, List.of(writes(user)), () -> write.handle(request, user));
     }
 
-    /** Runs {@code create} as the signed-in caller once one write and one creation of their budgets are spent. */
-    Mono<ServerResponse> create(ServerRequest request, Function<CurrentUser, Mono<ServerResponse>> create) {
-        return callers.required(request, Scope.PROJECTS_WRITE).flatMap(user -> spending(request, List.of(writes(user),
-                new RateLimit("project-creates:user:" + user.id(), limits.creates(), limits.createsWindow())), () -> create.apply(user)));
+    /** {@code create} behind one write and one creation of the caller's budgets. */
+    SignedInHandler creating(SignedInHandler create) {
+        return (request, user) -> spending(request, List.of(writes(user),
+                new RateLimit("project-creates:user:" + user.id(), limits.creates(), limits.createsWindow())), () -> create.handle(request, user));
     }
 
     private RateLimit writes(CurrentUser user) {

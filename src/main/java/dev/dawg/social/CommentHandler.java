@@ -4,18 +4,20 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.dawg.auth.Callers;
-import dev.dawg.auth.Scope;
+import dev.dawg.auth.CurrentUser;
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.ratelimit.UserWrites;
@@ -26,8 +28,8 @@ import dev.dawg.platform.web.JsonFields;
 import dev.dawg.platform.web.Pages;
 import dev.dawg.events.ProjectEvent;
 import dev.dawg.events.ProjectEventPublisher;
-import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.Grant;
 
 /**
  * Comments: anyone signed in who may read a project comments on it; the listing is oldest first, so a reply
@@ -42,69 +44,76 @@ class CommentHandler {
 
     private final Comments comments;
     private final ProjectAccess access;
-    private final Callers callers;
     private final JsonBodies bodies;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final ProjectEventPublisher events;
 
-    CommentHandler(Comments comments, ProjectAccess access, Callers callers, JsonBodies bodies, RateLimiter rateLimiter,
-            DawgProperties properties, ProjectEventPublisher events) {
+    CommentHandler(Comments comments, ProjectAccess access, JsonBodies bodies, RateLimiter rateLimiter, DawgProperties properties,
+            ProjectEventPublisher events) {
         this.comments = comments;
         this.access = access;
-        this.callers = callers;
         this.bodies = bodies;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.events = events;
     }
 
-    Mono<ServerResponse> create(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.VIEW)
-                .flatMap(grant -> bodies.object(request).flatMap(body -> {
-                    JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
-                    String text = fields.requiredString("text", 1, MAX_LENGTH);
-                    if (text != null && text.isBlank()) {
-                        fields.reject("text", "must not be blank");
-                    }
-                    UUID parentId = parentId(fields, body.get("parentId"));
-                    fields.validate();
-                    return rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
-                            .flatMap(decision -> comments.create(grant.projectId(), user.id(), parentId, text)
-                                    .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
-                                                    ProjectEvent.Actor.of(user), comment))
-                                            .then(ServerResponse.created(URI.create("/api/comments/" + comment.id()))
-                                                    .headers(decision::writeTo).bodyValue(comment))));
-                })));
+    /** A comment as a client writes it, validated. */
+    private record Draft(String text, UUID parentId) {
     }
 
-    Mono<ServerResponse> list(ServerRequest request) {
+    Mono<ServerResponse> create(ServerRequest request, Grant grant) {
+        return bodies.object(request).map(CommentHandler::draft)
+                .flatMap(draft -> rateLimiter.consume(UserWrites.limitOf(grant.user().id(), limits))
+                        .flatMap(decision -> comments.create(grant.projectId(), grant.user().id(), draft.parentId(), draft.text())
+                                .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
+                                        ProjectEvent.Actor.of(grant.user()), comment)).thenReturn(comment))
+                                .flatMap(comment -> ServerResponse.created(URI.create("/api/comments/" + comment.id()))
+                                        .headers(decision::writeTo).bodyValue(comment))));
+    }
+
+    Mono<ServerResponse> list(ServerRequest request, Grant grant) {
         int limit = Pages.limit(request);
         List<String> cursor = Pages.cursor(request, 2);
-        Instant afterCreatedAt = cursor == null ? null : cursorInstant(cursor.get(0));
-        UUID afterId = cursor == null ? null : cursorId(cursor.get(1));
-        return access.grantOnPath(request, AccessLevel.VIEW)
-                .flatMap(grant -> comments.list(grant.projectId(), limit + 1, afterCreatedAt, afterId).collectList())
+        Instant afterCreatedAt = cursor == null ? null : cursorPart(cursor.get(0), Instant::parse);
+        UUID afterId = cursor == null ? null : cursorPart(cursor.get(1), UUID::fromString);
+        return comments.list(grant.projectId(), limit + 1, afterCreatedAt, afterId).collectList()
                 .flatMap(fetched -> ServerResponse.ok().bodyValue(Pages.keysetBody(fetched, limit,
                         last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString()))));
     }
 
-    /** By the comment's author or the project's owner; anyone else who can read the project gets 403, the rest 404. */
-    Mono<ServerResponse> delete(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> Ids.parse(request.pathVariable("id"), "Comment")
+    /** By the comment's author or the project's owner. */
+    Mono<ServerResponse> delete(ServerRequest request, CurrentUser user) {
+        return Ids.parse(request.pathVariable("id"), "Comment")
                 .flatMap(commentId -> comments.placement(commentId)
-                        .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Comment not found")))
-                        .flatMap(placement -> access.grant(request, placement.projectId())
-                                .onErrorMap(ex -> ex instanceof ApiProblem problem && problem.status().value() == 404,
-                                        ex -> ApiProblem.notFound("Comment not found"))
-                                .flatMap(grant -> {
-                                    if (!grant.isOwner() && !placement.authorId().equals(user.id())) {
-                                        return Mono.error(ApiProblem.forbidden("Only the comment's author or the project's owner may delete it"));
-                                    }
-                                    return comments.delete(commentId);
-                                }))
-                        .flatMap(deleted -> deleted ? ServerResponse.noContent().build()
-                                : Mono.error(ApiProblem.notFound("Comment not found")))));
+                        .switchIfEmpty(Mono.error(CommentHandler::notFound))
+                        .flatMap(placement -> permitDeletion(request, user, placement))
+                        .then(Mono.defer(() -> comments.delete(commentId))))
+                .flatMap(deleted -> deleted ? ServerResponse.noContent().build() : Mono.error(notFound()));
+    }
+
+    /** Anyone but the author or the project's owner gets 403 if they can read the project, else 404. */
+    private Mono<Void> permitDeletion(ServerRequest request, CurrentUser user, Comments.Placement placement) {
+        return access.grant(Optional.of(user), placement.projectId(), ProjectAccess.shareToken(request))
+                .onErrorMap(ex -> ex instanceof ApiProblem problem && problem.status().value() == 404, ex -> notFound())
+                .flatMap(grant -> grant.isOwner() || placement.authorId().equals(user.id()) ? Mono.empty()
+                        : Mono.error(ApiProblem.forbidden("Only the comment's author or the project's owner may delete it")));
+    }
+
+    private static ApiProblem notFound() {
+        return ApiProblem.notFound("Comment not found");
+    }
+
+    private static Draft draft(ObjectNode body) {
+        JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
+        String text = fields.requiredString("text", 1, MAX_LENGTH);
+        if (text != null && text.isBlank()) {
+            fields.reject("text", "must not be blank");
+        }
+        UUID parentId = parentId(fields, body.get("parentId"));
+        fields.validate();
+        return new Draft(text, parentId);
     }
 
     private static UUID parentId(JsonFields fields, JsonNode node) {
@@ -124,22 +133,12 @@ class CommentHandler {
         }
     }
 
-    private static Instant cursorInstant(String value) {
+    private static <T> T cursorPart(String value, Function<String, T> parse) {
         try {
-            return Instant.parse(value);
+            return parse.apply(value);
         }
-        catch (DateTimeParseException ex) {
+        catch (DateTimeParseException | IllegalArgumentException ex) {
             throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
         }
     }
-
-    private static UUID cursorId(String value) {
-        try {
-            return UUID.fromString(value);
-        }
-        catch (IllegalArgumentException ex) {
-            throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
-        }
-    }
-
 }

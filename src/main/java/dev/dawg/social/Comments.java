@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
-import dev.dawg.projects.ProjectHeads;
+import dev.dawg.projects.ProjectWrites;
 
 /**
  * Storage of comments. {@code comment_count} is kept by a trigger in the same transaction as each row change
@@ -28,11 +28,11 @@ class Comments {
     private static final String DEADLOCK = "40P01";
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
+    private final ProjectWrites projects;
 
-    Comments(DatabaseClient db, ProjectHeads heads) {
+    Comments(DatabaseClient db, ProjectWrites projects) {
         this.db = db;
-        this.heads = heads;
+        this.projects = projects;
     }
 
     /** Adds a comment; a parent that is not a comment of the same project is a 400 on {@code parentId}. */
@@ -48,7 +48,7 @@ class Comments {
         spec = parentId == null ? spec.bindNull("parentId", UUID.class) : spec.bind("parentId", parentId);
         return spec.map(Comment::from).one()
                 .retryWhen(retryOnDeadlock())
-                .doOnNext(created -> heads.changed(projectId))
+                .doOnNext(created -> projects.socialCountersChanged(projectId))
                 .onErrorMap(ex -> parentId != null && SqlErrors.isForeignKeyViolation(ex),
                         ex -> ApiProblem.validation("parentId", "must be a comment of this project"));
     }
@@ -87,7 +87,7 @@ class Comments {
                 .map(row -> row.get("project_id", UUID.class))
                 .first()
                 .retryWhen(retryOnDeadlock())
-                .doOnNext(heads::changed)
+                .doOnNext(projects::socialCountersChanged)
                 .hasElement();
     }
 

@@ -8,55 +8,49 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.dawg.auth.Callers;
-import dev.dawg.auth.CurrentUser;
-import dev.dawg.auth.Scope;
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.ratelimit.RateLimitDecision;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.ratelimit.UserWrites;
 import dev.dawg.events.ProjectEvent;
 import dev.dawg.events.ProjectEventPublisher;
-import dev.dawg.sharing.AccessLevel;
-import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.Grant;
 
 /** Like and unlike: idempotent, for anyone signed in who may read the project; a new like is announced. */
 @Component
 class LikeHandler {
 
     private final Likes likes;
-    private final ProjectAccess access;
-    private final Callers callers;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final ProjectEventPublisher events;
 
-    LikeHandler(Likes likes, ProjectAccess access, Callers callers, RateLimiter rateLimiter, DawgProperties properties,
-            ProjectEventPublisher events) {
+    LikeHandler(Likes likes, RateLimiter rateLimiter, DawgProperties properties, ProjectEventPublisher events) {
         this.likes = likes;
-        this.access = access;
-        this.callers = callers;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.events = events;
     }
 
-    Mono<ServerResponse> like(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.VIEW)
-                .flatMap(grant -> rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
-                        .flatMap(decision -> likes.like(grant.projectId(), user.id())
-                                .flatMap(outcome -> (outcome.changed()
-                                        ? events.publish(ProjectEvent.likeAdded(grant.projectId(), grant.ownerId(), ProjectEvent.Actor.of(user), outcome.likeCount()))
-                                        : Mono.<Void>empty())
-                                        .then(ServerResponse.ok().headers(decision::writeTo)
-                                                .bodyValue(Map.of("liked", true, "likeCount", outcome.likeCount())))))));
+    Mono<ServerResponse> like(ServerRequest request, Grant grant) {
+        return rateLimiter.consume(UserWrites.limitOf(grant.user().id(), limits))
+                .flatMap(decision -> likes.like(grant.projectId(), grant.user().id())
+                        .flatMap(outcome -> announced(grant, outcome).then(answer(decision, true, outcome))));
     }
 
-    Mono<ServerResponse> unlike(ServerRequest request) {
-        return callers.required(request, Scope.SOCIAL_WRITE).flatMap(user -> access.grantOnPath(request, AccessLevel.VIEW)
-                .flatMap(grant -> rateLimiter.consume(UserWrites.limitOf(user.id(), limits))
-                        .flatMap(decision -> likes.unlike(grant.projectId(), user.id())
-                                .flatMap(outcome -> ServerResponse.ok().headers(decision::writeTo)
-                                        .bodyValue(Map.of("liked", false, "likeCount", outcome.likeCount()))))));
+    Mono<ServerResponse> unlike(ServerRequest request, Grant grant) {
+        return rateLimiter.consume(UserWrites.limitOf(grant.user().id(), limits))
+                .flatMap(decision -> likes.unlike(grant.projectId(), grant.user().id())
+                        .flatMap(outcome -> answer(decision, false, outcome)));
     }
 
+    /** {@code like:added} for a like this call added (liking twice announces nothing). */
+    private Mono<Void> announced(Grant grant, Likes.Outcome outcome) {
+        return outcome.changed() ? events.publish(ProjectEvent.likeAdded(grant.projectId(), grant.ownerId(),
+                ProjectEvent.Actor.of(grant.user()), outcome.likeCount())) : Mono.empty();
+    }
+
+    private static Mono<ServerResponse> answer(RateLimitDecision decision, boolean liked, Likes.Outcome outcome) {
+        return ServerResponse.ok().headers(decision::writeTo).bodyValue(Map.of("liked", liked, "likeCount", outcome.likeCount()));
+    }
 }

@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
-import dev.dawg.projects.ProjectHeads;
+import dev.dawg.projects.ProjectWrites;
 
 /**
  * Likes and the project's {@code like_count}, changed together in one statement: the primary key makes a like
@@ -18,11 +18,11 @@ import dev.dawg.projects.ProjectHeads;
 class Likes {
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
+    private final ProjectWrites projects;
 
-    Likes(DatabaseClient db, ProjectHeads heads) {
+    Likes(DatabaseClient db, ProjectWrites projects) {
         this.db = db;
-        this.heads = heads;
+        this.projects = projects;
     }
 
     /** A like's outcome: whether this call added it, and the count right after. */
@@ -40,7 +40,7 @@ class Likes {
                 .bind("userId", userId)
                 .map(row -> new Outcome(row.get("changed", Long.class) > 0, row.get("like_count", Integer.class)))
                 .one()
-                .doOnNext(outcome -> heads.changed(projectId));
+                .doOnNext(outcome -> projects.socialCountersChanged(projectId));
     }
 
     Mono<Outcome> unlike(UUID projectId, UUID userId) {
@@ -53,6 +53,6 @@ class Likes {
                 .bind("userId", userId)
                 .map(row -> new Outcome(row.get("changed", Long.class) > 0, row.get("like_count", Integer.class)))
                 .one()
-                .doOnNext(outcome -> heads.changed(projectId));
+                .doOnNext(outcome -> projects.socialCountersChanged(projectId));
     }
 }

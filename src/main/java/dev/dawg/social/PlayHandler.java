@@ -13,8 +13,7 @@ import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.ratelimit.RateLimit;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.web.ClientAddress;
-import dev.dawg.sharing.AccessLevel;
-import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.Grant;
 
 /**
  * Plays: anyone who may read a project counts a play, at most once per listener per window; and a listener
@@ -24,23 +23,19 @@ import dev.dawg.sharing.ProjectAccess;
 class PlayHandler {
 
     private final Plays plays;
-    private final ProjectAccess access;
     private final RateLimiter rateLimiter;
     private final int playsPerMinute;
 
-    PlayHandler(Plays plays, ProjectAccess access, RateLimiter rateLimiter, DawgProperties properties) {
+    PlayHandler(Plays plays, RateLimiter rateLimiter, DawgProperties properties) {
         this.plays = plays;
-        this.access = access;
         this.rateLimiter = rateLimiter;
         this.playsPerMinute = properties.social().playRateLimit();
     }
 
-    Mono<ServerResponse> play(ServerRequest request) {
-        return access.grantOnPath(request, AccessLevel.VIEW).flatMap(grant -> {
-            String listener = grant.caller().map(user -> "user:" + user.id()).orElseGet(() -> "ip:" + ClientAddress.of(request));
-            return rateLimiter.consume(List.of(new RateLimit("plays:" + listener, playsPerMinute, Duration.ofMinutes(1))))
-                    .flatMap(decision -> plays.count(grant.projectId(), listener)
-                            .then(ServerResponse.noContent().headers(decision::writeTo).build()));
-        });
+    Mono<ServerResponse> play(ServerRequest request, Grant grant) {
+        String listener = grant.caller().map(user -> "user:" + user.id()).orElseGet(() -> "ip:" + ClientAddress.of(request));
+        return rateLimiter.consume(List.of(new RateLimit("plays:" + listener, playsPerMinute, Duration.ofMinutes(1))))
+                .flatMap(decision -> plays.count(grant.projectId(), listener)
+                        .then(ServerResponse.noContent().headers(decision::writeTo).build()));
     }
 }

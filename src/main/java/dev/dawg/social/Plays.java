@@ -14,7 +14,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
-import dev.dawg.projects.ProjectHeads;
+import dev.dawg.projects.ProjectWrites;
 
 /**
  * Play counting: a listener (user, or address when anonymous) counts once per project per window, decided by
@@ -31,14 +31,14 @@ class Plays {
     private static final Logger log = LoggerFactory.getLogger(Plays.class);
 
     private final DatabaseClient db;
-    private final ProjectHeads heads;
+    private final ProjectWrites projects;
     private final ReactiveStringRedisTemplate redis;
     private final Duration window;
     private final Counter skipped;
 
-    Plays(DatabaseClient db, ProjectHeads heads, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
+    Plays(DatabaseClient db, ProjectWrites projects, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
         this.db = db;
-        this.heads = heads;
+        this.projects = projects;
         this.redis = redis;
         this.window = properties.social().playDedupeWindow();
         this.skipped = Counter.builder("dawg.social.plays.skipped")
@@ -60,7 +60,7 @@ class Plays {
                                 .bind("id", projectId)
                                 .map(row -> row.get("play_count", Long.class))
                                 .one()
-                                .doOnNext(playCount -> heads.playCounted(projectId, playCount))
+                                .doOnNext(playCount -> projects.playCounted(projectId, playCount))
                                 .hasElement());
     }
 }

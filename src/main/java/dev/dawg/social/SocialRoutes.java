@@ -6,24 +6,29 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.dawg.auth.RouteAccess.needs;
+import dev.dawg.sharing.ProjectAccess;
+
+import static dev.dawg.auth.RouteAccess.anyone;
+import static dev.dawg.auth.RouteAccess.signedIn;
 import static dev.dawg.auth.Scope.PROJECTS_READ;
 import static dev.dawg.auth.Scope.SOCIAL_WRITE;
+import static dev.dawg.sharing.AccessLevel.VIEW;
 
 /** Routes of likes, comments and plays. */
 @Configuration(proxyBeanMethods = false)
 class SocialRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> socialRouter(LikeHandler likes, CommentHandler comments, PlayHandler plays) {
+    RouterFunction<ServerResponse> socialRouter(LikeHandler likes, CommentHandler comments, PlayHandler plays, ProjectAccess access) {
         return RouterFunctions.route()
-                .POST("/api/projects/{id}/like", needs(SOCIAL_WRITE, likes::like))
-                .DELETE("/api/projects/{id}/like", needs(SOCIAL_WRITE, likes::unlike))
-                .POST("/api/projects/{id}/comments", needs(SOCIAL_WRITE, comments::create))
-                .GET("/api/projects/{id}/comments", needs(PROJECTS_READ, comments::list))
-                .DELETE("/api/comments/{id}", needs(SOCIAL_WRITE, comments::delete))
+                .POST("/api/projects/{id}/like", signedIn(SOCIAL_WRITE, access.onPath(VIEW, likes::like)))
+                .DELETE("/api/projects/{id}/like", signedIn(SOCIAL_WRITE, access.onPath(VIEW, likes::unlike)))
+                .POST("/api/projects/{id}/comments", signedIn(SOCIAL_WRITE, access.onPath(VIEW, comments::create)))
+                .GET("/api/projects/{id}/comments", anyone(PROJECTS_READ, access.onPath(VIEW, comments::list)))
+                // The comment's project is known once the comment is found: the handler asks for the grant then.
+                .DELETE("/api/comments/{id}", signedIn(SOCIAL_WRITE, comments::delete))
                 // Counting a play is listening: reading the project.
-                .POST("/api/projects/{id}/plays", needs(PROJECTS_READ, plays::play))
+                .POST("/api/projects/{id}/plays", anyone(PROJECTS_READ, access.onPath(VIEW, plays::play)))
                 .build();
     }
 }

@@ -42,7 +42,7 @@ class CachedReadFastPathIntegrationTests {
     MeterRegistry meters;
 
     @Autowired
-    ProjectHeads heads;
+    ProjectMetadataCache heads;
 
     @BeforeEach
     void listening() {

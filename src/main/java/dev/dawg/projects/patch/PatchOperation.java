@@ -1,5 +1,6 @@
 package dev.dawg.projects.patch;
 
+import java.util.Locale;
 import java.util.Objects;
 
 import tools.jackson.databind.JsonNode;
@@ -10,8 +11,10 @@ import tools.jackson.databind.JsonNode;
  */
 public sealed interface PatchOperation {
 
-    /** The op name as it appears in the patch ({@code "add"}, {@code "remove"}, ...). */
-    String op();
+    /** The op name as it appears in the patch ({@code "add"}, {@code "remove"}, ...): the record's name. */
+    default String op() {
+        return getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
 
     /** The target location ({@code path} member). */
     JsonPointer path();
@@ -22,22 +25,12 @@ public sealed interface PatchOperation {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(value, "value");
         }
-
-        @Override
-        public String op() {
-            return "add";
-        }
     }
 
     /** {@code remove}: delete an existing value. */
     record Remove(JsonPointer path) implements PatchOperation {
         public Remove {
             Objects.requireNonNull(path, "path");
-        }
-
-        @Override
-        public String op() {
-            return "remove";
         }
     }
 
@@ -46,11 +39,6 @@ public sealed interface PatchOperation {
         public Replace {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(value, "value");
-        }
-
-        @Override
-        public String op() {
-            return "replace";
         }
     }
 
@@ -68,11 +56,6 @@ public sealed interface PatchOperation {
                                 + " into its own child " + PatchException.echo(path.toString()));
             }
         }
-
-        @Override
-        public String op() {
-            return "move";
-        }
     }
 
     /** {@code copy}: add a copy of the value at {@code from} at {@code path}. */
@@ -81,11 +64,6 @@ public sealed interface PatchOperation {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(path, "path");
         }
-
-        @Override
-        public String op() {
-            return "copy";
-        }
     }
 
     /** {@code test}: require the value at {@code path} to equal {@code value} (numbers by value). */
@@ -93,11 +71,6 @@ public sealed interface PatchOperation {
         public Test {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(value, "value");
-        }
-
-        @Override
-        public String op() {
-            return "test";
         }
     }
 }

@@ -1,36 +1,39 @@
 package dev.dawg.projects;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Projects as the API answers them. The document is spliced into the response as stored JSON text:
  * a read never parses {@code projectData}, however large.
  */
 @Component
-class ProjectJson {
+class ProjectResponses {
 
     private static final byte[] DATA_MEMBER = ",\"projectData\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CLOSING_BRACE = { '}' };
 
     private final JsonMapper json;
 
-    ProjectJson(JsonMapper json) {
+    ProjectResponses(JsonMapper json) {
         this.json = json;
-    }
-
-    /** A response body in parts, with its total length (so it is not sent chunked). */
-    record Body(long contentLength, Flux<DataBuffer> parts) {
     }
 
     /** The metadata members, in the contract's order. */
@@ -56,18 +59,43 @@ class ProjectJson {
         return view;
     }
 
+    /** 200 with the full project, {@code document} being the bytes of its document. */
+    Mono<ServerResponse> ok(Project project, byte[] document) {
+        return full(ServerResponse.ok(), project, document, "private, no-cache");
+    }
+
+    Mono<ServerResponse> ok(ProjectWrites.Written written) {
+        return ok(written.project(), written.document());
+    }
+
+    /** 201 with the full project just made. */
+    Mono<ServerResponse> created(ProjectWrites.Written written) {
+        Project project = written.project();
+        return full(ServerResponse.created(URI.create("/api/projects/" + project.id())), project, written.document(), null);
+    }
+
+    /** 304: the client holds the project's version already. */
+    Mono<ServerResponse> notModified(Project project) {
+        return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(project.etag())
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+    }
+
     /**
-     * The full project: its metadata, then the document bytes wrapped as they are (a cached document is
-     * never copied per request).
+     * The full project: its metadata, then the document bytes wrapped as they are (a cached document is never copied
+     * per request), with its total length (so it is not sent chunked).
      */
-    Body full(Project project, byte[] document) {
+    private Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document, String cacheControl) {
         byte[][] parts = fullParts(project, document);
         long length = 0;
         for (byte[] part : parts) {
             length += part.length;
         }
-        DefaultDataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
-        return new Body(length, Flux.fromArray(parts).map(part -> buffers.wrap(part)));
+        answer.contentType(MediaType.APPLICATION_JSON).contentLength(length).eTag(project.etag());
+        if (cacheControl != null) {
+            answer.header(HttpHeaders.CACHE_CONTROL, cacheControl);
+        }
+        Flux<DataBuffer> buffers = Flux.fromArray(parts).map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part));
+        return answer.body(BodyInserters.fromDataBuffers(buffers));
     }
 
     /**

@@ -18,7 +18,7 @@ import dev.dawg.platform.config.DawgProperties;
 /**
  * The heads of recently read projects (everything but the document: owner, visibility, version, counters) kept
  * in memory, so that a read of a popular project asks the database nothing at all: its document comes from
- * {@link ProjectDocuments}, which is keyed by version.
+ * {@link ProjectDocumentCache}, which is keyed by version.
  *
  * <p>A head is only served while {@link ProjectChangeListener} is listening to the database's change
  * notifications, which drop a head on every node when its row changes; a head is also dropped at once on the
@@ -28,14 +28,14 @@ import dev.dawg.platform.config.DawgProperties;
  * line of defence.
  */
 @Component
-public class ProjectHeads {
+class ProjectMetadataCache {
 
     private final Cache<UUID, Project> heads;
     /** Counts invalidations: a head read from the database is kept only if none happened meanwhile. */
     private final AtomicLong invalidations = new AtomicLong();
     private volatile boolean listening;
 
-    ProjectHeads(DawgProperties properties, MeterRegistry meters) {
+    ProjectMetadataCache(DawgProperties properties, MeterRegistry meters) {
         DawgProperties.Projects settings = properties.projects();
         this.heads = Caffeine.newBuilder()
                 .maximumSize(settings.headCacheEntries())
@@ -80,7 +80,7 @@ public class ProjectHeads {
      * a counter), before answering, so the caller's next read on this node shows it; and by the listener when
      * PostgreSQL announces a change made anywhere.
      */
-    public void changed(UUID projectId) {
+    void changed(UUID projectId) {
         invalidations.incrementAndGet();
         heads.invalidate(projectId);
     }
@@ -90,7 +90,7 @@ public class ProjectHeads {
      * announced to no other node (each would otherwise drop the head everywhere); theirs catch up within
      * {@code DAWG_PROJECT_HEAD_TTL}.
      */
-    public void playCounted(UUID projectId, long playCount) {
+    void playCounted(UUID projectId, long playCount) {
         heads.asMap().computeIfPresent(projectId, (id, head) -> head.playCount() >= playCount ? head : head.withPlayCount(playCount));
     }
 

@@ -18,7 +18,7 @@ import dev.dawg.platform.config.DawgProperties;
  * asks the database for the current version (and the access facts), just not for the document.
  */
 @Component
-class ProjectDocuments {
+class ProjectDocumentCache {
 
     /** The document of one version of one project. */
     record Key(UUID projectId, int version) {
@@ -26,7 +26,7 @@ class ProjectDocuments {
 
     private final Cache<Key, byte[]> documents;
 
-    ProjectDocuments(DawgProperties properties, MeterRegistry meters) {
+    ProjectDocumentCache(DawgProperties properties, MeterRegistry meters) {
         this.documents = Caffeine.newBuilder()
                 .maximumWeight(properties.projects().documentCacheSize().toBytes())
                 .weigher((Key key, byte[] document) -> document.length + 64)

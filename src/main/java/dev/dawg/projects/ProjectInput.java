@@ -9,6 +9,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.web.reactive.function.server.ServerRequest;
+
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.JsonFields;
 import dev.dawg.sharing.Visibility;
@@ -19,7 +21,7 @@ import dev.dawg.sharing.Visibility;
  *
  * @param projectData the document as the JSON text that is stored and answered
  */
-record ProjectContent(String title, String description, List<String> tags, Integer bpm, String keySignature,
+record ProjectInput(String title, String description, List<String> tags, Integer bpm, String keySignature,
         String timeSignature, Visibility visibility, String projectData) {
 
     /** Members a client may write. */
@@ -38,12 +40,9 @@ record ProjectContent(String title, String description, List<String> tags, Integ
         OPTIONAL, REQUIRED
     }
 
-    /**
-     * Reads and validates a body (or a patched document) holding the writable members; {@code extraAllowed} are
-     * members the caller handles itself (such as {@code version} or {@code label} on a PUT).
-     */
-    static ProjectContent read(ObjectNode body, Set<String> extraAllowed, Data data, long maxDataBytes, JsonMapper json) {
-        return read(body, null, extraAllowed, data, maxDataBytes, json);
+    /** Reads and validates a body (or a patched document) holding the writable members. */
+    static ProjectInput read(ObjectNode body, Data data, long maxDataBytes, JsonMapper json) {
+        return read(body, null, data, maxDataBytes, json);
     }
 
     /**
@@ -51,19 +50,14 @@ record ProjectContent(String title, String description, List<String> tags, Integ
      * the {@code projectData} object as the client sent it (already checked to be well-formed JSON), stored and
      * answered as it is.
      */
-    static ProjectContent read(ObjectNode body, byte[] rawData, Set<String> extraAllowed, Data dataRule, long maxDataBytes,
-            JsonMapper json) {
-        Set<String> allowed = new java.util.HashSet<>(WRITABLE);
-        allowed.addAll(extraAllowed);
-        Set<String> readOnly = new java.util.HashSet<>(READ_ONLY);
-        readOnly.removeAll(extraAllowed);
-        JsonFields fields = JsonFields.of(body).allowOnly(allowed, readOnly);
+    static ProjectInput read(ObjectNode body, byte[] rawData, Data dataRule, long maxDataBytes, JsonMapper json) {
+        JsonFields fields = JsonFields.of(body).allowOnly(WRITABLE, READ_ONLY);
         String title = fields.requiredString("title", 1, 200);
         if (title != null && title.isBlank()) {
             fields.reject("title", "must not be blank");
         }
         String description = fields.optionalString("description", 0, 5000).orElse("");
-        List<String> tags = fields.optionalStringList("tags", 20, 40).map(ProjectContent::distinct).orElse(List.of());
+        List<String> tags = fields.optionalStringList("tags", 20, 40).map(ProjectInput::distinct).orElse(List.of());
         Integer bpm = fields.optionalInt("bpm", 20, 999).orElse(null);
         String key = fields.optionalString("keySignature", 1, 20).orElse(null);
         String timeSignature = fields.optionalString("timeSignature", 3, 7).orElse(null);
@@ -104,7 +98,7 @@ record ProjectContent(String title, String description, List<String> tags, Integ
             throw ApiProblem.payloadTooLarge("projectData is " + size + " bytes; at most " + maxDataBytes + " are accepted")
                     .with("limitBytes", maxDataBytes);
         }
-        return new ProjectContent(title.trim(), description, tags, bpm, key == null ? null : key.trim(),
+        return new ProjectInput(title.trim(), description, tags, bpm, key == null ? null : key.trim(),
                 timeSignature, visibility, dataText);
     }
 
@@ -112,8 +106,34 @@ record ProjectContent(String title, String description, List<String> tags, Integ
         return projectData.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    ProjectContent withVisibility(Visibility value) {
-        return new ProjectContent(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
+    ProjectInput withVisibility(Visibility value) {
+        return new ProjectInput(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
+    }
+
+    /** What {@code project} holds, written again (a restore, a copy) under {@code title} with {@code visibility}. */
+    static ProjectInput of(Project project, String title, Visibility visibility) {
+        return new ProjectInput(title, project.description(), project.tags(), project.bpm(), project.keySignature(),
+                project.timeSignature(), visibility, project.projectData());
+    }
+
+    /** A version label from {@code ?label=} or a {@code label} member of the body (taken out of it). */
+    static String versionLabel(ServerRequest request, ObjectNode body) {
+        JsonNode fromBody = body == null ? null : body.remove("label");
+        String value = request.queryParam("label").orElse(null);
+        if (fromBody != null && !fromBody.isNull()) {
+            if (!fromBody.isString()) {
+                throw ApiProblem.validation("label", "must be a string");
+            }
+            value = fromBody.stringValue();
+        }
+        if (value == null) {
+            return null;
+        }
+        value = value.trim();
+        if (value.isEmpty() || value.length() > 100) {
+            throw ApiProblem.validation("label", "must be 1 to 100 characters");
+        }
+        return value;
     }
 
     private static List<String> distinct(List<String> tags) {

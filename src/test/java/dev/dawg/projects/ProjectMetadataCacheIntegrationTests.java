@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * are read back at once.
  */
 @IntegrationTest
-class ProjectHeadsIntegrationTests {
+class ProjectMetadataCacheIntegrationTests {
 
     /** Between a commit and its notification being heard (generous for a loaded CI machine). */
     static final Duration HEARD_WITHIN = Duration.ofSeconds(5);
@@ -40,7 +40,7 @@ class ProjectHeadsIntegrationTests {
     MeterRegistry meters;
 
     @Autowired
-    ProjectHeads heads;
+    ProjectMetadataCache heads;
 
     @BeforeEach
     void listening() {

@@ -1,0 +1,115 @@
+package dev.dawg.projects;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.projects.patch.JsonEquality;
+import dev.dawg.projects.patch.JsonMergePatch;
+import dev.dawg.projects.patch.JsonPatch;
+import dev.dawg.projects.patch.PatchException;
+
+/**
+ * A patch of a project as the client sent it: an RFC 7396 merge patch ({@code operations} null) or RFC 6902
+ * operations, with the version it is based on and its size in bytes.
+ */
+record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, long sizeBytes) {
+
+    /** What a patched project may hold besides its projectData (title, description, tags...), while it is patched. */
+    static final long DOCUMENT_ROOM = 1024 * 1024;
+    static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");
+    static final MediaType JSON_PATCH = MediaType.parseMediaType("application/json-patch+json");
+
+    /** Whether the request carries a merge patch (else operations); 415 for any other content type. */
+    static boolean isMergePatch(ServerRequest request) {
+        return request.headers().contentType().filter(type -> MERGE_PATCH.isCompatibleWith(type) || JSON_PATCH.isCompatibleWith(type))
+                .map(MERGE_PATCH::isCompatibleWith).orElseThrow(() -> ApiProblem.unsupportedMediaType(
+                        "Send the patch as " + MERGE_PATCH + " (RFC 7396) or " + JSON_PATCH + " (RFC 6902)"));
+    }
+
+    /** Parses the patch: a merge patch may carry the version it is based on, operations need If-Match. */
+    static ProjectPatch parse(ServerRequest request, byte[] bytes, boolean merge, JsonMapper json) {
+        JsonNode body;
+        try {
+            body = json.readTree(bytes);
+        }
+        catch (JacksonException ex) {
+            throw ApiProblem.malformed("The patch is not valid JSON (" + ex.getOriginalMessage() + ")");
+        }
+        if (merge) {
+            if (!(body instanceof ObjectNode object)) {
+                throw ApiProblem.malformed("A merge patch of a project must be a JSON object");
+            }
+            return new ProjectPatch(body, null, Preconditions.expectedVersion(request, object), bytes.length);
+        }
+        Integer ifMatch = Preconditions.ifMatch(request);
+        if (ifMatch == null) {
+            throw Preconditions.required();
+        }
+        try {
+            return new ProjectPatch(body, JsonPatch.parse(body), ifMatch, bytes.length);
+        }
+        catch (PatchException ex) {
+            throw problem(ex);
+        }
+    }
+
+    /** The patch type as {@code project:updated} names it. */
+    String type() {
+        return operations == null ? "merge-patch" : "json-patch";
+    }
+
+    /** What applying the patch to {@code current} may cost ({@link PatchWork#cost}). */
+    long cost(Project current) {
+        long input = sizeBytes + (current.projectData() == null ? 0 : current.projectData().length());
+        return operations == null ? input : PatchWork.cost(operations, input);
+    }
+
+    /** The project after the patch, validated like a PUT; the server's own members must come out unchanged. */
+    ProjectInput applyTo(ObjectNode before, long maxDataBytes, JsonMapper json) {
+        JsonNode after;
+        try {
+            // The document is bounded while the patch is applied (a copy of a copy doubles it), not only after.
+            after = operations != null ? operations.apply(before, maxDataBytes + DOCUMENT_ROOM) : JsonMergePatch.apply(before, body);
+        }
+        catch (PatchException ex) {
+            throw ex.reason() == PatchException.Reason.TOO_LARGE ? problem(ex).with("limitBytes", maxDataBytes) : problem(ex);
+        }
+        if (!(after instanceof ObjectNode result)) {
+            throw ApiProblem.validation("", "the patched project must stay a JSON object");
+        }
+        List<ApiProblem.FieldError> changed = new ArrayList<>();
+        for (String name : ProjectInput.READ_ONLY) {
+            JsonNode was = before.get(name);
+            JsonNode now = result.remove(name);
+            if (was == null ? now != null : now == null || !JsonEquality.equivalent(was, now)) {
+                changed.add(new ApiProblem.FieldError(name, "is read-only and cannot be changed"));
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw ApiProblem.validation(changed);
+        }
+        return ProjectInput.read(result, ProjectInput.Data.REQUIRED, maxDataBytes, json);
+    }
+
+    private static ApiProblem problem(PatchException ex) {
+        ApiProblem problem = switch (ex.reason()) {
+            case MALFORMED_PATCH -> ApiProblem.malformed(ex.getMessage());
+            case TEST_FAILED -> ApiProblem.of(HttpStatus.CONFLICT, "CONFLICT", ex.getMessage());
+            case PATH_NOT_FOUND, INVALID_TARGET -> ApiProblem.of(HttpStatus.valueOf(422), "UNPROCESSABLE", ex.getMessage());
+            case TOO_LARGE -> ApiProblem.payloadTooLarge(ex.getMessage());
+        };
+        ex.operationIndex().ifPresent(index -> problem.with("operationIndex", index));
+        ex.pointer().ifPresent(pointer -> problem.with("path", pointer));
+        return problem;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.dawg.projects;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
+import reactor.util.function.Tuples;
+
+import org.springframework.stereotype.Component;
+
+import dev.dawg.auth.CurrentUser;
+import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.ShareFacts;
+
+/**
+ * Reads of one whole project. One light query for the version and the access facts (none at all when the metadata
+ * is cached); the document comes from the per-node cache of immutable versions, or (on a miss) from a second query
+ * that also refreshes the facts.
+ */
+@Component
+class ProjectReads {
+
+    /** A project as read, with its document's bytes; null bytes when the client holds this version already. */
+    record Read(Project project, byte[] document) {
+    }
+
+    private final ProjectStore store;
+    private final ProjectMetadataCache metadata;
+    private final ProjectDocumentCache documents;
+    private final ProjectAccess access;
+
+    ProjectReads(ProjectStore store, ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectAccess access) {
+        this.store = store;
+        this.metadata = metadata;
+        this.documents = documents;
+        this.access = access;
+    }
+
+    /** The project, if the caller may read it (404/410 otherwise), without its document when at {@code knownVersion}. */
+    Mono<Read> read(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
+        return head(id, shareToken)
+                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                .map(found -> readable(caller, found))
+                .flatMap(project -> project.version() == knownVersion ? Mono.just(new Read(project, null))
+                        : Mono.justOrEmpty(documents.get(id, project.version())).map(cached -> new Read(project, cached))
+                                .switchIfEmpty(Mono.defer(() -> withDocument(caller, id, shareToken, knownVersion))));
+    }
+
+    /**
+     * A project's head and the facts of the share token sent, if any. Without a token (nearly every read) the
+     * head may come from memory: the access rule needs nothing more than owner and visibility. A token's
+     * facts (revoked, expired, level) are always read from the database, so revoking one takes effect at once.
+     */
+    private Mono<Tuple2<Project, Optional<ShareFacts>>> head(UUID id, String shareToken) {
+        if (shareToken != null) {
+            return store.findForRead(id, shareToken, false);
+        }
+        return metadata.get(id, () -> store.findForRead(id, null, false).map(Tuple2::getT1))
+                .map(project -> Tuples.of(project, Optional.<ShareFacts>empty()));
+    }
+
+    private Mono<Read> withDocument(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
+        return store.findForRead(id, shareToken, true)
+                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                .map(found -> {
+                    Project project = readable(caller, found);
+                    return new Read(project, project.version() == knownVersion ? null : documents.remember(project));
+                });
+    }
+
+    /** The project found, once the access rule lets the caller read it. */
+    private Project readable(Optional<CurrentUser> caller, Tuple2<Project, Optional<ShareFacts>> found) {
+        Project project = found.getT1();
+        access.decide(caller, project.id(), project.ownerId(), project.visibility(), found.getT2().orElse(null));
+        return project;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.dawg.projects;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+import dev.dawg.auth.CurrentUser;
+import dev.dawg.events.ProjectDeleted;
+import dev.dawg.events.ProjectEvent;
+import dev.dawg.events.ProjectEventPublisher;
+import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectAccess.Grant;
+import dev.dawg.sharing.Visibility;
+
+/**
+ * Every write of a project, whichever route asks for it. A write stores its version (conditional on the version the
+ * writer holds), then keeps this node's caches true to it (the changed metadata dropped at once, so the writer reads
+ * their own write here; the new document remembered), publishes what happened, and sets old history pruning now and
+ * then. Access and the write budget are checked by the routes, before a write gets here.
+ */
+@Component
+public class ProjectWrites {
+
+    /** A project as written, with its document as the bytes answered (and cached). */
+    record Written(Project project, byte[] document) {
+    }
+
+    private final ProjectStore store;
+    private final ProjectMetadataCache metadata;
+    private final ProjectDocumentCache documents;
+    private final ProjectResponses responses;
+    private final HistoryPruner pruner;
+    private final ProjectEventPublisher events;
+    private final ApplicationEventPublisher localEvents;
+    private final JsonMapper json;
+    private final long maxDataBytes;
+
+    ProjectWrites(ProjectStore store, ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectResponses responses,
+            HistoryPruner pruner, ProjectEventPublisher events, ApplicationEventPublisher localEvents, JsonMapper json,
+            DawgProperties properties) {
+        this.store = store;
+        this.metadata = metadata;
+        this.documents = documents;
+        this.responses = responses;
+        this.pruner = pruner;
+        this.events = events;
+        this.localEvents = localEvents;
+        this.json = json;
+        this.maxDataBytes = properties.projects().maxDataSize().toBytes();
+    }
+
+    /** A new project of the user's at version 1; {@code label} names that version. */
+    Mono<Written> create(CurrentUser user, ProjectInput input, String label) {
+        return store.create(user.id(), input, null, label).map(this::remembered);
+    }
+
+    /** The owner's private copy of {@code original}. */
+    Mono<Written> duplicate(CurrentUser user, Project original) {
+        return create(user, copyOf(original, " (copy)"), null);
+    }
+
+    /** The user's private remix of {@code original}, counted on it and announced to its watchers. */
+    Mono<Written> remix(CurrentUser user, Project original) {
+        return store.create(user.id(), copyOf(original, " (remix)"), original.id(), null)
+                .doOnNext(remix -> metadata.changed(original.id()))
+                .flatMap(remix -> store.currentRemixCount(original.id())
+                        .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),
+                                ProjectEvent.Actor.of(user), remix.id(), count)))
+                        .then(Mono.fromSupplier(() -> remembered(remix))));
+    }
+
+    /**
+     * Applies {@code patch} to the project as it is now and saves the result like a PUT. Reading the document, patching
+     * it and checking the result run off the event loop when large ({@link PatchWork}).
+     */
+    Mono<Written> patch(Grant grant, ProjectPatch patch, String label) {
+        return current(grant.projectId())
+                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
+                        : PatchWork.run(patch.cost(current), () -> patch.applyTo(responses.tree(current), maxDataBytes, json)))
+                .flatMap(input -> save(grant, patch.expectedVersion(), input, label, patch));
+    }
+
+    /**
+     * A new version whose content is that of {@code version}. Based on {@code ifMatch} when sent, else on the version
+     * current now, still conditionally: a concurrent write wins or loses cleanly (409), never overwritten silently.
+     */
+    Mono<Written> restore(Grant grant, int version, Integer ifMatch, String label) {
+        return store.find(grant.projectId())
+                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                .flatMap(current -> store.version(current, version)
+                        .switchIfEmpty(Mono.error(() -> versionNotFound(version)))
+                        .flatMap(found -> save(grant, ifMatch != null ? ifMatch : current.version(),
+                                ProjectInput.of(found.getT2(), found.getT2().title(), null), label, null)));
+    }
+
+    /** Labels (or, with null, unlabels) a version: labelled versions are kept forever. */
+    Mono<ProjectStore.VersionSummary> label(Grant grant, int version, String label) {
+        return store.label(grant.projectId(), version, label)
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Version " + version + " not found")));
+    }
+
+    /** Deletes the project (its assets follow) and has live subscribers re-check their access. */
+    Mono<Void> delete(Grant grant) {
+        return store.softDelete(grant.projectId())
+                .doOnNext(deleted -> {
+                    metadata.changed(grant.projectId());
+                    if (deleted) {
+                        localEvents.publishEvent(new ProjectDeleted(grant.projectId()));
+                    }
+                })
+                .flatMap(deleted -> deleted ? accessChanged(grant) : Mono.error(ProjectAccess.notFound()));
+    }
+
+    /** A project's social counters (likes, comments) changed in its row: this node's copy of its metadata is stale. */
+    public void socialCountersChanged(UUID projectId) {
+        metadata.changed(projectId);
+    }
+
+    /** A play was counted: see {@link ProjectMetadataCache#playCounted}, which keeps the metadata rather than drop it. */
+    public void playCounted(UUID projectId, long playCount) {
+        metadata.playCounted(projectId, playCount);
+    }
+
+    static ApiProblem versionNotFound(int version) {
+        return ApiProblem.notFound("Version " + version + " not found (it may have been pruned)");
+    }
+
+    /**
+     * Stores the next version if the project is still at {@code expected} (409 if not), publishes
+     * {@code project:updated} (with the patch, if the write was one) and sets old snapshots pruning now and then.
+     */
+    Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch) {
+        if (input.visibility() != null && input.visibility() != grant.visibility() && !grant.isOwner()) {
+            return Mono.error(ApiProblem.forbidden("Only the project's owner may change its visibility"));
+        }
+        return store.update(grant.projectId(), expected, input, grant.user().id(), label)
+                .switchIfEmpty(Mono.defer(() -> store.currentVersion(grant.projectId())
+                        .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                        .flatMap(current -> Mono.error(Preconditions.conflict(current)))))
+                // Each statement commits by itself: once its answer is here, this node's copy of the metadata is stale.
+                .doOnNext(updated -> metadata.changed(updated.id()))
+                .flatMap(updated -> announce(grant, updated, patch).then(Mono.fromSupplier(() -> remembered(updated))))
+                .doOnNext(written -> pruner.afterWrite(written.project()));
+    }
+
+    /** {@code project:updated}, after {@code access:changed} when the visibility changed so that whoever it shut out does not receive it. */
+    private Mono<Void> announce(Grant grant, Project updated, ProjectPatch patch) {
+        Mono<Void> accessChanged = updated.visibility() != grant.visibility() ? accessChanged(grant) : Mono.empty();
+        return accessChanged.then(events.publish(ProjectEvent.projectUpdated(updated.id(), updated.ownerId(),
+                ProjectEvent.Actor.of(grant.user()), updated.version(), patch == null ? null : patch.body(),
+                patch == null ? null : patch.type())));
+    }
+
+    /** Live subscribers re-check their access (visibility changed, project deleted) before anything more. */
+    private Mono<Void> accessChanged(Grant grant) {
+        return events.publish(ProjectEvent.accessChanged(grant.projectId(), grant.ownerId()));
+    }
+
+    /**
+     * The project with its document, for a patch. An autosaving client patches the version it wrote last, whose
+     * document this node usually still holds: then only the (small) metadata is read, not the document.
+     */
+    private Mono<Project> current(UUID id) {
+        return store.findForRead(id, null, false).flatMap(found -> {
+            Project head = found.getT1();
+            byte[] document = documents.get(id, head.version());
+            return document != null ? Mono.just(head.withData(new String(document, StandardCharsets.UTF_8)))
+                    : store.findWithData(id);
+        });
+    }
+
+    private Written remembered(Project project) {
+        return new Written(project, documents.remember(project));
+    }
+
+    private static ProjectInput copyOf(Project original, String suffix) {
+        String title = original.title().length() + suffix.length() <= 200 ? original.title() + suffix : original.title();
+        return ProjectInput.of(original, title, Visibility.PRIVATE);
+    }
+}
