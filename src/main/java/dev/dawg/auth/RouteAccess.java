@@ -42,16 +42,6 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
         }
     }
 
-    /** Transitional (until every handler takes its caller): the handler resolves the caller itself. */
-    public static HandlerFunction<ServerResponse> needs(Scope scope, HandlerFunction<ServerResponse> handler) {
-        return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope)), (request, caller) -> handler.handle(request));
-    }
-
-    /** Transitional, as {@link #needs(Scope, HandlerFunction)}. */
-    public static HandlerFunction<ServerResponse> needs(Scope scope, Scope alsoScope, HandlerFunction<ServerResponse> handler) {
-        return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope, alsoScope)), (request, caller) -> handler.handle(request));
-    }
-
     /** Anyone, signed in or not, may call; an API key needs {@code scope}. The handler is handed the caller, if any. */
     public static HandlerFunction<ServerResponse> anyone(Scope scope, CallerHandler handler) {
         return new Guarded(new RouteAccess(Kind.SCOPES, Set.of(scope)), handler);
@@ -76,9 +66,14 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
         return new Guarded(new RouteAccess(Kind.NO_API_KEY, Set.of()), signedInOnly(handler));
     }
 
+    /** The 401 of a route that needs a signed-in caller. */
+    public static ApiProblem signInRequired() {
+        return ApiProblem.unauthorized("Sign in, or send an API key, to do this");
+    }
+
     private static CallerHandler signedInOnly(SignedInHandler handler) {
         return (request, caller) -> caller.isPresent() ? handler.handle(request, caller.get())
-                : Mono.error(Callers.signInRequired());
+                : Mono.error(signInRequired());
     }
 
     /** Whether a caller holding {@code held} (an API key's scopes) may call the route. */
@@ -118,10 +113,13 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
 
         @Override
         public Mono<ServerResponse> handle(ServerRequest request) {
-            return Callers.of(request.principal()).flatMap(caller -> {
-                access.check(caller);
-                return handler.handle(request, caller);
-            });
+            return request.principal()
+                    .map(principal -> Optional.ofNullable(CallerAuthentication.currentUser(principal)))
+                    .defaultIfEmpty(Optional.empty())
+                    .flatMap(caller -> {
+                        access.check(caller);
+                        return handler.handle(request, caller);
+                    });
         }
     }
 }

@@ -15,8 +15,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.auth.CallerHandler;
-import dev.dawg.auth.Callers;
 import dev.dawg.auth.CurrentUser;
+import dev.dawg.auth.RouteAccess;
 import dev.dawg.auth.SignedInHandler;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
@@ -40,12 +40,10 @@ public class ProjectAccess {
     public static final String SHARE_COLUMNS = " s.access_level AS share_level, s.expires_at AS share_expires_at ";
 
     private final DatabaseClient db;
-    private final Callers callers;
     private final Clock clock;
 
-    ProjectAccess(DatabaseClient db, Callers callers) {
+    ProjectAccess(DatabaseClient db) {
         this.db = db;
-        this.callers = callers;
         this.clock = Clock.systemUTC();
     }
 
@@ -72,7 +70,7 @@ public class ProjectAccess {
 
         /** The signed-in caller; only for routes declared signed-in ({@code RouteAccess.signedIn}), 401 otherwise. */
         public CurrentUser user() {
-            return caller.orElseThrow(() -> ApiProblem.unauthorized("Sign in, or send an API key, to do this"));
+            return caller.orElseThrow(RouteAccess::signInRequired);
         }
 
         public boolean allows(AccessLevel needed) {
@@ -131,21 +129,6 @@ public class ProjectAccess {
         public Mono<ServerResponse> handle(ServerRequest request, CurrentUser user) {
             return handle(request, Optional.of(user));
         }
-    }
-
-    /** The caller's grant on a project, with the share token of the request if any; 404/410 without access. */
-    public Mono<Grant> grant(ServerRequest request, UUID projectId) {
-        return callers.optional(request).flatMap(caller -> grant(caller, projectId, shareToken(request)));
-    }
-
-    /**
-     * The caller's grant on the project named by the request's {@code {id}} path variable, which must reach
-     * {@code needed}: 404 for an id that names no project the caller may read, 403 when the level is short.
-     */
-    public Mono<Grant> grantOnPath(ServerRequest request, AccessLevel needed) {
-        return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(projectId -> grant(request, projectId))
-                .map(grant -> grant.require(needed));
     }
 
     public Mono<Grant> grant(Optional<CurrentUser> caller, UUID projectId, String shareToken) {

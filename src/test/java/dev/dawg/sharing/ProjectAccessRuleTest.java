@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The access rule alone: owner × visibility × share link, without a database. */
 class ProjectAccessRuleTest {
 
-    private final ProjectAccess access = new ProjectAccess(null, null);
+    private final ProjectAccess access = new ProjectAccess(null);
     private final UUID project = UUID.randomUUID();
     private final UUID owner = UUID.randomUUID();
     private final Optional<CurrentUser> ownerCaller = Optional.of(CurrentUser.fromAccessToken(owner, "owner", EnumSet.of(Role.USER)));
