@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -135,9 +134,5 @@ class ShareLinks {
                 .bind("token", token)
                 .fetch().rowsUpdated()
                 .map(updated -> updated > 0);
-    }
-
-    static List<String> cursorOf(ShareLink link) {
-        return List.of(link.createdAt().toString(), link.token());
     }
 }

@@ -81,17 +81,6 @@ public class UserAccounts {
         return spec.map(MAPPER).one();
     }
 
-    public Mono<Void> setRoles(UUID id, Set<Role> roles) {
-        return db.sql("UPDATE users SET roles = :roles, updated_at = now() WHERE id = :id")
-                .bind("roles", roles.stream().map(Role::name).toArray(String[]::new)).bind("id", id)
-                .fetch().rowsUpdated().then();
-    }
-
-    public Mono<Void> setPasswordHash(UUID id, String hash) {
-        return db.sql("UPDATE users SET password_hash = :hash, updated_at = now() WHERE id = :id")
-                .bind("hash", hash).bind("id", id).fetch().rowsUpdated().then();
-    }
-
     /** Username and display-name search, best match first. */
     public Flux<UserAccount> search(String query, int limit, int offset) {
         return db.sql("SELECT " + COLUMNS + " FROM users WHERE username ILIKE :pattern OR display_name ILIKE :pattern "
