@@ -5,29 +5,20 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.platform.config.DawgProperties;
-import dev.dawg.platform.ratelimit.RateLimiter;
-import dev.dawg.platform.ratelimit.UserWrites;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
-import dev.dawg.platform.web.JsonFields;
 import dev.dawg.platform.web.Pages;
-import dev.dawg.events.ProjectEvent;
-import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.Grant;
 
@@ -38,39 +29,23 @@ import dev.dawg.sharing.ProjectAccess.Grant;
 @Component
 class CommentHandler {
 
-    static final int MAX_LENGTH = 2000;
-    private static final Set<String> FIELDS = Set.of("text", "parentId");
-    private static final Set<String> READ_ONLY = Set.of("id", "projectId", "author", "authorId", "createdAt");
-
     private final Comments comments;
+    private final ProjectComments posting;
     private final ProjectAccess access;
     private final JsonBodies bodies;
-    private final RateLimiter rateLimiter;
-    private final DawgProperties.RateLimits limits;
-    private final ProjectEventPublisher events;
 
-    CommentHandler(Comments comments, ProjectAccess access, JsonBodies bodies, RateLimiter rateLimiter, DawgProperties properties,
-            ProjectEventPublisher events) {
+    CommentHandler(Comments comments, ProjectComments posting, ProjectAccess access, JsonBodies bodies) {
         this.comments = comments;
+        this.posting = posting;
         this.access = access;
         this.bodies = bodies;
-        this.rateLimiter = rateLimiter;
-        this.limits = properties.rateLimit();
-        this.events = events;
-    }
-
-    /** A comment as a client writes it, validated. */
-    private record Draft(String text, UUID parentId) {
     }
 
     Mono<ServerResponse> create(ServerRequest request, Grant grant) {
-        return bodies.object(request).map(CommentHandler::draft)
-                .flatMap(draft -> rateLimiter.consume(UserWrites.limitOf(grant.user().id(), limits))
-                        .flatMap(decision -> comments.create(grant.projectId(), grant.user().id(), draft.parentId(), draft.text())
-                                .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
-                                        ProjectEvent.Actor.of(grant.user()), comment)).thenReturn(comment))
-                                .flatMap(comment -> ServerResponse.created(URI.create("/api/comments/" + comment.id()))
-                                        .headers(decision::writeTo).bodyValue(comment))));
+        return bodies.object(request).map(body -> CommentDraft.read(body, "text"))
+                .flatMap(draft -> posting.post(grant, draft))
+                .flatMap(posted -> ServerResponse.created(URI.create("/api/comments/" + posted.comment().id()))
+                        .headers(posted.decision()::writeTo).bodyValue(posted.comment()));
     }
 
     Mono<ServerResponse> list(ServerRequest request, Grant grant) {
@@ -103,34 +78,6 @@ class CommentHandler {
 
     private static ApiProblem notFound() {
         return ApiProblem.notFound("Comment not found");
-    }
-
-    private static Draft draft(ObjectNode body) {
-        JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
-        String text = fields.requiredString("text", 1, MAX_LENGTH);
-        if (text != null && text.isBlank()) {
-            fields.reject("text", "must not be blank");
-        }
-        UUID parentId = parentId(fields, body.get("parentId"));
-        fields.validate();
-        return new Draft(text, parentId);
-    }
-
-    private static UUID parentId(JsonFields fields, JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            fields.reject("parentId", "must be the id of a comment of this project");
-            return null;
-        }
-        try {
-            return UUID.fromString(node.stringValue());
-        }
-        catch (IllegalArgumentException ex) {
-            fields.reject("parentId", "must be the id of a comment of this project");
-            return null;
-        }
     }
 
     private static <T> T cursorPart(String value, Function<String, T> parse) {
