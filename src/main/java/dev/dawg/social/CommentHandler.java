@@ -53,9 +53,23 @@ class CommentHandler {
         List<String> cursor = Pages.cursor(request, 2);
         Instant afterCreatedAt = cursor == null ? null : cursorPart(cursor.get(0), Instant::parse);
         UUID afterId = cursor == null ? null : cursorPart(cursor.get(1), UUID::fromString);
-        return comments.list(grant.projectId(), limit + 1, afterCreatedAt, afterId).collectList()
+        return comments.list(grant.projectId(), filter(request), limit + 1, afterCreatedAt, afterId).collectList()
                 .flatMap(fetched -> ServerResponse.ok().bodyValue(Pages.keysetBody(fetched, limit,
                         last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString()))));
+    }
+
+    /** {@code ?topLevel=true} keeps the comments answering none, {@code ?parentId=} the direct replies of one. */
+    private static Comments.Filter filter(ServerRequest request) {
+        String topLevel = request.queryParam("topLevel").orElse("false");
+        if (!topLevel.equals("true") && !topLevel.equals("false")) {
+            throw ApiProblem.validation("topLevel", "must be true or false");
+        }
+        UUID parentId = request.queryParam("parentId").map(value -> parsed(value, UUID::fromString, "parentId", "must be a comment id"))
+                .orElse(null);
+        if (parentId != null && topLevel.equals("true")) {
+            throw ApiProblem.validation("parentId", "cannot be combined with topLevel=true");
+        }
+        return parentId == null && topLevel.equals("false") ? Comments.Filter.ALL : new Comments.Filter(topLevel.equals("true"), parentId);
     }
 
     /** By the comment's author or the project's owner. */
@@ -81,11 +95,15 @@ class CommentHandler {
     }
 
     private static <T> T cursorPart(String value, Function<String, T> parse) {
+        return parsed(value, parse, "cursor", "is not a cursor this list gave out");
+    }
+
+    private static <T> T parsed(String value, Function<String, T> parse, String field, String message) {
         try {
             return parse.apply(value);
         }
         catch (DateTimeParseException | IllegalArgumentException ex) {
-            throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
+            throw ApiProblem.validation(field, message);
         }
     }
 }

@@ -56,16 +56,29 @@ class Comments {
                         ex -> ApiProblem.validation("parentId", "must be a comment of this project"));
     }
 
+    /** Which comments a listing keeps: all of them, the top-level ones (answering none), or the direct replies of one. */
+    record Filter(boolean topLevel, UUID parentId) {
+
+        static final Filter ALL = new Filter(false, null);
+
+        String sql() {
+            return topLevel ? " AND c.parent_id IS NULL " : parentId != null ? " AND c.parent_id = :parentId " : "";
+        }
+    }
+
     /** A page of a project's comments, oldest first, after the keyset {@code (createdAt, id)}. */
-    Flux<Comment> list(UUID projectId, int fetch, Instant afterCreatedAt, UUID afterId) {
+    Flux<Comment> list(UUID projectId, Filter filter, int fetch, Instant afterCreatedAt, UUID afterId) {
         String keyset = afterCreatedAt == null ? "" : " AND (c.created_at, c.id) > (:afterCreatedAt, :afterId) ";
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT" + Comment.COLUMNS + """
                         FROM comments c JOIN users u ON u.id = c.author_id
                         WHERE c.project_id = :projectId
-                        """ + keyset + """
+                        """ + filter.sql() + keyset + """
                         ORDER BY c.created_at, c.id LIMIT :fetch""")
                 .bind("projectId", projectId)
                 .bind("fetch", fetch);
+        if (filter.parentId() != null) {
+            spec = spec.bind("parentId", filter.parentId());
+        }
         if (afterCreatedAt != null) {
             spec = spec.bind("afterCreatedAt", afterCreatedAt.atOffset(ZoneOffset.UTC)).bind("afterId", afterId);
         }
