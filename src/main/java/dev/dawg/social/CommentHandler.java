@@ -5,29 +5,20 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.auth.CurrentUser;
-import dev.dawg.platform.config.DawgProperties;
-import dev.dawg.platform.ratelimit.RateLimiter;
-import dev.dawg.platform.ratelimit.UserWrites;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
-import dev.dawg.platform.web.JsonFields;
 import dev.dawg.platform.web.Pages;
-import dev.dawg.events.ProjectEvent;
-import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.sharing.ProjectAccess;
 import dev.dawg.sharing.ProjectAccess.Grant;
 
@@ -38,39 +29,23 @@ import dev.dawg.sharing.ProjectAccess.Grant;
 @Component
 class CommentHandler {
 
-    static final int MAX_LENGTH = 2000;
-    private static final Set<String> FIELDS = Set.of("text", "parentId");
-    private static final Set<String> READ_ONLY = Set.of("id", "projectId", "author", "authorId", "createdAt");
-
     private final Comments comments;
+    private final ProjectComments posting;
     private final ProjectAccess access;
     private final JsonBodies bodies;
-    private final RateLimiter rateLimiter;
-    private final DawgProperties.RateLimits limits;
-    private final ProjectEventPublisher events;
 
-    CommentHandler(Comments comments, ProjectAccess access, JsonBodies bodies, RateLimiter rateLimiter, DawgProperties properties,
-            ProjectEventPublisher events) {
+    CommentHandler(Comments comments, ProjectComments posting, ProjectAccess access, JsonBodies bodies) {
         this.comments = comments;
+        this.posting = posting;
         this.access = access;
         this.bodies = bodies;
-        this.rateLimiter = rateLimiter;
-        this.limits = properties.rateLimit();
-        this.events = events;
-    }
-
-    /** A comment as a client writes it, validated. */
-    private record Draft(String text, UUID parentId) {
     }
 
     Mono<ServerResponse> create(ServerRequest request, Grant grant) {
-        return bodies.object(request).map(CommentHandler::draft)
-                .flatMap(draft -> rateLimiter.consume(UserWrites.limitOf(grant.user().id(), limits))
-                        .flatMap(decision -> comments.create(grant.projectId(), grant.user().id(), draft.parentId(), draft.text())
-                                .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
-                                        ProjectEvent.Actor.of(grant.user()), comment)).thenReturn(comment))
-                                .flatMap(comment -> ServerResponse.created(URI.create("/api/comments/" + comment.id()))
-                                        .headers(decision::writeTo).bodyValue(comment))));
+        return bodies.object(request).map(body -> CommentDraft.read(body, "text"))
+                .flatMap(draft -> posting.post(grant, draft))
+                .flatMap(posted -> ServerResponse.created(URI.create("/api/comments/" + posted.comment().id()))
+                        .headers(posted.decision()::writeTo).bodyValue(posted.comment()));
     }
 
     Mono<ServerResponse> list(ServerRequest request, Grant grant) {
@@ -78,9 +53,23 @@ class CommentHandler {
         List<String> cursor = Pages.cursor(request, 2);
         Instant afterCreatedAt = cursor == null ? null : cursorPart(cursor.get(0), Instant::parse);
         UUID afterId = cursor == null ? null : cursorPart(cursor.get(1), UUID::fromString);
-        return comments.list(grant.projectId(), limit + 1, afterCreatedAt, afterId).collectList()
+        return comments.list(grant.projectId(), filter(request), limit + 1, afterCreatedAt, afterId).collectList()
                 .flatMap(fetched -> ServerResponse.ok().bodyValue(Pages.keysetBody(fetched, limit,
                         last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString()))));
+    }
+
+    /** {@code ?topLevel=true} keeps the comments answering none, {@code ?parentId=} the direct replies of one. */
+    private static Comments.Filter filter(ServerRequest request) {
+        String topLevel = request.queryParam("topLevel").orElse("false");
+        if (!topLevel.equals("true") && !topLevel.equals("false")) {
+            throw ApiProblem.validation("topLevel", "must be true or false");
+        }
+        UUID parentId = request.queryParam("parentId").map(value -> parsed(value, UUID::fromString, "parentId", "must be a comment id"))
+                .orElse(null);
+        if (parentId != null && topLevel.equals("true")) {
+            throw ApiProblem.validation("parentId", "cannot be combined with topLevel=true");
+        }
+        return parentId == null && topLevel.equals("false") ? Comments.Filter.ALL : new Comments.Filter(topLevel.equals("true"), parentId);
     }
 
     /** By the comment's author or the project's owner. */
@@ -105,40 +94,16 @@ class CommentHandler {
         return ApiProblem.notFound("Comment not found");
     }
 
-    private static Draft draft(ObjectNode body) {
-        JsonFields fields = JsonFields.of(body).allowOnly(FIELDS, READ_ONLY);
-        String text = fields.requiredString("text", 1, MAX_LENGTH);
-        if (text != null && text.isBlank()) {
-            fields.reject("text", "must not be blank");
-        }
-        UUID parentId = parentId(fields, body.get("parentId"));
-        fields.validate();
-        return new Draft(text, parentId);
-    }
-
-    private static UUID parentId(JsonFields fields, JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            fields.reject("parentId", "must be the id of a comment of this project");
-            return null;
-        }
-        try {
-            return UUID.fromString(node.stringValue());
-        }
-        catch (IllegalArgumentException ex) {
-            fields.reject("parentId", "must be the id of a comment of this project");
-            return null;
-        }
-    }
-
     private static <T> T cursorPart(String value, Function<String, T> parse) {
+        return parsed(value, parse, "cursor", "is not a cursor this list gave out");
+    }
+
+    private static <T> T parsed(String value, Function<String, T> parse, String field, String message) {
         try {
             return parse.apply(value);
         }
         catch (DateTimeParseException | IllegalArgumentException ex) {
-            throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
+            throw ApiProblem.validation(field, message);
         }
     }
 }

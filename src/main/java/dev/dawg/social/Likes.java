@@ -20,6 +20,9 @@ class Likes {
     private final DatabaseClient db;
     private final ProjectWrites projects;
 
+    /** Statements a toggle may take while other toggles of the same user keep winning the race. */
+    private static final int MAX_TOGGLE_ATTEMPTS = 5;
+
     Likes(DatabaseClient db, ProjectWrites projects) {
         this.db = db;
         this.projects = projects;
@@ -54,5 +57,48 @@ class Likes {
                 .map(row -> new Outcome(row.get("changed", Long.class) > 0, row.get("like_count", Integer.class)))
                 .one()
                 .doOnNext(outcome -> projects.socialCountersChanged(projectId));
+    }
+
+    /**
+     * Likes when the user does not like the project yet, unlikes when they do, in one statement. Two toggles of one
+     * user racing on a project they do not like both find nothing to delete and both insert; the second insert
+     * waits for the first, then finds the row and inserts nothing, so it changed nothing: it is run again, now
+     * seeing the like, and removes it, which is what two toggles one after the other do. Racing on a like both
+     * delete; the second waits, finds the row gone and inserts it again, likewise. The counter moves by exactly the
+     * rows changed, whatever the interleaving.
+     */
+    Mono<Toggled> toggle(UUID projectId, UUID userId) {
+        return toggle(projectId, userId, MAX_TOGGLE_ATTEMPTS).doOnNext(toggled -> projects.socialCountersChanged(projectId));
+    }
+
+    private Mono<Toggled> toggle(UUID projectId, UUID userId, int attemptsLeft) {
+        return db.sql("""
+                        WITH del AS (
+                            DELETE FROM project_likes WHERE project_id = :projectId AND user_id = :userId RETURNING 1),
+                        ins AS (
+                            INSERT INTO project_likes (project_id, user_id) SELECT :projectId, :userId
+                            WHERE NOT EXISTS (SELECT 1 FROM del)
+                            ON CONFLICT DO NOTHING RETURNING 1)
+                        UPDATE projects SET like_count = like_count + (SELECT count(*) FROM ins) - (SELECT count(*) FROM del)
+                        WHERE id = :projectId
+                        RETURNING like_count, (SELECT count(*) FROM ins) AS added, (SELECT count(*) FROM del) AS removed""")
+                .bind("projectId", projectId)
+                .bind("userId", userId)
+                .map(row -> new Toggled(row.get("added", Long.class) > 0, row.get("removed", Long.class) > 0, row.get("like_count", Integer.class)))
+                .one()
+                .flatMap(toggled -> toggled.changed() || attemptsLeft <= 1 ? Mono.just(toggled) : toggle(projectId, userId, attemptsLeft - 1));
+    }
+
+    /** What a toggle did: added or removed the user's like, and the count right after. */
+    record Toggled(boolean added, boolean removed, long likeCount) {
+
+        boolean changed() {
+            return added || removed;
+        }
+
+        /** Liked after the toggle: a toggle that changed nothing lost the insert to a concurrent one, so the like is there. */
+        boolean liked() {
+            return !removed;
+        }
     }
 }

@@ -14,12 +14,13 @@ import static dev.dawg.auth.Scope.PROJECTS_READ;
 import static dev.dawg.auth.Scope.SOCIAL_WRITE;
 import static dev.dawg.sharing.AccessLevel.VIEW;
 
-/** Routes of likes, comments and plays. */
+/** Routes of likes, comments, plays and share counts. */
 @Configuration(proxyBeanMethods = false)
 class SocialRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> socialRouter(LikeHandler likes, CommentHandler comments, PlayHandler plays, ProjectAccess access) {
+    RouterFunction<ServerResponse> socialRouter(LikeHandler likes, CommentHandler comments, PlayHandler plays, ShareCountHandler shares,
+            ProjectAccess access) {
         return RouterFunctions.route()
                 .POST("/api/projects/{id}/like", signedIn(SOCIAL_WRITE, access.onPath(VIEW, likes::like)))
                 .DELETE("/api/projects/{id}/like", signedIn(SOCIAL_WRITE, access.onPath(VIEW, likes::unlike)))
@@ -29,6 +30,9 @@ class SocialRoutes {
                 .DELETE("/api/comments/{id}", signedIn(SOCIAL_WRITE, comments::delete))
                 // Counting a play is listening: reading the project.
                 .POST("/api/projects/{id}/plays", anyone(PROJECTS_READ, access.onPath(VIEW, plays::play)))
+                // Reporting a share is a social write, like a like; reading the counts is reading the project.
+                .POST("/api/projects/{id}/share-events", signedIn(SOCIAL_WRITE, access.onPath(VIEW, shares::count)))
+                .GET("/api/projects/{id}/share-counts", anyone(PROJECTS_READ, access.onPath(VIEW, shares::tally)))
                 .build();
     }
 }

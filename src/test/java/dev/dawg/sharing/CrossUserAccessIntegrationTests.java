@@ -214,7 +214,7 @@ class CrossUserAccessIntegrationTests {
             if (path.endsWith("/plays")) {
                 return " 204 ";
             }
-            if (path.endsWith("/like") || path.endsWith("/comments") || path.endsWith("/remix")) {
+            if (path.endsWith("/like") || path.endsWith("/comments") || path.endsWith("/remix") || path.endsWith("/share-events")) {
                 return anonymous ? " 401 " : " 200 201 ";
             }
             return anonymous ? " 401 404 " : " 403 404 ";
@@ -238,6 +238,9 @@ class CrossUserAccessIntegrationTests {
             }
             else if (uri.endsWith("/comments")) {
                 ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", "pwned"));
+            }
+            else if (uri.endsWith("/share-events")) {
+                ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("platform", "copy_link"));
             }
             else if (uri.contains("/shares")) {
                 ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("accessLevel", "edit"));

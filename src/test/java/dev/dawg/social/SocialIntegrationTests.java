@@ -123,6 +123,36 @@ public class SocialIntegrationTests {
     }
 
     @Test
+    void shouldListTopLevelCommentsOrTheRepliesOfOneAPageAtATime() {
+        User owner = api.signUp();
+        UUID projectId = fixtures.project(owner, "public");
+        Map<String, Object> first = postComment(owner, projectId, "first", null);
+        Map<String, Object> reply = postComment(owner, projectId, "reply", (String) first.get("id"));
+        postComment(owner, projectId, "reply to reply", (String) reply.get("id"));
+        postComment(owner, projectId, "second reply", (String) first.get("id"));
+        postComment(owner, projectId, "second", null);
+
+        assertThat(texts("/api/projects/{id}/comments?topLevel=true", projectId)).containsExactly("first", "second");
+        assertThat(texts("/api/projects/{id}/comments?parentId=" + first.get("id"), projectId)).containsExactly("reply", "second reply");
+        assertThat(texts("/api/projects/{id}/comments?topLevel=false", projectId)).hasSize(5);
+        Map<String, Object> page = api.http().get().uri("/api/projects/{id}/comments?topLevel=true&limit=1", projectId).exchange()
+                .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat(texts("/api/projects/{id}/comments?topLevel=true&cursor=" + page.get("nextCursor"), projectId)).containsExactly("second");
+
+        assertProblem(api.http().get().uri("/api/projects/{id}/comments?topLevel=yes", projectId).exchange(), 400, "VALIDATION_FAILED");
+        assertProblem(api.http().get().uri("/api/projects/{id}/comments?parentId=nope", projectId).exchange(), 400, "VALIDATION_FAILED");
+        assertProblem(api.http().get().uri("/api/projects/{id}/comments?topLevel=true&parentId=" + first.get("id"), projectId).exchange(),
+                400, "VALIDATION_FAILED");
+        assertThat(texts("/api/projects/{id}/comments?parentId=" + UUID.randomUUID(), projectId)).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> texts(String uri, UUID projectId) {
+        Map<String, Object> page = api.http().get().uri(uri, projectId).exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        return ((List<Map<String, Object>>) page.get("items")).stream().map(comment -> comment.get("text")).toList();
+    }
+
+    @Test
     void shouldKeepLikeCountEqualToLikeRowsUnderConcurrentLikesAndUnlikes() {
         User owner = api.signUp();
         UUID projectId = fixtures.project(owner, "public");

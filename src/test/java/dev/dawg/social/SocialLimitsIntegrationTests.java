@@ -72,6 +72,26 @@ public class SocialLimitsIntegrationTests {
     }
 
     @Test
+    void shouldSpendTheWriteBudgetOnReportedSharesAndCountNoneBeyondIt() {
+        User owner = api.signUp();
+        User fan = api.signUp();
+        UUID projectId = fixtures.project(owner, "public");
+        for (int i = 0; i < 4; i++) {
+            reportShare(fan, projectId).expectStatus().isOk().expectHeader().valueEquals("RateLimit-Remaining", String.valueOf(3 - i));
+        }
+        WebTestClient.ResponseSpec limited = reportShare(fan, projectId);
+        limited.expectHeader().exists(HttpHeaders.RETRY_AFTER);
+        assertProblem(limited, 429, "RATE_LIMITED");
+        assertThat(fixtures.count("SELECT coalesce(sum(share_count), 0)::bigint FROM project_share_counts WHERE project_id = :id", projectId))
+                .isEqualTo(4);
+    }
+
+    private WebTestClient.ResponseSpec reportShare(User user, UUID projectId) {
+        return api.http().post().uri("/api/projects/{id}/share-events", projectId).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("platform", "copy_link")).exchange();
+    }
+
+    @Test
     void shouldCountTheSameListenerAgainOnceTheWindowHasPassed() {
         User owner = api.signUp();
         UUID projectId = fixtures.project(owner, "public");
