@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Calls every registered route (the same {@link RouteScopes} table the start-up checks and the API documentation
  * test reads, so a new route cannot be left out) with an API key of each single scope, a key of every scope and a
  * signed-in session: where the route's declaration allows the caller, anything but 403 {@code INSUFFICIENT_SCOPE}
- * (a dummy id answers 404, an empty body 400...); everywhere else exactly that refusal, as problem+json.
+ * (a dummy id answers 404, an empty body 400...); everywhere else exactly that refusal, as problem+json (under the
+ * DAWG client's dialect, in its own error shape).
  */
 @IntegrationTest
 class RouteScopesIntegrationTests {
@@ -38,6 +39,8 @@ class RouteScopesIntegrationTests {
     Api api;
     @Autowired
     RouteScopes routeScopes;
+    @Autowired
+    dev.dawg.dawgclient.DawgClientProperties dialect;
 
     /** A caller of the walk: an API key with these scopes, or (null scopes) a signed-in session. */
     record Caller(String name, Set<Scope> scopes, String header, String credential) {
@@ -55,9 +58,9 @@ class RouteScopesIntegrationTests {
                 api.createApiKey(owner, java.util.Arrays.stream(Scope.values()).map(Scope::value).toList())));
         callers.add(new Caller("signed-in session", null, HttpHeaders.AUTHORIZATION, owner.bearer()));
 
-        // Logout last: it may end the session the walk signs in with.
+        // Logouts last: they may end the session the walk signs in with.
         List<RouteScopes.Route> routes = routeScopes.routes().stream()
-                .sorted(Comparator.comparing((RouteScopes.Route route) -> route.path().equals("/api/auth/logout")))
+                .sorted(Comparator.comparing((RouteScopes.Route route) -> route.path().endsWith("/auth/logout")))
                 .toList();
         assertThat(routes).extracting(RouteScopes.Route::toString)
                 .contains("GET /api/projects/{id}/shares", "POST /api/projects/{id}/shares", "GET /api/projects/{id}/comments", "GET /ws")
@@ -73,12 +76,15 @@ class RouteScopesIntegrationTests {
                 String body = result.getResponseBody() == null ? "" : new String(result.getResponseBody(), StandardCharsets.UTF_8);
                 String shown = body.length() > 300 ? body.substring(0, 300) + "..." : body;
                 boolean refusedForScope = status == 403 && body.contains("\"code\":\"INSUFFICIENT_SCOPE\"");
-                if (allowed && (refusedForScope || status == 401 && !route.path().startsWith("/api/auth/") || status >= 500)) {
+                boolean dialectRoute = dialect.covers(route.path());
+                boolean sessionRoute = route.path().startsWith("/api/auth/") || route.path().startsWith(dialect.path() + "/auth/");
+                if (allowed && (refusedForScope || status == 401 && !sessionRoute || status >= 500)) {
                     wrong.add(route + " as " + caller.name() + ": allowed by " + route.access() + " but answered " + status + " " + shown);
                 }
                 if (!allowed) {
                     MediaType type = result.getResponseHeaders().getContentType();
-                    if (!refusedForScope || type == null || !type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)) {
+                    MediaType shape = dialectRoute ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON;
+                    if (!refusedForScope || type == null || !type.isCompatibleWith(shape)) {
                         wrong.add(route + " as " + caller.name() + ": not allowed by " + route.access() + " but answered " + status + " " + shown);
                     }
                     else {

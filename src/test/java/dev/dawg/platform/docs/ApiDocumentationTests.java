@@ -38,11 +38,14 @@ class ApiDocumentationTests {
 
     @Autowired
     RouteScopes routeScopes;
+    /** The DAWG client's dialect mirrors another project's API: the README describes it, not our OpenAPI document. */
+    @Autowired
+    dev.dawg.dawgclient.DawgClientProperties dialect;
 
     @Test
     void shouldDocumentEveryRegisteredRouteAndNoOther() {
         Set<String> registered = new TreeSet<>();
-        routeScopes.routes().forEach(route -> registered.add(route.toString()));
+        routeScopes.routes().stream().filter(route -> !dialect.covers(route.path())).forEach(route -> registered.add(route.toString()));
         registered.removeAll(UNDOCUMENTED);
 
         assertThat(documentedOperations().keySet()).as("documented in openapi/dawg-api.yaml").containsExactlyInAnyOrderElementsOf(registered);

@@ -1,0 +1,29 @@
+package dev.dawg.dawgclient.session;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.dawgclient.DawgClientProperties;
+
+import static dev.dawg.auth.RouteAccess.signedInAnyScope;
+import static dev.dawg.platform.web.OpenRoute.anyCaller;
+
+/** The DAWG client's {@code /auth} routes under the dialect's base path, with the access the native ones declare. */
+@Configuration(proxyBeanMethods = false)
+class ClientSessionRoutes {
+
+    @Bean
+    RouterFunction<ServerResponse> dawgClientSessionRouter(ClientSessionHandler sessions, DawgClientProperties properties) {
+        return RouterFunctions.route()
+                .path(properties.path() + "/auth", builder -> builder
+                        .POST("/register", anyCaller(sessions::register))
+                        .POST("/login", anyCaller(sessions::login))
+                        .POST("/refresh", anyCaller(sessions::refresh))
+                        .POST("/logout", anyCaller(sessions::logout))
+                        .GET("/me", signedInAnyScope(sessions::me)))
+                .build();
+    }
+}
