@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
@@ -101,10 +102,13 @@ public class SignIn {
 
     /**
      * Ends a session: the refresh token's family, and the access token (refused from now on by every node, and the
-     * sockets it opened are closed). Either may be null; an access token must already have passed the security filters.
+     * sockets it opened are closed). Either may be null; an access token that is not valid (expired, say) needs no
+     * ending and is passed over.
      */
     public Mono<Void> signOut(String accessToken, String refreshToken) {
-        Mono<Void> access = accessToken == null ? Mono.empty() : accessTokens.decoder().decode(accessToken).flatMap(revocations::revoke);
+        Mono<Void> access = accessToken == null ? Mono.empty() : accessTokens.decoder().decode(accessToken)
+                .onErrorResume(JwtException.class, invalid -> Mono.empty())
+                .flatMap(revocations::revoke);
         return access.then(refreshToken == null ? Mono.empty() : refreshTokens.revokeFamilyOf(refreshToken));
     }
 

@@ -1,11 +1,14 @@
 package dev.dawg.dawgclient.session;
 
+import java.util.Set;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.auth.TokenlessPaths;
 import dev.dawg.dawgclient.DawgClientProperties;
 
 import static dev.dawg.auth.RouteAccess.signedInAnyScope;
@@ -25,5 +28,17 @@ class ClientSessionRoutes {
                         .POST("/logout", anyCaller(sessions::logout))
                         .GET("/me", signedInAnyScope(sessions::me)))
                 .build();
+    }
+
+    /**
+     * The client sends the access token it holds on every call, also when it has expired and it asks for a new one,
+     * or signs out: sign-up, sign-in, refresh and sign-out do not have the filters read it (sign-out ends it itself
+     * when it is still valid), so an expired one cannot keep a musician from signing in again or out.
+     */
+    @Bean
+    TokenlessPaths dawgClientSessionPaths(DawgClientProperties properties) {
+        Set<String> paths = Set.of(properties.path() + "/auth/register", properties.path() + "/auth/login", properties.path() + "/auth/refresh",
+                properties.path() + "/auth/logout");
+        return paths::contains;
     }
 }

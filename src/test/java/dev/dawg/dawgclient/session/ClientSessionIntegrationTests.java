@@ -90,6 +90,19 @@ class ClientSessionIntegrationTests {
     }
 
     @Test
+    void shouldRefreshAndSignInWhateverStaleAccessTokenTheClientSendsAlong() {
+        Musician musician = client.signUp();
+        // checkAuth: getCurrentUser() failed with the expired token, and refreshToken() sends it again with the cookie.
+        String stale = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiZXhwIjoxfQ.c2lnbmF0dXJl";
+        assertClientError(client.me(stale), 401, "UNAUTHORIZED");
+        musician(client.refresh(musician.refreshCookie(), stale).expectStatus().isOk());
+        api.http().post().uri(BASE + "/auth/login").header(HttpHeaders.AUTHORIZATION, stale)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", musician.email(), "password", PASSWORD)).exchange()
+                .expectStatus().isOk();
+    }
+
+    @Test
     void shouldAnswerARefreshWithoutOrWithAnExpiredCookieWith401InTheClientsShape() {
         assertThat(assertClientError(client.refresh(null, null), 401, "UNAUTHORIZED")).contains("sign in");
 
@@ -138,11 +151,21 @@ class ClientSessionIntegrationTests {
                 .expectStatus().isOk();
         assertThat(refreshCookieHeaders(answer)).singleElement()
                 .satisfies(cookie -> assertThat(cookie).contains("Max-Age=0", "Path=" + BASE + "/auth"));
-        api.http().post().uri(BASE + "/auth/logout").header(HttpHeaders.AUTHORIZATION, "Bearer x").exchange()
-                .expectStatus().isUnauthorized();
-
         assertClientError(client.me(musician.bearer()), 401, "UNAUTHORIZED");
         assertClientError(client.refresh(musician.refreshCookie(), null), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void shouldLogOutWithAnExpiredAccessTokenStillEndingTheRefreshFamily() {
+        Musician musician = client.signUp();
+        api.http().post().uri(BASE + "/auth/logout")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiZXhwIjoxfQ.c2lnbmF0dXJl")
+                .cookie(DawgClientReplay.COOKIE, musician.refreshCookie())
+                .exchange()
+                .expectStatus().isOk();
+        assertClientError(client.refresh(musician.refreshCookie(), null), 401, "UNAUTHORIZED");
+        // The access token it did not name is untouched.
+        client.me(musician.bearer()).expectStatus().isOk();
     }
 
     @Test
