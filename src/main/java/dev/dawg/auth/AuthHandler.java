@@ -12,12 +12,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.codec.Hints;
-import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -30,67 +28,42 @@ import dev.dawg.platform.web.ClientAddress;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
-import dev.dawg.users.UserAccount;
 import dev.dawg.users.UserAccounts;
-import dev.dawg.users.Role;
 
 /** Sign-up, sign-in, token refresh and sign-out, the caller's own profile, and API keys. */
 @Component
 class AuthHandler {
 
-    static final String REFRESH_COOKIE = "dawg_refresh";
+    static final String REFRESH_COOKIE = RefreshCookies.NAME;
     static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_-]{3,30}");
     private static final int MAX_SETTINGS_BYTES = 64 * 1024;
 
     private final SignIn signIn;
     private final UserAccounts accounts;
-    private final AccessTokens accessTokens;
-    private final RefreshTokens refreshTokens;
+    private final AccountView accountView;
     private final ApiKeys apiKeys;
     private final JsonBodies bodies;
     private final JsonMapper json;
-    private final AccessTokenRevocations revocations;
 
-    AuthHandler(SignIn signIn, UserAccounts accounts, AccessTokens accessTokens, RefreshTokens refreshTokens, ApiKeys apiKeys,
-            JsonBodies bodies, JsonMapper json, AccessTokenRevocations revocations) {
+    AuthHandler(SignIn signIn, UserAccounts accounts, AccountView accountView, ApiKeys apiKeys, JsonBodies bodies, JsonMapper json) {
         this.signIn = signIn;
         this.accounts = accounts;
-        this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
+        this.accountView = accountView;
         this.apiKeys = apiKeys;
         this.bodies = bodies;
         this.json = json;
-        this.revocations = revocations;
     }
 
     Mono<ServerResponse> register(ServerRequest request) {
-        return signIn.register(ClientAddress.of(request), bodies.object(request).map(AuthHandler::registration))
+        return signIn.register(ClientAddress.of(request), bodies.object(request).map(SignIn.Registration::read))
                 .flatMap(session -> opened(request, session, HttpStatus.CREATED));
     }
 
-    private static SignIn.Registration registration(ObjectNode body) {
-        JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
-        String email = fields.matching("email", fields.requiredString("email", 3, 254), EMAIL, "must be an email address");
-        String username = fields.matching("username", fields.requiredString("username", 3, 30), USERNAME,
-                "must be 3 to 30 letters, digits, '_' or '-'");
-        String password = fields.requiredString("password", PasswordHasher.MIN_LENGTH, PasswordHasher.MAX_LENGTH);
-        if (password != null && password.isBlank()) {
-            fields.reject("password", "must not be only spaces");
-        }
-        String displayName = fields.optionalString("displayName", 1, 100).orElse(username);
-        fields.validate();
-        return new SignIn.Registration(email, username, displayName, password);
-    }
-
     Mono<ServerResponse> login(ServerRequest request) {
-        return bodies.object(request).flatMap(body -> {
-            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("login", "password"));
-            String login = fields.requiredString("login", 1, 254);
-            String password = fields.requiredString("password", 1, PasswordHasher.MAX_LENGTH);
-            fields.validate();
-            return signIn.login(login, password, ClientAddress.of(request));
-        }).flatMap(session -> opened(request, session, HttpStatus.OK));
+        return bodies.object(request)
+                .flatMap(body -> signIn.login(SignIn.Credentials.read(body, "login"), ClientAddress.of(request)))
+                .flatMap(session -> opened(request, session, HttpStatus.OK));
     }
 
     Mono<ServerResponse> refresh(ServerRequest request) {
@@ -105,30 +78,19 @@ class AuthHandler {
      * now on by every node, and the sockets it opened are closed).
      */
     Mono<ServerResponse> logout(ServerRequest request) {
-        return accessTokenOf(request)
-                .flatMap(token -> accessTokens.decoder().decode(token))
-                .flatMap(revocations::revoke)
-                .then(refreshTokenOf(request).flatMap(refreshTokens::revokeFamilyOf))
+        return refreshTokenOf(request).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(refreshToken -> signIn.signOut(SignIn.bearerTokenOf(request), refreshToken.orElse(null)))
                 .then(ServerResponse.noContent().cookie(refreshCookie(request, "", Duration.ZERO)).build());
     }
 
-    /** The bearer token of the request; the security filters already refused one that is not valid. */
-    private static Mono<String> accessTokenOf(ServerRequest request) {
-        String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? Mono.just(authorization.substring(7).trim()) : Mono.empty();
-    }
-
     Mono<ServerResponse> me(ServerRequest request, CurrentUser user) {
-        return accounts.findById(user.id())
-                .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("The account no longer exists")))
-                .flatMap(account -> ServerResponse.ok().bodyValue(meView(account)));
+        return accountView.current(user).flatMap(view -> ServerResponse.ok().bodyValue(view));
     }
 
     Mono<ServerResponse> updateMe(ServerRequest request, CurrentUser user) {
         return bodies.object(request)
                 .flatMap(body -> accounts.updateProfile(user.id(), profileChanges(body)))
-                .flatMap(account -> ServerResponse.ok().bodyValue(meView(account)));
+                .flatMap(account -> ServerResponse.ok().bodyValue(accountView.of(account)));
     }
 
     /** The profile's columns a PATCH changes, validated. */
@@ -193,7 +155,7 @@ class AuthHandler {
     /** The answer that opens a session: both tokens in the body, the refresh token also in its cookie. */
     private Mono<ServerResponse> opened(ServerRequest request, SignIn.Session session, HttpStatus status) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user", meView(session.account()));
+        body.put("user", accountView.of(session.account()));
         body.put("accessToken", session.access().token());
         body.put("refreshToken", session.refreshToken());
         body.put("expiresIn", session.access().expiresInSeconds());
@@ -204,14 +166,13 @@ class AuthHandler {
         return response
                 .headers(session.decision()::writeTo)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .cookie(refreshCookie(request, session.refreshToken(), refreshTokens.ttl()))
+                .cookie(refreshCookie(request, session.refreshToken(), signIn.refreshTokenTtl()))
                 // The codecs would log this body (whole at TRACE): it holds the tokens.
                 .hint(Hints.SUPPRESS_LOGGING_HINT, true)
                 .bodyValue(body);
     }
 
     private Mono<String> refreshTokenOf(ServerRequest request) {
-        HttpCookie cookie = request.cookies().getFirst(REFRESH_COOKIE);
         Mono<String> fromBody = request.headers().contentType().isPresent() && request.headers().contentLength().orElse(1) != 0
                 ? bodies.object(request).flatMap(body -> {
                     JsonFields fields = JsonFields.of(body).allowOnly(Set.of("refreshToken"));
@@ -220,28 +181,11 @@ class AuthHandler {
                     return Mono.justOrEmpty(token);
                 })
                 : Mono.empty();
-        return fromBody.switchIfEmpty(Mono.justOrEmpty(cookie == null || cookie.getValue().isBlank() ? null : cookie.getValue()));
+        return fromBody.switchIfEmpty(Mono.justOrEmpty(RefreshCookies.of(request)));
     }
 
     /** The refresh token's cookie; an empty one that lives zero seconds clears it. */
     private static ResponseCookie refreshCookie(ServerRequest request, String token, Duration ttl) {
-        return ResponseCookie.from(REFRESH_COOKIE, token).httpOnly(true).secure("https".equalsIgnoreCase(request.uri().getScheme()))
-                .sameSite("Strict").path("/api/auth").maxAge(ttl).build();
-    }
-
-    Map<String, Object> meView(UserAccount account) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", account.id());
-        view.put("email", account.email());
-        view.put("username", account.username());
-        view.put("displayName", account.displayName());
-        view.put("bio", account.bio());
-        view.put("avatarUrl", account.avatarUrl());
-        JsonNode settings = json.readTree(account.settingsJson());
-        view.put("settings", settings instanceof ObjectNode ? settings : json.createObjectNode());
-        view.put("roles", account.roles().stream().map(Role::name).sorted().toList());
-        view.put("createdAt", account.createdAt());
-        view.put("updatedAt", account.updatedAt());
-        return view;
+        return RefreshCookies.sameSite(request, "/api/auth", token, ttl);
     }
 }

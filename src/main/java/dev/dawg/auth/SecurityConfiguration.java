@@ -6,6 +6,7 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -24,6 +25,7 @@ import org.springframework.security.web.server.util.matcher.AndServerWebExchange
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.cors.CorsConfiguration;
@@ -45,7 +47,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
-            CorsConfigurationSource cors, AccessTokens accessTokens, ApiKeys apiKeys, Environment environment) {
+            CorsConfigurationSource cors, AccessTokens accessTokens, ApiKeys apiKeys, Environment environment,
+            ObjectProvider<TokenlessPaths> tokenlessPaths) {
         ServerAuthenticationEntryPoint unauthorized = (exchange, ex) -> problems.write(exchange,
                 ApiProblem.unauthorized(ex instanceof org.springframework.security.oauth2.server.resource.InvalidBearerTokenException
                                 || ex instanceof org.springframework.security.authentication.BadCredentialsException
@@ -58,9 +61,13 @@ public class SecurityConfiguration {
                 ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch());
         apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
         apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+        List<TokenlessPaths> tokenless = tokenlessPaths.orderedStream().toList();
+        ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
         return http
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .authenticationEntryPoint(unauthorized)
+                        .bearerTokenConverter(exchange -> tokenless.stream().anyMatch(paths -> paths.covers(exchange.getRequest().getPath().value()))
+                                ? Mono.empty() : bearer.convert(exchange))
                         .jwt(jwt -> jwt.jwtDecoder(accessTokens.decoder())
                                 .jwtAuthenticationConverter(token -> {
                                     try {

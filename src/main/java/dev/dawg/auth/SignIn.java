@@ -5,16 +5,22 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
 
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.ratelimit.RateLimit;
 import dev.dawg.platform.ratelimit.RateLimitDecision;
 import dev.dawg.platform.ratelimit.RateLimiter;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.JsonFields;
 import dev.dawg.users.Role;
 import dev.dawg.users.UserAccount;
 import dev.dawg.users.UserAccounts;
@@ -23,9 +29,11 @@ import dev.dawg.users.UserAccounts;
  * The ways into a session: sign-up, sign-in with a password, and a refresh token's rotation. Each is counted against
  * its rate limits before it spends anything, and each ends in a new {@link Session}. The request's parts come in as
  * lazy {@link Mono}s where a limit must be counted before the request is read (a refused caller's body is never parsed).
+ * Sign-out ends what a session holds. Every API that opens sessions (the native one, the DAWG client's dialect) comes
+ * here, so the limits and the token rules are the same whichever wire format asked.
  */
 @Component
-class SignIn {
+public class SignIn {
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final Duration HOUR = Duration.ofHours(1);
@@ -37,9 +45,10 @@ class SignIn {
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final SignInAddresses signInAddresses;
+    private final AccessTokenRevocations revocations;
 
     SignIn(UserAccounts accounts, PasswordHasher passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
-            RateLimiter rateLimiter, DawgProperties properties, SignInAddresses signInAddresses) {
+            RateLimiter rateLimiter, DawgProperties properties, SignInAddresses signInAddresses, AccessTokenRevocations revocations) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.accessTokens = accessTokens;
@@ -47,18 +56,71 @@ class SignIn {
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.signInAddresses = signInAddresses;
+        this.revocations = revocations;
     }
 
     /** A session just opened: the account, its two tokens, and the rate-limit decision the answer reports. */
-    record Session(UserAccount account, AccessTokens.IssuedToken access, String refreshToken, RateLimitDecision decision) {
+    public record Session(UserAccount account, AccessTokens.IssuedToken access, String refreshToken, RateLimitDecision decision) {
     }
 
     /** A validated sign-up form. */
-    record Registration(String email, String username, String displayName, String password) {
+    public record Registration(String email, String username, String displayName, String password) {
+
+        /** The form of a sign-up body {@code {email, username, password, displayName?}}, validated (400 naming each field). */
+        public static Registration read(ObjectNode body) {
+            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("email", "username", "password", "displayName"));
+            String email = fields.matching("email", fields.requiredString("email", 3, 254), AuthHandler.EMAIL, "must be an email address");
+            String username = fields.matching("username", fields.requiredString("username", 3, 30), AuthHandler.USERNAME,
+                    "must be 3 to 30 letters, digits, '_' or '-'");
+            String password = fields.requiredString("password", PasswordHasher.MIN_LENGTH, PasswordHasher.MAX_LENGTH);
+            if (password != null && password.isBlank()) {
+                fields.reject("password", "must not be only spaces");
+            }
+            String displayName = fields.optionalString("displayName", 1, 100).orElse(username);
+            fields.validate();
+            return new Registration(email, username, displayName, password);
+        }
+    }
+
+    /** A sign-in form: the account's email or username, and the password. */
+    public record Credentials(String login, String password) {
+
+        /** The form of a sign-in body whose account is named by {@code loginMember} ({@code login}, or {@code email}). */
+        public static Credentials read(ObjectNode body, String loginMember) {
+            JsonFields fields = JsonFields.of(body).allowOnly(Set.of(loginMember, "password"));
+            String login = fields.requiredString(loginMember, 1, 254);
+            String password = fields.requiredString("password", 1, PasswordHasher.MAX_LENGTH);
+            fields.validate();
+            return new Credentials(login, password);
+        }
+    }
+
+    /** How long a refresh token (and so its cookie) lives. */
+    public Duration refreshTokenTtl() {
+        return refreshTokens.ttl();
+    }
+
+    /**
+     * Ends a session: the refresh token's family, and the access token (refused from now on by every node, and the
+     * sockets it opened are closed). Either may be null; an access token that is not valid (expired, say) needs no
+     * ending and is passed over.
+     */
+    public Mono<Void> signOut(String accessToken, String refreshToken) {
+        Mono<Void> access = accessToken == null ? Mono.empty() : accessTokens.decoder().decode(accessToken)
+                .onErrorResume(JwtException.class, invalid -> Mono.empty())
+                .flatMap(revocations::revoke);
+        return access.then(refreshToken == null ? Mono.empty() : refreshTokens.revokeFamilyOf(refreshToken));
+    }
+
+    /** The bearer token of a request, or null; the security filters already refused one that is not valid. */
+    public static String bearerTokenOf(ServerRequest request) {
+        String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
     }
 
     /** A new account, counted per address before the form is read and per account name after. */
-    Mono<Session> register(String ip, Mono<Registration> form) {
+    public Mono<Session> register(String ip, Mono<Registration> form) {
         return rateLimiter.consume(List.of(new RateLimit("register:ip:" + ip, limits.register(), HOUR)))
                 .flatMap(ipDecision -> form.flatMap(registration -> withAccountBudgets(registration, ipDecision)
                         .flatMap(decision -> created(registration, ip, decision))));
@@ -80,7 +142,11 @@ class SignIn {
     }
 
     /** Sign-in with a password (401 when the login or the password is wrong, 429 when a budget is spent). */
-    Mono<Session> login(String login, String password, String ip) {
+    public Mono<Session> login(Credentials credentials, String ip) {
+        return login(credentials.login(), credentials.password(), ip);
+    }
+
+    private Mono<Session> login(String login, String password, String ip) {
         return rateLimiter.consume(List.of(new RateLimit("login:ip:" + ip, limits.loginPerIp(), MINUTE)))
                 .flatMap(ipDecision -> accounts.findByLogin(login.trim()).map(Optional::of).defaultIfEmpty(Optional.empty())
                         .map(found -> new Attempt(login, ip, found))
@@ -138,7 +204,7 @@ class SignIn {
     }
 
     /** The refresh token (read only once the address's limit allows) spent for a new pair of tokens. */
-    Mono<Session> refresh(String ip, Mono<String> presentedToken) {
+    public Mono<Session> refresh(String ip, Mono<String> presentedToken) {
         return rateLimiter.consume(List.of(new RateLimit("refresh:ip:" + ip, limits.refresh(), MINUTE)))
                 .flatMap(ipDecision -> presentedToken.flatMap(token -> withUserBudget(token, ipDecision)
                         .flatMap(decision -> rotated(token, ip, decision))));

@@ -83,8 +83,10 @@ final class Preconditions {
         return ApiProblem.preconditionRequired("Send If-Match: \"<version>\" (or \"version\" in the body) so no one's change is overwritten");
     }
 
+    static final String VERSION_CONFLICT = "VERSION_CONFLICT";
+
     static ApiProblem conflict(int currentVersion) {
-        return ApiProblem.of(org.springframework.http.HttpStatus.CONFLICT, "VERSION_CONFLICT",
+        return ApiProblem.of(org.springframework.http.HttpStatus.CONFLICT, VERSION_CONFLICT,
                         "The project changed since the version you based this on; reload it (current version " + currentVersion + ") and apply your change again")
                 .with("currentVersion", currentVersion)
                 .withHeader(HttpHeaders.ETAG, "\"" + currentVersion + "\"");

@@ -14,7 +14,7 @@ import dev.dawg.sharing.Visibility;
  * A project's metadata as stored, and its document as the database's JSON text when the query read it
  * ({@code null} for summaries): the text goes to the response as it is, never parsed on a read.
  */
-record Project(UUID id, UUID ownerId, String title, String description, List<String> tags, Integer bpm,
+public record Project(UUID id, UUID ownerId, String title, String description, List<String> tags, Integer bpm,
         String keySignature, String timeSignature, Visibility visibility, int version, UUID remixedFromId,
         long likeCount, long commentCount, long playCount, long remixCount, Instant createdAt, Instant updatedAt,
         String projectData) {

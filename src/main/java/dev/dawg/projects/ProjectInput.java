@@ -21,7 +21,7 @@ import dev.dawg.sharing.Visibility;
  *
  * @param projectData the document as the JSON text that is stored and answered
  */
-record ProjectInput(String title, String description, List<String> tags, Integer bpm, String keySignature,
+public record ProjectInput(String title, String description, List<String> tags, Integer bpm, String keySignature,
         String timeSignature, Visibility visibility, String projectData) {
 
     /** Members a client may write. */
@@ -100,6 +100,25 @@ record ProjectInput(String title, String description, List<String> tags, Integer
         }
         return new ProjectInput(title.trim(), description, tags, bpm, key == null ? null : key.trim(),
                 timeSignature, visibility, dataText);
+    }
+
+    /**
+     * The content of {@code current} with the members {@code named} written over it, validated as a whole: what a
+     * write that names only some members (a title, a visibility) stores. The document is {@code rawData} when sent,
+     * else the current one as stored; a {@code projectData} named otherwise (null, not an object) is refused.
+     */
+    static ProjectInput over(Project current, ObjectNode named, byte[] rawData, long maxDataBytes, JsonMapper json) {
+        ObjectNode merged = json.createObjectNode();
+        merged.put("title", current.title());
+        merged.put("description", current.description());
+        current.tags().forEach(merged.putArray("tags")::add);
+        merged.put("bpm", current.bpm());
+        merged.put("keySignature", current.keySignature());
+        merged.put("timeSignature", current.timeSignature());
+        merged.setAll(named);
+        byte[] data = rawData != null ? rawData
+                : named.has("projectData") ? null : current.projectData().getBytes(StandardCharsets.UTF_8);
+        return read(merged, data, Data.REQUIRED, maxDataBytes, json);
     }
 
     int sizeBytes() {

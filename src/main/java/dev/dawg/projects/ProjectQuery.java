@@ -55,6 +55,8 @@ final class ProjectQuery {
             "popular", Sort.POPULAR);
 
     private final Sort sort;
+    /** Whether the sort runs the other way (a page by position may; a keyset list never does). */
+    private boolean reversed;
     private final List<String> cursor;
     /** The search text as a prefix query (its last word a prefix), or null when it holds no text or no word. */
     private final String prefixQuery;
@@ -116,6 +118,16 @@ final class ProjectQuery {
     }
 
     /**
+     * An owner's list paged by position rather than by keyset (the DAWG client asks for {@code ?page=}), ordered by
+     * {@code sort} either way; {@code visibility} filters when not null.
+     */
+    static ProjectQuery positional(Sort sort, boolean reversed, Visibility visibility) {
+        ProjectQuery query = new ProjectQuery(null, null, visibility, null, null, null, sort, null, true);
+        query.reversed = reversed;
+        return query;
+    }
+
+    /**
      * The search text as one tsquery: the web-search reading of it (quotes, or, -word), or all its words with the
      * last one as a prefix (a client searching as the user types). One {@code @@} over the GIN-indexed vector.
      */
@@ -137,8 +149,25 @@ final class ProjectQuery {
     /** {@code selectWhere} (a SELECT over {@code projects p} up to its own conditions) with the filters, keyset, order and limit. */
     String sql(String selectWhere) {
         String keyset = cursor == null ? "" : " AND " + sort.keyset.replace(":tsquery", tsquery());
-        return selectWhere + filters + keyset + " ORDER BY " + sort.orderBy.replace(":tsquery", tsquery()) + " LIMIT :limit";
+        return selectWhere + filters + keyset + " ORDER BY " + orderBy() + " LIMIT :limit";
     }
+
+    /** The same with the filters and order only, from row {@code :offset}: a page by position. */
+    String positionalSql(String selectWhere) {
+        return selectWhere + filters + " ORDER BY " + orderBy() + " LIMIT :limit OFFSET :offset";
+    }
+
+    /** {@code countWhere} (a SELECT count over {@code projects p} up to its own conditions) with the filters. */
+    String countSql(String countWhere) {
+        return countWhere + filters;
+    }
+
+    private String orderBy() {
+        String order = sort.orderBy.replace(":tsquery", tsquery());
+        return reversed ? REVERSED_DIRECTION.matcher(order).replaceAll(match -> match.group().equals("DESC") ? "ASC" : "DESC") : order;
+    }
+
+    private static final Pattern REVERSED_DIRECTION = Pattern.compile("\\b(ASC|DESC)\\b");
 
     GenericExecuteSpec bind(GenericExecuteSpec spec) {
         for (Map.Entry<String, Object> parameter : parameters.entrySet()) {

@@ -19,10 +19,10 @@ import dev.dawg.sharing.ProjectAccess.ShareFacts;
  * that also refreshes the facts.
  */
 @Component
-class ProjectReads {
+public class ProjectReads {
 
     /** A project as read, with its document's bytes; null bytes when the client holds this version already. */
-    record Read(Project project, byte[] document) {
+    public record Read(Project project, byte[] document) {
     }
 
     private final ProjectStore store;
@@ -38,7 +38,7 @@ class ProjectReads {
     }
 
     /** The project, if the caller may read it (404/410 otherwise), without its document when at {@code knownVersion}. */
-    Mono<Read> read(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
+    public Mono<Read> read(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
         return head(id, shareToken)
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .map(found -> readable(caller, found))

@@ -25,7 +25,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * a read never parses {@code projectData}, however large.
  */
 @Component
-class ProjectResponses {
+public class ProjectResponses {
 
     private static final byte[] DATA_MEMBER = ",\"projectData\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CLOSING_BRACE = { '}' };
@@ -37,7 +37,7 @@ class ProjectResponses {
     }
 
     /** The metadata members, in the contract's order. */
-    Map<String, Object> summary(Project project) {
+    public Map<String, Object> summary(Project project) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", project.id());
         view.put("ownerId", project.ownerId());
@@ -103,8 +103,13 @@ class ProjectResponses {
      * {@code projectData} member's name, the document as it is, the closing brace), for a writer below Spring.
      */
     byte[][] fullParts(Project project, byte[] document) {
-        byte[] head = json.writeValueAsBytes(summary(project));
-        return new byte[][] { java.util.Arrays.copyOf(head, head.length - 1), DATA_MEMBER, document, CLOSING_BRACE };
+        return parts(summary(project), document);
+    }
+
+    /** {@code head}'s members followed by {@code "projectData"} with {@code document} as it is, as byte arrays to send in order. */
+    public byte[][] parts(Map<String, Object> head, byte[] document) {
+        byte[] headBytes = json.writeValueAsBytes(head);
+        return new byte[][] { java.util.Arrays.copyOf(headBytes, headBytes.length - 1), DATA_MEMBER, document, CLOSING_BRACE };
     }
 
     /** The members of {@code head} followed by {@code "projectData"} with {@code dataText}, which is JSON text. */

@@ -226,6 +226,20 @@ class ProjectStore {
                 .map(row -> new Listed(Project.from(row, false), null)).all());
     }
 
+    /**
+     * One page by position of the owner's projects (summaries) with the list's filters, and how many there are in
+     * all, both from the same place (the replica unless {@code callerId} just wrote).
+     */
+    Mono<ProjectLists.Page> pageOwned(UUID callerId, UUID ownerId, ProjectQuery query, long offset, int limit) {
+        String where = " FROM projects p WHERE p.owner_id = :owner AND p.deleted_at IS NULL";
+        Mono<List<Project>> page = reads.read(callerId, client -> query.bind(client.sql(query.positionalSql("SELECT " + Project.columns("p") + where)))
+                .bind("owner", ownerId).bind("limit", limit).bind("offset", offset)
+                .map(row -> Project.from(row, false)).all()).collectList();
+        Mono<Long> total = reads.read(callerId, client -> query.bind(client.sql(query.countSql("SELECT count(*) AS total" + where)))
+                .bind("owner", ownerId).map(row -> row.get("total", Long.class)).all()).single();
+        return Mono.zip(page, total, ProjectLists.Page::new);
+    }
+
     /** Public projects and the caller's own, ranked or sorted as the query asks, in keyset order. */
     Flux<Listed> search(UUID callerId, ProjectQuery query, int limit) {
         String sql = searchSql(query);

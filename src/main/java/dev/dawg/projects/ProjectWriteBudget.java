@@ -27,7 +27,7 @@ import dev.dawg.platform.web.ApiProblem;
  * ({@code QUOTA_EXCEEDED}) keeps it: the database did the work of trying.
  */
 @Component
-class ProjectWriteBudget {
+public class ProjectWriteBudget {
 
     private final RateLimiter limiter;
     private final ProjectLimits limits;
@@ -41,12 +41,12 @@ class ProjectWriteBudget {
      * {@code write} behind one write of the caller's budget. Declared on the route around the access check, so that a
      * caller past their budget gets 429 whatever the project, and every answer of the write says what is left.
      */
-    SignedInHandler writing(SignedInHandler write) {
+    public SignedInHandler writing(SignedInHandler write) {
         return (request, user) -> spending(request, List.of(writes(user)), () -> write.handle(request, user));
     }
 
     /** {@code create} behind one write and one creation of the caller's budgets. */
-    SignedInHandler creating(SignedInHandler create) {
+    public SignedInHandler creating(SignedInHandler create) {
         return (request, user) -> spending(request, List.of(writes(user),
                 new RateLimit("project-creates:user:" + user.id(), limits.creates(), limits.createsWindow())), () -> create.handle(request, user));
     }

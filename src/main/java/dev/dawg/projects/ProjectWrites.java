@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -28,8 +30,15 @@ import dev.dawg.sharing.Visibility;
 @Component
 public class ProjectWrites {
 
+    /**
+     * How many times an unconditional save ({@link #saveNamed}) tries its conditional write before it gives up with
+     * the 409 of the last try: each try loses only to a write that landed in between, so running out of tries means
+     * that many writers are saving this project at this moment.
+     */
+    static final int UNCONDITIONAL_TRIES = 8;
+
     /** A project as written, with its document as the bytes answered (and cached). */
-    record Written(Project project, byte[] document) {
+    public record Written(Project project, byte[] document) {
     }
 
     private final ProjectStore store;
@@ -59,6 +68,37 @@ public class ProjectWrites {
     /** A new project of the user's at version 1; {@code label} names that version. */
     Mono<Written> create(CurrentUser user, ProjectInput input, String label) {
         return store.create(user.id(), input, null, label).map(this::remembered);
+    }
+
+    /**
+     * A new project of the user's from the writable members of a body ({@code rawData}: its document as sent),
+     * validated; {@code projectData} may be left out (an empty document).
+     */
+    public Mono<Written> create(CurrentUser user, ObjectNode members, byte[] rawData) {
+        return Mono.fromSupplier(() -> ProjectInput.read(members, rawData, ProjectInput.Data.OPTIONAL, maxDataBytes, json))
+                .flatMap(input -> create(user, input, null));
+    }
+
+    /**
+     * Saves the members {@code named} (with {@code rawData}, the document as sent, if it was) over the project as it
+     * is now, without a version from the writer: what a client that holds no version (the DAWG web client's
+     * autosave) saves. It is still the conditional write of {@link #save}, based on the version just read, so it
+     * stores a version in history and publishes {@code project:updated} like any write; when another write lands
+     * in between, it reads again and tries again ({@link #UNCONDITIONAL_TRIES} in all), so of writers saving at once
+     * each lands as a version of its own, the last to land current. Members left out keep their stored value.
+     */
+    public Mono<Written> saveNamed(Grant grant, ObjectNode named, byte[] rawData) {
+        boolean documentSent = rawData != null || named.has("projectData");
+        return Mono.defer(() -> (documentSent ? store.find(grant.projectId()) : current(grant.projectId()))
+                        .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                        .flatMap(current -> save(grant, current.version(),
+                                ProjectInput.over(current, named, rawData, maxDataBytes, json), null, null)))
+                .retryWhen(Retry.max(UNCONDITIONAL_TRIES - 1).filter(ProjectWrites::lostTheRace)
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    private static boolean lostTheRace(Throwable failure) {
+        return failure instanceof ApiProblem problem && Preconditions.VERSION_CONFLICT.equals(problem.code());
     }
 
     /** The owner's private copy of {@code original}. */
@@ -108,7 +148,7 @@ public class ProjectWrites {
     }
 
     /** Deletes the project (its assets follow) and has live subscribers re-check their access. */
-    Mono<Void> delete(Grant grant) {
+    public Mono<Void> delete(Grant grant) {
         return store.softDelete(grant.projectId())
                 .doOnNext(deleted -> {
                     metadata.changed(grant.projectId());

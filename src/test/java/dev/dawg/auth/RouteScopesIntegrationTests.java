@@ -19,7 +19,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.dawg.dawgclient.DawgClientProperties;
 import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
 import dev.dawg.support.IntegrationTest;
@@ -30,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Calls every registered route (the same {@link RouteScopes} table the start-up checks and the API documentation
  * test reads, so a new route cannot be left out) with an API key of each single scope, a key of every scope and a
  * signed-in session: where the route's declaration allows the caller, anything but 403 {@code INSUFFICIENT_SCOPE}
- * (a dummy id answers 404, an empty body 400...); everywhere else exactly that refusal, as problem+json (in the DAWG
- * client's dialect, in its error shape).
+ * (a dummy id answers 404, an empty body 400...); everywhere else exactly that refusal, as problem+json (under the
+ * DAWG client's dialect, in its own error shape).
  */
 @IntegrationTest
 class RouteScopesIntegrationTests {
@@ -41,7 +40,7 @@ class RouteScopesIntegrationTests {
     @Autowired
     RouteScopes routeScopes;
     @Autowired
-    DawgClientProperties clientApi;
+    dev.dawg.dawgclient.DawgClientProperties dialect;
 
     /** A caller of the walk: an API key with these scopes, or (null scopes) a signed-in session. */
     record Caller(String name, Set<Scope> scopes, String header, String credential) {
@@ -59,9 +58,9 @@ class RouteScopesIntegrationTests {
                 api.createApiKey(owner, java.util.Arrays.stream(Scope.values()).map(Scope::value).toList())));
         callers.add(new Caller("signed-in session", null, HttpHeaders.AUTHORIZATION, owner.bearer()));
 
-        // Logout last: it may end the session the walk signs in with.
+        // Logouts last: they may end the session the walk signs in with.
         List<RouteScopes.Route> routes = routeScopes.routes().stream()
-                .sorted(Comparator.comparing((RouteScopes.Route route) -> route.path().equals("/api/auth/logout")))
+                .sorted(Comparator.comparing((RouteScopes.Route route) -> route.path().endsWith("/auth/logout")))
                 .toList();
         assertThat(routes).extracting(RouteScopes.Route::toString)
                 .contains("GET /api/projects/{id}/shares", "POST /api/projects/{id}/shares", "GET /api/projects/{id}/comments", "GET /ws")
@@ -77,12 +76,15 @@ class RouteScopesIntegrationTests {
                 String body = result.getResponseBody() == null ? "" : new String(result.getResponseBody(), StandardCharsets.UTF_8);
                 String shown = body.length() > 300 ? body.substring(0, 300) + "..." : body;
                 boolean refusedForScope = status == 403 && body.contains("\"code\":\"INSUFFICIENT_SCOPE\"");
-                if (allowed && (refusedForScope || status == 401 && !route.path().startsWith("/api/auth/") || status >= 500)) {
+                boolean dialectRoute = dialect.covers(route.path());
+                boolean sessionRoute = route.path().startsWith("/api/auth/") || route.path().startsWith(dialect.path() + "/auth/");
+                if (allowed && (refusedForScope || status == 401 && !sessionRoute || status >= 500)) {
                     wrong.add(route + " as " + caller.name() + ": allowed by " + route.access() + " but answered " + status + " " + shown);
                 }
                 if (!allowed) {
                     MediaType type = result.getResponseHeaders().getContentType();
-                    if (!refusedForScope || type == null || !type.isCompatibleWith(errorType(route))) {
+                    MediaType shape = dialectRoute ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON;
+                    if (!refusedForScope || type == null || !type.isCompatibleWith(shape)) {
                         wrong.add(route + " as " + caller.name() + ": not allowed by " + route.access() + " but answered " + status + " " + shown);
                     }
                     else {
@@ -95,11 +97,6 @@ class RouteScopesIntegrationTests {
         // Every single-scope key was refused somewhere, and the session nowhere.
         assertThat(refusals).containsKeys(java.util.Arrays.stream(Scope.values()).map(scope -> "key with " + scope.value()).toArray(String[]::new))
                 .doesNotContainKey("signed-in session");
-    }
-
-    /** Problem+json, but under the DAWG client's dialect its own error shape (plain JSON, {@code {error:{code}}}). */
-    private MediaType errorType(RouteScopes.Route route) {
-        return clientApi.covers(route.path()) ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON;
     }
 
     private EntityExchangeResult<byte[]> call(RouteScopes.Route route, Caller caller) {

@@ -1,0 +1,40 @@
+package dev.dawg.dawgclient.projects;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.dawgclient.DawgClientProperties;
+import dev.dawg.projects.ProjectWriteBudget;
+import dev.dawg.sharing.ProjectAccess;
+
+import static dev.dawg.auth.RouteAccess.anyone;
+import static dev.dawg.auth.RouteAccess.signedIn;
+import static dev.dawg.auth.Scope.PROJECTS_READ;
+import static dev.dawg.auth.Scope.PROJECTS_WRITE;
+import static dev.dawg.sharing.AccessLevel.EDIT;
+import static dev.dawg.sharing.AccessLevel.OWNER;
+
+/**
+ * The DAWG client's {@code /projects} routes under the dialect's base path, declared as the native ones are: the
+ * same scopes, the same write budgets (spent before the access check) and the same access levels.
+ */
+@Configuration(proxyBeanMethods = false)
+class ClientProjectRoutes {
+
+    @Bean
+    RouterFunction<ServerResponse> dawgClientProjectRouter(ClientProjectHandler projects, ProjectAccess access, ProjectWriteBudget budget,
+            DawgClientProperties properties) {
+        return RouterFunctions.route()
+                .path(properties.path() + "/projects", builder -> builder
+                        .GET("", anyone(PROJECTS_READ, projects::list))
+                        .POST("", signedIn(PROJECTS_WRITE, budget.creating(projects::create)))
+                        // The read decides access itself, from cached metadata when it can.
+                        .GET("/{id}", anyone(PROJECTS_READ, projects::get))
+                        .PUT("/{id}", signedIn(PROJECTS_WRITE, budget.writing(access.onPath(EDIT, projects::update))))
+                        .DELETE("/{id}", signedIn(PROJECTS_WRITE, access.onPath(OWNER, projects::delete))))
+                .build();
+    }
+}
