@@ -16,7 +16,8 @@ import dev.dawg.platform.web.RequestIds;
 /**
  * Errors of the dialect as the DAWG client reads them: {@code {"error":{"message","code","details"}}}, with the
  * status and headers of our problem unchanged. The client shows {@code error.message}, so a validation failure's
- * message names its fields ("password: must be at least 10 characters").
+ * message names its fields ("password: must be at least 10 characters"), and the fields are also listed one by one
+ * under {@code fields} for a program to read.
  */
 @Component
 class DawgClientErrors implements ErrorDialect {
@@ -43,7 +44,8 @@ class DawgClientErrors implements ErrorDialect {
         error.put("message", message(problem));
         error.put("code", problem.code());
         if (!problem.errors().isEmpty()) {
-            error.put("details", problem.errors().stream().map(field -> Map.of("path", field.field(), "message", field.message())).toList());
+            // Not "details": the client appends each detail's message to the toast, which already names every field.
+            error.put("fields", problem.errors().stream().map(field -> Map.of("path", field.field(), "message", field.message())).toList());
         }
         else if (!problem.properties().isEmpty()) {
             error.put("details", problem.properties());

@@ -34,6 +34,19 @@ class DawgClientErrorsIntegrationTests {
                 .jsonPath("$.type").doesNotExist();
     }
 
+    /** The client's toast is error.message plus each of error.details: field errors go under fields, not twice. */
+    @Test
+    void shouldNameABadFieldOnceInWhatTheClientShows() {
+        api.http().post().uri("/dawg-client/api/auth/login").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"password\":\"x\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("VALIDATION_FAILED")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).startsWith("email: "))
+                .jsonPath("$.error.fields[0].path").isEqualTo("email")
+                .jsonPath("$.error.details").doesNotExist();
+    }
+
     @Test
     void shouldKeepProblemJsonOnTheNativeApiAndOnLookalikePaths() {
         assertProblem(api.http().get().uri("/api/no-such-thing").exchange(), 404, "NOT_FOUND");
