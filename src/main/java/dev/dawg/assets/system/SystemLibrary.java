@@ -176,7 +176,9 @@ public class SystemLibrary {
     /** Deletes an empty category; 409 while samples are in it. */
     public Mono<Void> deleteCategory(UUID id, CurrentUser caller) {
         return asAdmin(caller, () -> store.deleteCategory(id)
-                .onErrorMap(SqlErrors::isForeignKeyViolation, ex -> ApiProblem.conflict("The category still has samples; move or remove them first"))
+                // The only integrity rule a category's deletion can break: samples still name it (V18, ON DELETE RESTRICT).
+                .onErrorMap(org.springframework.dao.DataIntegrityViolationException.class,
+                        ex -> ApiProblem.conflict("The category still has samples; move or remove them first"))
                 .flatMap(deleted -> deleted ? Mono.<Void>empty() : Mono.error(ApiProblem.notFound("Category not found"))));
     }
 
