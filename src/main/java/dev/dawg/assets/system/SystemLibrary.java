@@ -93,9 +93,9 @@ public class SystemLibrary {
      * An administrator's upload into the library, its metadata in the form fields ({@code form} turns them into a
      * sample change; {@code category} required): nothing is kept when the fields or the file are refused.
      */
-    public Mono<SystemSample> upload(ServerRequest request, CurrentUser caller, java.util.function.Function<Map<String, String>, ObjectNode> form) {
-        return uploads.uploadToSystemLibrary(request, caller, fields -> Mono.fromCallable(() -> Changes.Sample.parse(form.apply(fields)))
-                        .flatMap(this::entry))
+    public Mono<SystemSample> upload(ServerRequest request, CurrentUser caller,
+            java.util.function.Function<Map<String, String>, Mono<ObjectNode>> form) {
+        return uploads.uploadToSystemLibrary(request, caller, fields -> form.apply(fields).map(Changes.Sample::parse).flatMap(this::entry))
                 .flatMap(asset -> store.sample(asset.id()));
     }
 

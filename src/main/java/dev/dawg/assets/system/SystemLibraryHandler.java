@@ -56,7 +56,7 @@ class SystemLibraryHandler {
 
     /** {@code POST /api/system-assets}: the file and its metadata as form fields ({@link SampleForm}). */
     Mono<ServerResponse> upload(ServerRequest request, CurrentUser caller) {
-        return library.upload(request, caller, fields -> SampleForm.toJson(fields, json))
+        return library.upload(request, caller, fields -> Mono.fromCallable(() -> SampleForm.toJson(fields, json)))
                 .flatMap(sample -> ServerResponse.created(URI.create("/api/system-assets/" + sample.id())).bodyValue(sample.view()));
     }
 
