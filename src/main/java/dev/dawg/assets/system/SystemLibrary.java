@@ -143,6 +143,32 @@ public class SystemLibrary {
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Sample not found")));
     }
 
+    /** What an administrator's change on an id aims at. */
+    public enum Target {
+        SAMPLE, PACK, CATEGORY
+    }
+
+    /**
+     * The id, when an administrator aims at it; for anyone else 404 when there is no such thing (a random id says
+     * nothing) and 403 when there is. Called before a change's body is read, so a refusal does not depend on it.
+     */
+    public Mono<UUID> adminTarget(Target target, UUID id, CurrentUser caller) {
+        if (caller.isAdmin()) {
+            return Mono.just(id);
+        }
+        Mono<?> found = switch (target) {
+            case SAMPLE -> store.sample(id).filter(SystemSample::active);
+            case PACK -> store.pack(id).filter(Pack::active);
+            case CATEGORY -> store.category(id);
+        };
+        return found.hasElement().flatMap(exists -> Mono.error(exists ? ApiProblem.forbidden("Only administrators change the sample library")
+                : ApiProblem.notFound(switch (target) {
+                    case SAMPLE -> "Sample not found";
+                    case PACK -> "Pack not found";
+                    case CATEGORY -> "Category not found";
+                })));
+    }
+
     /** Runs {@code action} for an administrator; 403 for anyone else. */
     private static <T> Mono<T> asAdmin(CurrentUser caller, java.util.function.Supplier<Mono<T>> action) {
         return Mono.fromCallable(caller::requireAdmin).then(Mono.defer(action));

@@ -61,18 +61,19 @@ class SystemLibraryHandler {
     }
 
     Mono<ServerResponse> describe(ServerRequest request, CurrentUser caller) {
-        return id(request).zipWith(bodies.object(request).map(Changes.Sample::parse))
+        return target(request, SystemLibrary.Target.SAMPLE, caller).zipWhen(id -> bodies.object(request).map(Changes.Sample::parse))
                 .flatMap(change -> library.describe(change.getT1(), change.getT2(), caller))
                 .flatMap(sample -> ServerResponse.ok().bodyValue(sample.view()));
     }
 
     Mono<ServerResponse> remove(ServerRequest request, CurrentUser caller) {
-        return id(request).flatMap(id -> library.remove(id, caller)).then(ServerResponse.noContent().build());
+        return target(request, SystemLibrary.Target.SAMPLE, caller).flatMap(id -> library.remove(id, caller)).then(ServerResponse.noContent().build());
     }
 
     /** {@code POST /api/system-assets/{id}/usage {usageType, projectId?}} → the sample's {@code usageCount}. */
     Mono<ServerResponse> countUse(ServerRequest request, CurrentUser caller) {
-        return id(request).zipWith(bodies.object(request)).flatMap(found -> {
+        // The sample first: a random id is a 404 whatever the body says.
+        return id(request).flatMap(id -> library.sample(id, Optional.of(caller)).thenReturn(id)).zipWhen(id -> bodies.object(request)).flatMap(found -> {
             JsonFields fields = JsonFields.of(found.getT2()).allowOnly(java.util.Set.of("usageType", "projectId"));
             String type = fields.requiredString("usageType", 1, 32);
             UUID project = fields.optionalString("projectId", 0, 64).filter(value -> !value.isEmpty()).map(value -> {
@@ -102,13 +103,13 @@ class SystemLibraryHandler {
     }
 
     Mono<ServerResponse> updateCategory(ServerRequest request, CurrentUser caller) {
-        return id(request).zipWith(bodies.object(request).map(body -> Changes.Category.parse(body, false)))
+        return target(request, SystemLibrary.Target.CATEGORY, caller).zipWhen(id -> bodies.object(request).map(body -> Changes.Category.parse(body, false)))
                 .flatMap(change -> library.updateCategory(change.getT1(), change.getT2(), caller))
                 .flatMap(category -> ServerResponse.ok().bodyValue(category));
     }
 
     Mono<ServerResponse> deleteCategory(ServerRequest request, CurrentUser caller) {
-        return id(request).flatMap(id -> library.deleteCategory(id, caller)).then(ServerResponse.noContent().build());
+        return target(request, SystemLibrary.Target.CATEGORY, caller).flatMap(id -> library.deleteCategory(id, caller)).then(ServerResponse.noContent().build());
     }
 
     // ---- packs
@@ -131,13 +132,18 @@ class SystemLibraryHandler {
     }
 
     Mono<ServerResponse> updatePack(ServerRequest request, CurrentUser caller) {
-        return id(request).zipWith(bodies.object(request).map(body -> Changes.Pack.parse(body, false)))
+        return target(request, SystemLibrary.Target.PACK, caller).zipWhen(id -> bodies.object(request).map(body -> Changes.Pack.parse(body, false)))
                 .flatMap(change -> library.updatePack(change.getT1(), change.getT2(), caller))
                 .flatMap(pack -> ServerResponse.ok().bodyValue(pack));
     }
 
     Mono<ServerResponse> deletePack(ServerRequest request, CurrentUser caller) {
-        return id(request).flatMap(id -> library.deletePack(id, caller)).then(ServerResponse.noContent().build());
+        return target(request, SystemLibrary.Target.PACK, caller).flatMap(id -> library.deletePack(id, caller)).then(ServerResponse.noContent().build());
+    }
+
+    /** The id on the path, once the caller may change what it names (see {@link SystemLibrary#adminTarget}). */
+    private Mono<UUID> target(ServerRequest request, SystemLibrary.Target target, CurrentUser caller) {
+        return id(request).flatMap(id -> library.adminTarget(target, id, caller));
     }
 
     private static Mono<UUID> id(ServerRequest request) {

@@ -71,7 +71,8 @@ class ClientSystemLibraryHandler {
 
     /** {@code POST /assets/system/:id/usage {usageType, projectId}} → {@code {success: true}}. */
     Mono<ServerResponse> countUse(ServerRequest request, CurrentUser caller) {
-        return id(request, "Sample").zipWith(bodies.object(request)).flatMap(found -> {
+        return id(request, "Sample").flatMap(id -> library.sample(id, Optional.of(caller)).thenReturn(id))
+                .zipWhen(id -> bodies.object(request)).flatMap(found -> {
             String type = found.getT2().path("usageType").isString() ? found.getT2().path("usageType").stringValue() : "";
             String project = found.getT2().path("projectId").isString() ? found.getT2().path("projectId").stringValue() : null;
             return library.countUse(found.getT1(), type, project == null ? null : ClientSystemLibraryFields.uuid(project).orElse(null), caller);
@@ -126,13 +127,14 @@ class ClientSystemLibraryHandler {
     }
 
     Mono<ServerResponse> describe(ServerRequest request, CurrentUser caller) {
-        return id(request, "Sample").zipWith(bodies.object(request).flatMap(body -> ClientSystemLibraryFields.sample(body, library, json)))
+        return target(request, SystemLibrary.Target.SAMPLE, caller)
+                .zipWhen(id -> bodies.object(request).flatMap(body -> ClientSystemLibraryFields.sample(body, library, json)))
                 .flatMap(change -> library.describe(change.getT1(), Changes.Sample.parse(change.getT2()), caller))
                 .flatMap(sample -> ServerResponse.ok().bodyValue(ClientSystemLibraryViews.sample(sample, basePath)));
     }
 
     Mono<ServerResponse> remove(ServerRequest request, CurrentUser caller) {
-        return id(request, "Sample").flatMap(id -> library.remove(id, caller)).then(success(Map.of()));
+        return target(request, SystemLibrary.Target.SAMPLE, caller).flatMap(id -> library.remove(id, caller)).then(success(Map.of()));
     }
 
     Mono<ServerResponse> createPack(ServerRequest request, CurrentUser caller) {
@@ -142,18 +144,19 @@ class ClientSystemLibraryHandler {
     }
 
     Mono<ServerResponse> updatePack(ServerRequest request, CurrentUser caller) {
-        return id(request, "Pack").zipWith(bodies.object(request).map(body -> Changes.Pack.parse(ClientSystemLibraryFields.pack(body, json), false)))
+        return target(request, SystemLibrary.Target.PACK, caller)
+                .zipWhen(id -> bodies.object(request).map(body -> Changes.Pack.parse(ClientSystemLibraryFields.pack(body, json), false)))
                 .flatMap(change -> library.updatePack(change.getT1(), change.getT2(), caller))
                 .flatMap(pack -> ServerResponse.ok().bodyValue(ClientSystemLibraryViews.pack(pack)));
     }
 
     Mono<ServerResponse> deletePack(ServerRequest request, CurrentUser caller) {
-        return id(request, "Pack").flatMap(id -> library.deletePack(id, caller)).then(success(Map.of()));
+        return target(request, SystemLibrary.Target.PACK, caller).flatMap(id -> library.deletePack(id, caller)).then(success(Map.of()));
     }
 
     /** {@code PUT /assets/admin/system/categories/:id {name, slug, description}}. */
     Mono<ServerResponse> updateCategory(ServerRequest request, CurrentUser caller) {
-        return id(request, "Category").zipWith(bodies.object(request).map(body -> Changes.Category.parse(body, false)))
+        return target(request, SystemLibrary.Target.CATEGORY, caller).zipWhen(id -> bodies.object(request).map(body -> Changes.Category.parse(body, false)))
                 .flatMap(change -> library.updateCategory(change.getT1(), change.getT2(), caller))
                 .flatMap(category -> ServerResponse.ok().bodyValue(ClientSystemLibraryViews.category(category)));
     }
@@ -213,6 +216,11 @@ class ClientSystemLibraryHandler {
             // answered below
         }
         throw ApiProblem.validation(name, "must be a whole number from " + min);
+    }
+
+    private Mono<UUID> target(ServerRequest request, SystemLibrary.Target target, CurrentUser caller) {
+        return id(request, target.name().charAt(0) + target.name().substring(1).toLowerCase(java.util.Locale.ROOT))
+                .flatMap(id -> library.adminTarget(target, id, caller));
     }
 
     private static Mono<UUID> id(ServerRequest request, String what) {
