@@ -12,14 +12,14 @@ import dev.dawg.assets.audio.AudioFormat;
  * A stored, checked audio file: a user's, in a project, or the sample library's (no project, no owner, a
  * category). {@code objectKey} never leaves the server.
  */
-record Asset(UUID id, UUID projectId, UUID ownerId, String category, String filename, AudioFormat format, String contentType,
+public record Asset(UUID id, UUID projectId, UUID ownerId, String category, String filename, AudioFormat format, String contentType,
         long sizeBytes, String sha256, double durationSeconds, int sampleRate, int channels, Integer bitDepth, String status,
         String objectKey, Instant createdAt) {
 
-    static final String COLUMNS = " a.id, a.project_id, a.owner_id, a.category, a.filename, a.format, a.content_type, a.size_bytes,"
+    public static final String COLUMNS = " a.id, a.project_id, a.owner_id, a.category, a.filename, a.format, a.content_type, a.size_bytes,"
             + " a.sha256, a.duration_seconds, a.sample_rate, a.channels, a.bit_depth, a.status, a.object_key, a.created_at ";
 
-    static Asset from(Readable row) {
+    public static Asset from(Readable row) {
         return new Asset(row.get("id", UUID.class), row.get("project_id", UUID.class), row.get("owner_id", UUID.class),
                 row.get("category", String.class), row.get("filename", String.class), AudioFormat.parse(row.get("format", String.class)),
                 row.get("content_type", String.class), row.get("size_bytes", Long.class), row.get("sha256", String.class),
@@ -28,18 +28,18 @@ record Asset(UUID id, UUID projectId, UUID ownerId, String category, String file
                 row.get("created_at", OffsetDateTime.class).toInstant());
     }
 
-    boolean inLibrary() {
+    public boolean inLibrary() {
         return projectId == null;
     }
 
     /** The asset as the API shows it. */
-    View view() {
+    public View view() {
         return new View(id, projectId, ownerId, filename, contentType, format.wireName(), sizeBytes, sha256, durationSeconds,
                 sampleRate, channels, bitDepth, status, category, inLibrary(), "/api/assets/" + id + "/content", createdAt);
     }
 
     /** The JSON body of an asset. */
-    record View(UUID id, UUID projectId, UUID ownerId, String filename, String contentType, String format, long sizeBytes,
+    public record View(UUID id, UUID projectId, UUID ownerId, String filename, String contentType, String format, long sizeBytes,
             String sha256, double durationSeconds, int sampleRate, int channels, Integer bitDepth, String status, String category,
             boolean system, String contentUrl, Instant createdAt) {
     }

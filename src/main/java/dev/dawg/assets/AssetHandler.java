@@ -31,7 +31,7 @@ import dev.dawg.sharing.ProjectAccess;
 
 /** Reading assets: metadata, project lists, ranged downloads, deletion, the quota and search. */
 @Component
-class AssetHandler {
+public class AssetHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AssetHandler.class);
 
@@ -82,7 +82,7 @@ class AssetHandler {
      * {@code GET /api/assets/{id}/content}: the bytes streamed from the store, one range at a time (206), or
      * with {@code ?redirect=true} a 302 to a short-lived presigned URL.
      */
-    Mono<ServerResponse> content(ServerRequest request, Optional<CurrentUser> caller) {
+    public Mono<ServerResponse> content(ServerRequest request, Optional<CurrentUser> caller) {
         boolean redirect = request.queryParam("redirect").map("true"::equalsIgnoreCase).orElse(false);
         return access.readable(request, caller).flatMap(asset -> redirect ? redirect(asset) : bytes(request, asset));
     }

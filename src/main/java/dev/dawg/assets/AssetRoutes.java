@@ -22,13 +22,13 @@ import static dev.dawg.auth.Scope.ASSETS_WRITE;
 import static dev.dawg.sharing.AccessLevel.EDIT;
 import static dev.dawg.sharing.AccessLevel.VIEW;
 
-/** Routes of audio assets, their uploads and the sample library. */
+/** Routes of audio assets and their uploads (the sample library's are {@code assets.system}'s). */
 @Configuration(proxyBeanMethods = false)
 class AssetRoutes {
 
     @Bean
     RouterFunction<ServerResponse> assetRouter(AssetHandler assets, StreamedUploads streamed, PresignedUploads presigned,
-            SampleLibrary library, ProjectAccess projects) {
+            ProjectAccess projects) {
         return RouterFunctions.route()
                 .path("/api/projects/{id}/assets", builder -> builder
                         .POST("/uploads", signedIn(ASSETS_WRITE, projects.onPath(EDIT, presigned::presign)))
@@ -40,9 +40,6 @@ class AssetRoutes {
                         .GET("/{id}/content", anyone(ASSETS_READ, assets::content))
                         .GET("/{id}", anyone(ASSETS_READ, assets::get))
                         .DELETE("/{id}", signedIn(ASSETS_WRITE, assets::delete)))
-                .path("/api/system-assets", builder -> builder
-                        .GET("", anyone(ASSETS_READ, (request, caller) -> library.list(request)))
-                        .POST("", signedIn(ASSETS_WRITE, streamed::uploadToSystemLibrary)))
                 .GET("/api/search/assets", anyone(ASSETS_READ, assets::search))
                 .build();
     }
@@ -72,6 +69,6 @@ class AssetRoutes {
     @Bean
     RequestBodyAllowance streamedUploadBodies(AssetProperties properties) {
         return RequestBodyAllowance.of(HttpMethod.POST, properties.maxUploadSize().toBytes() + 1024 * 1024,
-                "/api/projects/{id}/assets", "/api/system-assets");
+                "/api/projects/{id}/assets");
     }
 }

@@ -23,7 +23,7 @@ import dev.dawg.sharing.ProjectAccess;
  * queues the object whenever an asset row goes, however it goes.
  */
 @Component
-class AssetStore {
+public class AssetStore {
 
     /** An asset with the facts about its project that the access rule needs. */
     record AssetWithProject(Asset asset, UUID projectOwner, String visibility, boolean projectDeleted, ProjectAccess.ShareFacts share) {
@@ -55,18 +55,6 @@ class AssetStore {
                 .bind("limit", limit);
         if (beforeCreated != null) {
             spec = spec.bind("created", OffsetDateTime.ofInstant(beforeCreated, ZoneOffset.UTC)).bind("lastId", beforeId);
-        }
-        return spec.map(Asset::from).all();
-    }
-
-    /** The sample library, by category then name. */
-    Flux<Asset> library(String category, int limit, int offset) {
-        String filter = category == null ? "" : " AND a.category = :category ";
-        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + Asset.COLUMNS + " FROM assets a WHERE a.project_id IS NULL " + filter
-                        + " ORDER BY a.category, lower(a.filename), a.id LIMIT :limit OFFSET :offset")
-                .bind("limit", limit).bind("offset", offset);
-        if (category != null) {
-            spec = spec.bind("category", category);
         }
         return spec.map(Asset::from).all();
     }
@@ -104,13 +92,13 @@ class AssetStore {
     // ---- the sample library's seeds
 
     /** The built-in samples still in the library: their seed key and object key. */
-    Flux<Map.Entry<String, String>> builtInObjects() {
+    public Flux<Map.Entry<String, String>> builtInObjects() {
         return db.sql("SELECT library_key, object_key FROM assets WHERE library_key IS NOT NULL")
                 .map(row -> Map.entry(row.get("library_key", String.class), row.get("object_key", String.class)))
                 .all();
     }
 
-    Flux<String> seededKeys() {
+    public Flux<String> seededKeys() {
         return db.sql("SELECT library_key FROM library_seeds").map(row -> row.get(0, String.class)).all();
     }
 
@@ -118,7 +106,7 @@ class AssetStore {
      * Records a built-in sample once: the seed marker and the asset in one statement. Empty when another node
      * (or an earlier start) seeded it first.
      */
-    Mono<Asset> seed(String libraryKey, String category, String filename, String objectKey, long size, String sha256, AudioInfo info) {
+    public Mono<Asset> seed(String libraryKey, String category, String filename, String objectKey, long size, String sha256, AudioInfo info) {
         return bindAudioFile(db.sql("WITH seed AS (INSERT INTO library_seeds (library_key) VALUES (:key) ON CONFLICT DO NOTHING RETURNING library_key) "
                         + "INSERT INTO assets AS a (category, library_key, filename, format, content_type, size_bytes, sha256, duration_seconds, "
                         + "  sample_rate, channels, bit_depth, object_key) "

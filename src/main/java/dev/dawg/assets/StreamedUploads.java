@@ -1,9 +1,7 @@
 package dev.dawg.assets;
 
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +26,11 @@ import dev.dawg.sharing.ProjectAccess;
  * failure or a client that goes away removes the object and then the row.
  */
 @Component
-class StreamedUploads {
+public class StreamedUploads {
 
     private static final Logger log = LoggerFactory.getLogger(StreamedUploads.class);
     /** Room for the multipart boundaries and part headers around the file in a request's Content-Length. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
-    static final Pattern CATEGORY = Pattern.compile("[a-z0-9-]{1,32}");
 
     private final UploadStore store;
     private final Uploads uploads;
@@ -56,19 +53,21 @@ class StreamedUploads {
 
     /** {@code POST /api/projects/{id}/assets}: one multipart part {@code file}, stored as it arrives. */
     Mono<ServerResponse> uploadToProject(ServerRequest request, ProjectAccess.Grant grant) {
-        return upload(request, grant.user(), grant.projectId());
+        return upload(request, grant.user(), grant.projectId(), null).flatMap(Uploads::created);
     }
 
-    /** {@code POST /api/system-assets}: an administrator adds to the sample library (parts {@code file}, {@code category}). */
-    Mono<ServerResponse> uploadToSystemLibrary(ServerRequest request, CurrentUser user) {
-        return Mono.fromCallable(user::requireAdmin).flatMap(admin -> upload(request, admin, null));
+    /**
+     * An administrator adds to the sample library: the parts {@code file} and the form fields that {@code entry} reads
+     * (at most {@link UploadBodyReader#MAX_LIBRARY_PARTS} parts); 403 for anyone else, before a byte is read.
+     */
+    public Mono<Asset> uploadToSystemLibrary(ServerRequest request, CurrentUser user, LibraryEntry entry) {
+        return Mono.fromCallable(user::requireAdmin).flatMap(admin -> upload(request, admin, null, entry));
     }
 
-    /** An upload into the project, or into the library (no project, no quota). */
-    private Mono<ServerResponse> upload(ServerRequest request, CurrentUser caller, UUID projectId) {
+    /** An upload into the project, or into the library (no project, no quota, an {@code entry} that describes it). */
+    private Mono<Asset> upload(ServerRequest request, CurrentUser caller, UUID projectId, LibraryEntry entry) {
         return Mono.defer(() -> precheck(request, caller, projectId != null))
-                .then(Mono.defer(() -> receive(request, caller, projectId)))
-                .flatMap(Uploads::created);
+                .then(Mono.defer(() -> receive(request, caller, projectId, entry)));
     }
 
     /** Refusals that need no byte of the body: wrong content type, a declared length over the size limit or the quota. */
@@ -94,7 +93,7 @@ class StreamedUploads {
      * Call inside {@code Mono.defer}: it takes one of the caller's upload slots and one of the node's upload permits,
      * both given back when the upload ends.
      */
-    private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UUID projectId) {
+    private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UUID projectId, LibraryEntry entry) {
         ConcurrencySlots<UUID>.Slot slot = streamsByUser.take(caller.id()).orElse(null);
         if (slot == null) {
             return Mono.error(ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "You are already uploading "
@@ -108,7 +107,7 @@ class StreamedUploads {
         return Mono.usingWhen(
                         store.openStreamed(caller.id(), projectId, "assets/" + UUID.randomUUID(), properties.uploadTimeout())
                                 .map(pending -> new InFlight(pending, writer(pending))),
-                        upload -> bodies.read(request, upload.writer()).flatMap(received -> finish(upload.pending(), received)),
+                        upload -> bodies.read(request, upload.writer(), entry != null).flatMap(received -> finish(upload.pending(), received, entry)),
                         upload -> Mono.empty(),
                         (upload, failure) -> StorageFailures.isUnreachable(failure)
                                 // The store is down: trying it again would only hold the answer back by a timeout or
@@ -142,15 +141,20 @@ class StreamedUploads {
                 });
     }
 
-    /** The stored file becomes the asset; a library upload also needs its {@code category}. */
-    private Mono<Asset> finish(UploadStore.PendingUpload pending, UploadBodyReader.Received received) {
-        String category = null;
-        if (pending.projectId() == null) {
-            category = received.fields.getOrDefault("category", "").strip().toLowerCase(Locale.ROOT);
-            if (!CATEGORY.matcher(category).matches()) {
-                return Mono.error(ApiProblem.validation("category", "is required: 1 to 32 lowercase letters, digits or '-'"));
-            }
+    /**
+     * The stored file becomes the asset; a library upload's form fields are checked by its {@code entry} first (a
+     * refusal discards the upload) and recorded after.
+     */
+    private Mono<Asset> finish(UploadStore.PendingUpload pending, UploadBodyReader.Received received, LibraryEntry entry) {
+        if (entry == null) {
+            return store(pending, received, null);
         }
+        return entry.check(received.fields).flatMap(checked -> store(pending, received, checked.category())
+                .flatMap(asset -> checked.record(asset.id()).thenReturn(asset)));
+    }
+
+    /** The checked file becomes the asset (with its {@code category} in the library). */
+    private Mono<Asset> store(UploadStore.PendingUpload pending, UploadBodyReader.Received received, String category) {
         StreamedObjectWriter.Written written = received.written;
         return uploads.finish(pending, pending.objectKey(), received.filename, category, written.size(), Mono.just(written.sha256()))
                 .switchIfEmpty(Mono.error(Uploads::discardedMeanwhile));

@@ -36,19 +36,30 @@ import dev.dawg.platform.web.ApiProblem;
 class UploadBodyReader {
 
     private static final ResolvableType PART_EVENT = ResolvableType.forClass(PartEvent.class);
-    /** The file and a few form fields (the library's {@code category}); more is refused before it is read. */
+    /** The file and a few form fields; more is refused before it is read. */
     static final int MAX_PARTS = 4;
+    /**
+     * An upload into the sample library: the file and its metadata fields. The DAWG client's admin form sends the most,
+     * eleven fields and the file (issue 17).
+     */
+    public static final int MAX_LIBRARY_PARTS = 12;
 
     private final PartEventHttpMessageReader partReader = new PartEventHttpMessageReader();
+    private final PartEventHttpMessageReader libraryPartReader = new PartEventHttpMessageReader();
     private final Duration idle;
 
     UploadBodyReader(AssetProperties properties) {
         this.idle = properties.uploadIdleTimeout();
-        this.partReader.setMaxParts(MAX_PARTS);
-        this.partReader.setMaxHeadersSize(8 * 1024);
-        this.partReader.setMaxInMemorySize(16 * 1024);
+        limit(partReader, MAX_PARTS, properties);
+        limit(libraryPartReader, MAX_LIBRARY_PARTS, properties);
+    }
+
+    private static void limit(PartEventHttpMessageReader reader, int maxParts, AssetProperties properties) {
+        reader.setMaxParts(maxParts);
+        reader.setMaxHeadersSize(8 * 1024);
+        reader.setMaxInMemorySize(16 * 1024);
         // A backstop only: the writer refuses at the exact limit first, so the 413 comes from one place.
-        this.partReader.setMaxPartSize(properties.maxUploadSize().toBytes() + 1024 * 1024);
+        reader.setMaxPartSize(properties.maxUploadSize().toBytes() + 1024 * 1024);
     }
 
     /** What the multipart body held: the stored file and the form fields. */
@@ -72,16 +83,17 @@ class UploadBodyReader {
     }
 
     /** Reads the parts in order: form fields are kept, the one {@code file} part is streamed to the store by {@code writer}. */
-    Mono<Received> read(ServerRequest request, StreamedObjectWriter writer) {
+    Mono<Received> read(ServerRequest request, StreamedObjectWriter writer, boolean library) {
         Received received = new Received();
-        return events(request).windowUntil(PartEvent::isLast)
+        int maxParts = library ? MAX_LIBRARY_PARTS : MAX_PARTS;
+        return events(request, library ? libraryPartReader : partReader).windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, all) -> first.hasValue() ? readPart(first.get(), all, writer, received) : all.then()))
                 // A part's headers and a form field (a part without a filename) are held in memory, so they are capped.
                 .onErrorMap(DataBufferLimitException.class, ex -> closingConnection(ApiProblem.validation("file",
                         "send the audio as a file part (with a filename); a part's headers are limited to 8 KB and form fields to 16 KB")))
                 // Too many parts, or a body that is not well-formed multipart: Spring's parser says so with a DecodingException.
                 .onErrorMap(DecodingException.class, ex -> closingConnection(ApiProblem.malformed("The multipart body could not be "
-                        + "read: send it well-formed, with at most " + MAX_PARTS + " parts (the file and its form fields)")))
+                        + "read: send it well-formed, with at most " + maxParts + " parts (the file and its form fields)")))
                 .then(Mono.fromCallable(() -> {
                     if (received.written == null) {
                         throw ApiProblem.validation("file", "is required: send the audio in a multipart part named 'file'");
@@ -91,8 +103,8 @@ class UploadBodyReader {
     }
 
     /** The body's part events, cancelled on the connection's event loop and failed when the client stops sending. */
-    private Flux<PartEvent> events(ServerRequest request) {
-        Flux<PartEvent> events = request.body((message, context) -> partReader.read(PART_EVENT, message, Map.of()));
+    private Flux<PartEvent> events(ServerRequest request, PartEventHttpMessageReader reader) {
+        Flux<PartEvent> events = request.body((message, context) -> reader.read(PART_EVENT, message, Map.of()));
         // Refusals and store failures happen on other threads; their cancellation must reach the multipart parser
         // on the connection's event loop, where it parses, or both may release the same buffer.
         Scheduler eventLoop = eventLoopOf(request);

@@ -59,7 +59,7 @@ public class AssetApi {
         this.storage = storage;
     }
 
-    WebTestClient http() {
+    public WebTestClient http() {
         return api.http();
     }
 
@@ -83,7 +83,7 @@ public class AssetApi {
         return uploadTo("/api/projects/" + project + "/assets", authorization, filename, bytes, partType, Map.of());
     }
 
-    WebTestClient.ResponseSpec uploadTo(String uri, String authorization, String filename, byte[] bytes, MediaType partType,
+    public WebTestClient.ResponseSpec uploadTo(String uri, String authorization, String filename, byte[] bytes, MediaType partType,
             Map<String, String> fields) {
         MultipartBodyBuilder body = new MultipartBodyBuilder();
         body.part("file", new ByteArrayResource(bytes)).filename(filename).contentType(partType);
@@ -101,7 +101,7 @@ public class AssetApi {
                 .expectBody(MAP).returnResult().getResponseBody();
     }
 
-    WebTestClient.ResponseSpec get(String uri, String authorization) {
+    public WebTestClient.ResponseSpec get(String uri, String authorization) {
         WebTestClient.RequestHeadersSpec<?> request = http().get().uri(uri);
         if (authorization != null) {
             request.header(authorization.startsWith("Bearer ") ? HttpHeaders.AUTHORIZATION : "X-API-Key", authorization);
@@ -141,11 +141,11 @@ public class AssetApi {
         return count("SELECT count(*) FROM asset_uploads WHERE owner_id = :id", owner);
     }
 
-    long orphanRows() {
+    public long orphanRows() {
         return db.sql("SELECT count(*) FROM orphaned_objects").map(row -> row.get(0, Long.class)).one().block();
     }
 
-    long usedBytes(UUID owner) {
+    public long usedBytes(UUID owner) {
         return db.sql("SELECT coalesce(sum(used_bytes + reserved_bytes), 0) FROM storage_usage WHERE user_id = :id").bind("id", owner)
                 .map(row -> ((Number) row.get(0)).longValue()).one().block();
     }
@@ -155,7 +155,7 @@ public class AssetApi {
                 .bind("id", owner).bind("n", bytes).fetch().rowsUpdated().block();
     }
 
-    String objectKey(UUID asset) {
+    public String objectKey(UUID asset) {
         return db.sql("SELECT object_key FROM assets WHERE id = :id").bind("id", asset).map(row -> row.get(0, String.class)).one().block();
     }
 
@@ -243,7 +243,7 @@ public class AssetApi {
     }
 
     /** The keys of every user object in the bucket. */
-    Set<String> storedKeys() {
+    public Set<String> storedKeys() {
         return storedKeys(storage);
     }
 
@@ -267,7 +267,7 @@ public class AssetApi {
         return keys;
     }
 
-    boolean objectExists(String key) {
+    public boolean objectExists(String key) {
         return storage.stat(key).blockOptional().isPresent();
     }
 
@@ -279,7 +279,7 @@ public class AssetApi {
         assertThat(keysBefore).as("objects in the bucket").containsAll(storedKeys());
     }
 
-    static byte[] resource(String name) {
+    public static byte[] resource(String name) {
         try (InputStream in = AssetApi.class.getResourceAsStream("/audio/" + name)) {
             return in.readAllBytes();
         }
@@ -288,7 +288,7 @@ public class AssetApi {
         }
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         }

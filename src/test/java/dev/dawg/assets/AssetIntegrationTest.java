@@ -22,7 +22,7 @@ import dev.dawg.support.IntegrationTest;
 @IntegrationTest
 @TestPropertySource(properties = { "dawg.assets.max-upload-size=16MB", "dawg.assets.sweep-interval=1s" })
 @Import(AssetApi.class)
-@interface AssetIntegrationTest {
+public @interface AssetIntegrationTest {
 
     long MAX_UPLOAD = 16L * 1024 * 1024;
 }

@@ -88,6 +88,8 @@ class ResourceLimitsIntegrationTests {
         sql("INSERT INTO assets (project_id, owner_id, filename, format, content_type, size_bytes, sha256, duration_seconds, sample_rate, "
                 + "channels, object_key) SELECT :project, :owner, :word || '-' || n || '.wav', 'wav', 'audio/wav', 100, repeat('0', 64), 1, "
                 + "44100, 1, 'assets/limits-' || gen_random_uuid() FROM generate_series(1, :n) n");
+        // A library sample's category must exist (V18).
+        sql("INSERT INTO system_categories (slug, name) VALUES (:category, :category) ON CONFLICT (slug) DO NOTHING");
         sql("INSERT INTO assets (category, filename, format, content_type, size_bytes, sha256, duration_seconds, sample_rate, channels, "
                 + "object_key) SELECT :category, 'sample-' || n || '.wav', 'wav', 'audio/wav', 100, repeat('0', 64), 1, 44100, 1, "
                 + "'assets/limits-' || gen_random_uuid() FROM generate_series(1, :n) n");

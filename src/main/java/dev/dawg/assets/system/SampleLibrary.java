@@ -1,4 +1,4 @@
-package dev.dawg.assets;
+package dev.dawg.assets.system;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,15 +17,13 @@ import reactor.util.retry.Retry;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.assets.Asset;
+import dev.dawg.assets.AssetStore;
 import dev.dawg.assets.audio.AudioInfo;
 import dev.dawg.assets.audio.AudioProbe;
 import dev.dawg.assets.audio.AudioSource;
 import dev.dawg.assets.storage.ObjectStorage;
-import dev.dawg.platform.web.ApiProblem;
-import dev.dawg.platform.web.Pages;
 
 /**
  * The built-in sample library: on first start each {@link SampleSynth} sound is rendered, stored and
@@ -34,7 +32,7 @@ import dev.dawg.platform.web.Pages;
  * administrator deleted stays deleted.
  */
 @Component
-class SampleLibrary {
+public class SampleLibrary {
 
     private static final Logger log = LoggerFactory.getLogger(SampleLibrary.class);
 
@@ -42,7 +40,7 @@ class SampleLibrary {
     private final ObjectStorage storage;
     private final Mono<Void> seeded;
 
-    SampleLibrary(AssetStore store, ObjectStorage storage) {
+    public SampleLibrary(AssetStore store, ObjectStorage storage) {
         this.store = store;
         this.storage = storage;
         // Done once per node; a failure (store or database down) is not cached, so the next ask tries again.
@@ -56,7 +54,7 @@ class SampleLibrary {
     }
 
     /** Completes when every built-in sample has been seeded (now or before). */
-    Mono<Void> ready() {
+    public Mono<Void> ready() {
         return seeded;
     }
 
@@ -116,21 +114,8 @@ class SampleLibrary {
         }
     }
 
-    /** {@code GET /api/system-assets[?category=]}: the library by category and name, for anyone. */
-    Mono<ServerResponse> list(ServerRequest request) {
-        String category = request.queryParam("category").map(String::strip).filter(value -> !value.isEmpty()).orElse(null);
-        if (category != null && !StreamedUploads.CATEGORY.matcher(category).matches()) {
-            return Mono.error(ApiProblem.validation("category", "must be 1 to 32 lowercase letters, digits or '-'"));
-        }
-        Pages.OffsetPage page = Pages.offsetPage(request);
-        return ready()
-                .then(store.library(category, page.limit() + 1, page.offset()).collectList())
-                .map(found -> AssetHandler.views(page.toBody(found)))
-                .flatMap(body -> ServerResponse.ok().bodyValue(body));
-    }
-
     /** The categories of the built-in sounds. */
-    static Set<String> builtInCategories() {
+    public static Set<String> builtInCategories() {
         return SampleSynth.LIBRARY.stream().map(SampleSynth.Sample::category).collect(java.util.stream.Collectors.toSet());
     }
 }

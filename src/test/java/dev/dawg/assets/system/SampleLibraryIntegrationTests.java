@@ -1,4 +1,4 @@
-package dev.dawg.assets;
+package dev.dawg.assets.system;
 
 import java.util.List;
 import java.util.Map;
@@ -11,6 +11,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
+import dev.dawg.assets.AssetApi;
+import dev.dawg.assets.AssetIntegrationTest;
+import dev.dawg.assets.AssetStore;
 import dev.dawg.assets.audio.AudioInfo;
 import dev.dawg.assets.audio.AudioProbe;
 import dev.dawg.assets.audio.AudioSource;

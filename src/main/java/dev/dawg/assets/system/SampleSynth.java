@@ -1,4 +1,4 @@
-package dev.dawg.assets;
+package dev.dawg.assets.system;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
