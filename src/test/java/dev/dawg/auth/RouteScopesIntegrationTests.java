@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.dawg.dawgclient.DawgClientProperties;
 import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
 import dev.dawg.support.IntegrationTest;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Calls every registered route (the same {@link RouteScopes} table the start-up checks and the API documentation
  * test reads, so a new route cannot be left out) with an API key of each single scope, a key of every scope and a
  * signed-in session: where the route's declaration allows the caller, anything but 403 {@code INSUFFICIENT_SCOPE}
- * (a dummy id answers 404, an empty body 400...); everywhere else exactly that refusal, as problem+json.
+ * (a dummy id answers 404, an empty body 400...); everywhere else exactly that refusal, as problem+json (in the DAWG
+ * client's dialect, in its error shape).
  */
 @IntegrationTest
 class RouteScopesIntegrationTests {
@@ -38,6 +40,9 @@ class RouteScopesIntegrationTests {
     Api api;
     @Autowired
     RouteScopes routeScopes;
+
+    @Autowired
+    DawgClientProperties clientApi;
 
     /** A caller of the walk: an API key with these scopes, or (null scopes) a signed-in session. */
     record Caller(String name, Set<Scope> scopes, String header, String credential) {
@@ -78,7 +83,7 @@ class RouteScopesIntegrationTests {
                 }
                 if (!allowed) {
                     MediaType type = result.getResponseHeaders().getContentType();
-                    if (!refusedForScope || type == null || !type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)) {
+                    if (!refusedForScope || type == null || !type.isCompatibleWith(errorType(route))) {
                         wrong.add(route + " as " + caller.name() + ": not allowed by " + route.access() + " but answered " + status + " " + shown);
                     }
                     else {
@@ -91,6 +96,11 @@ class RouteScopesIntegrationTests {
         // Every single-scope key was refused somewhere, and the session nowhere.
         assertThat(refusals).containsKeys(java.util.Arrays.stream(Scope.values()).map(scope -> "key with " + scope.value()).toArray(String[]::new))
                 .doesNotContainKey("signed-in session");
+    }
+
+    /** Problem+json, but under the DAWG client's dialect its own error shape (plain JSON, {@code {error:{code}}}). */
+    private MediaType errorType(RouteScopes.Route route) {
+        return clientApi.covers(route.path()) ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON;
     }
 
     private EntityExchangeResult<byte[]> call(RouteScopes.Route route, Caller caller) {
