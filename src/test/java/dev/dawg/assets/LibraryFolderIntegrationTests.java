@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
@@ -99,6 +101,27 @@ public class LibraryFolderIntegrationTests {
         library.addFolders(owner.id(), 500 - 10 - 1);
         library.createFolder(owner, "The last one", null).expectStatus().isCreated();
         assertProblem(library.createFolder(owner, "One too many", null), 409, "CONFLICT");
+    }
+
+    @Test
+    void shouldHoldTheBoundsAgainstConcurrentRequests() {
+        Api.User owner = api.signUp();
+        String a = library.folder(owner, "A", null);
+        String b = library.folder(owner, "B", null);
+        library.addFolders(owner.id(), 500 - 2 - 3);
+
+        // Each into the other at once: one of them must be refused, or the two would make a cycle.
+        List<Integer> crossed = Flux.just(List.of(a, b), List.of(b, a)).parallel(2).runOn(Schedulers.boundedElastic())
+                .map(pair -> library.send(owner, "PATCH", "/api/asset-folders/" + pair.get(0), Map.of("parentId", pair.get(1)))
+                        .returnResult(String.class).getStatus().value())
+                .sequential().collectList().block();
+        assertThat(crossed).containsExactlyInAnyOrder(200, 409);
+
+        List<Integer> created = Flux.range(0, 8).parallel(8).runOn(Schedulers.boundedElastic())
+                .map(i -> library.createFolder(owner, "Racer " + i, null).returnResult(String.class).getStatus().value())
+                .sequential().collectList().block();
+        assertThat(created).filteredOn(status -> status == 201).hasSize(3);
+        assertThat(created).filteredOn(status -> status == 409).hasSize(5);
     }
 
     @Test
