@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuples;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.stereotype.Component;
@@ -47,8 +48,9 @@ class LibraryHandler {
 
     /** {@code PATCH /api/assets/{id}}: {@code {filename?, folderId?}}; {@code folderId: null} moves it to the top level. */
     Mono<ServerResponse> patchAsset(ServerRequest request, CurrentUser user) {
+        // Whose asset it is comes first: someone else's is a 404 whatever the body.
         return Ids.parse(request.pathVariable("id"), "Asset")
-                .zipWith(bodies.object(request))
+                .flatMap(id -> library.own(user.id(), id).then(bodies.object(request)).map(body -> Tuples.of(id, body)))
                 .flatMap(found -> {
                     JsonFields fields = JsonFields.of(found.getT2()).allowOnly(Set.of("filename", "folderId"));
                     Optional<String> filename = fields.optionalString("filename", 1, Filenames.MAX_LENGTH);
@@ -107,8 +109,9 @@ class LibraryHandler {
 
     /** {@code PATCH /api/asset-folders/{id}}: {@code {name?, parentId?}}; {@code parentId: null} moves it to the top level. */
     Mono<ServerResponse> patchFolder(ServerRequest request, CurrentUser user) {
+        // Whose folder it is comes first: someone else's is a 404 whatever the body.
         return Ids.parse(request.pathVariable("id"), "Folder")
-                .zipWith(bodies.object(request))
+                .flatMap(id -> folders.find(user.id(), id).then(bodies.object(request)).map(body -> Tuples.of(id, body)))
                 .flatMap(found -> {
                     ObjectNode body = found.getT2();
                     JsonFields fields = JsonFields.of(body).allowOnly(Set.of("name", "parentId"));

@@ -44,6 +44,13 @@ public class PersonalLibrary {
         return folder.then(store.listPersonal(ownerId, filter.folderId(), filter.topLevel(), beforeCreated, beforeId, limit).collectList());
     }
 
+    /** The asset, if it is in the owner's personal library; 404 otherwise (whoever else may read it). */
+    public Mono<Asset> own(UUID ownerId, UUID assetId) {
+        return store.findWithProject(assetId, null).map(AssetStore.AssetWithProject::asset)
+                .filter(asset -> asset.inPersonalLibrary() && ownerId.equals(asset.ownerId()))
+                .switchIfEmpty(Mono.error(AssetAccess::notFound));
+    }
+
     /** A page of the owner's library assets by offset (newest first), and how many the whole list holds; 404 for a folder not theirs. */
     public Mono<OffsetPage> page(UUID ownerId, Filter filter, int limit, int offset) {
         Mono<?> folder = filter.folderId() == null ? Mono.just(true) : folders.find(ownerId, filter.folderId());
@@ -63,9 +70,7 @@ public class PersonalLibrary {
         Mono<?> folder = move && folderId != null
                 ? folders.find(caller.id(), folderId).onErrorMap(ApiProblem.class, ex -> ApiProblem.validation("folderId", "is not one of your folders"))
                 : Mono.just(true);
-        return store.findWithProject(assetId, null).map(AssetStore.AssetWithProject::asset)
-                .filter(asset -> asset.inPersonalLibrary() && caller.id().equals(asset.ownerId()))
-                .switchIfEmpty(Mono.error(AssetAccess::notFound))
+        return own(caller.id(), assetId)
                 .flatMap(asset -> folder.then(store.updatePersonal(assetId, caller.id(),
                         filename.map(name -> Filenames.clean(name, asset.format())).orElse(null), move, folderId)))
                 .switchIfEmpty(Mono.error(AssetAccess::notFound));
