@@ -19,7 +19,8 @@ import dev.dawg.sharing.Visibility;
  * Who may see and delete an asset, by the project's access rule ({@link ProjectAccess#decide}): an asset is
  * readable exactly when its project is, and someone else's private asset is a 404 like its project. Library
  * assets are readable by anyone and deleted by administrators. The routes resolve the caller and check the API
- * key's scope ({@code assets:read} to read, {@code assets:write} to delete).
+ * key's scope ({@code assets:read} to read, {@code assets:write} to delete). An asset in a user's personal library is
+ * theirs alone: anyone else gets a 404.
  */
 @Component
 class AssetAccess {
@@ -45,6 +46,9 @@ class AssetAccess {
         return find(request).map(found -> {
             Optional<ProjectAccess.Grant> grant = grant(found, Optional.of(caller));
             Asset asset = found.asset();
+            if (asset.inPersonalLibrary()) {
+                return asset; // readable means it is the caller's own
+            }
             if (grant.isEmpty()) {
                 caller.requireAdmin();
             }
@@ -62,10 +66,19 @@ class AssetAccess {
                 .switchIfEmpty(Mono.error(AssetAccess::notFound));
     }
 
-    /** The caller's grant on the asset's project; empty for a library asset. Throws 404 (or 410) without read access. */
+    /**
+     * The caller's grant on the asset's project; empty for a library asset. Throws 404 (or 410) without read access,
+     * and 404 for someone else's personal library asset.
+     */
     private Optional<ProjectAccess.Grant> grant(AssetStore.AssetWithProject found, Optional<CurrentUser> caller) {
         Asset asset = found.asset();
-        if (asset.inLibrary()) {
+        if (asset.inPersonalLibrary()) {
+            if (caller.map(CurrentUser::id).filter(asset.ownerId()::equals).isEmpty()) {
+                throw notFound();
+            }
+            return Optional.empty();
+        }
+        if (asset.inSystemLibrary()) {
             return Optional.empty();
         }
         if (found.projectDeleted() || found.projectOwner() == null) {

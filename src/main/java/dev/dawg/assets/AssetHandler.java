@@ -61,21 +61,31 @@ public class AssetHandler {
 
     /** {@code GET /api/projects/{id}/assets}: newest first, keyset-paginated. */
     Mono<ServerResponse> listProject(ServerRequest request, ProjectAccess.Grant grant) {
-        int limit = Pages.limit(request);
-        List<String> cursor = Pages.cursor(request, 2);
-        Instant beforeCreated;
-        UUID beforeId;
-        try {
-            beforeCreated = cursor == null ? null : Instant.parse(cursor.get(0));
-            beforeId = cursor == null ? null : UUID.fromString(cursor.get(1));
-        }
-        catch (DateTimeParseException | IllegalArgumentException ex) {
-            return Mono.error(ApiProblem.validation("cursor", "is not a cursor this list gave out"));
-        }
-        return store.listProject(grant.projectId(), beforeCreated, beforeId, limit + 1).collectList()
-                .map(found -> Pages.keysetBody(found, limit, last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString())))
-                .map(AssetHandler::views)
+        return Mono.fromCallable(() -> NewestFirst.of(request))
+                .flatMap(page -> store.listProject(grant.projectId(), page.beforeCreated(), page.beforeId(), page.limit() + 1).collectList()
+                        .map(page::body))
                 .flatMap(body -> ServerResponse.ok().bodyValue(body));
+    }
+
+    /** A keyset page of assets newest first: {@code ?limit=} and the cursor of the last asset of the page before. */
+    record NewestFirst(int limit, Instant beforeCreated, UUID beforeId) {
+
+        static NewestFirst of(ServerRequest request) {
+            int limit = Pages.limit(request);
+            List<String> cursor = Pages.cursor(request, 2);
+            try {
+                return new NewestFirst(limit, cursor == null ? null : Instant.parse(cursor.get(0)),
+                        cursor == null ? null : UUID.fromString(cursor.get(1)));
+            }
+            catch (DateTimeParseException | IllegalArgumentException ex) {
+                throw ApiProblem.validation("cursor", "is not a cursor this list gave out");
+            }
+        }
+
+        /** The page body of {@code limit + 1} fetched assets, shown as views. */
+        Map<String, Object> body(List<Asset> fetched) {
+            return views(Pages.keysetBody(fetched, limit, last -> Pages.encodeCursor(last.createdAt().toString(), last.id().toString())));
+        }
     }
 
     /**
@@ -125,7 +135,7 @@ public class AssetHandler {
     }
 
     /** {@code DELETE /api/assets/{id}}: the row goes (and with it the quota it used), then the object. */
-    Mono<ServerResponse> delete(ServerRequest request, CurrentUser user) {
+    public Mono<ServerResponse> delete(ServerRequest request, CurrentUser user) {
         return access.deletable(request, user)
                 .flatMap(asset -> store.delete(asset.id()))
                 .flatMap(this::removeObject)
@@ -144,13 +154,17 @@ public class AssetHandler {
 
     /** {@code GET /api/assets/quota}: bytes in use (stored plus held for uploads in flight) and the limit. */
     Mono<ServerResponse> quota(ServerRequest request, CurrentUser user) {
-        return uploads.usage(user.id())
-                .map(usage -> new Quota(usage.inUse(), properties.quota().toBytes(), usage.usedBytes(), usage.reservedBytes()))
-                .flatMap(body -> ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body));
+        return quota(user.id()).flatMap(body -> ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body));
+    }
+
+    /** The user's storage: bytes in use (stored plus held for uploads in flight) and the limit. */
+    public Mono<Quota> quota(UUID userId) {
+        return uploads.usage(userId)
+                .map(usage -> new Quota(usage.inUse(), properties.quota().toBytes(), usage.usedBytes(), usage.reservedBytes()));
     }
 
     /** The JSON body of the quota. */
-    record Quota(long usedBytes, long limitBytes, long storedBytes, long reservedBytes) {
+    public record Quota(long usedBytes, long limitBytes, long storedBytes, long reservedBytes) {
     }
 
     /** {@code GET /api/search/assets?q=}: the caller's own assets and the sample library. */

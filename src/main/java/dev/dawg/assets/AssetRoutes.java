@@ -12,6 +12,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.platform.web.OpenRoute;
 import dev.dawg.platform.web.RequestBodyAllowance;
 import dev.dawg.sharing.ProjectAccess;
 
@@ -22,24 +23,36 @@ import static dev.dawg.auth.Scope.ASSETS_WRITE;
 import static dev.dawg.sharing.AccessLevel.EDIT;
 import static dev.dawg.sharing.AccessLevel.VIEW;
 
-/** Routes of audio assets and their uploads (the sample library's are {@code assets.system}'s). */
+/** Routes of audio assets, their uploads, and the caller's personal library with its folders (the system library's are {@code assets.system}'s). */
 @Configuration(proxyBeanMethods = false)
 class AssetRoutes {
 
     @Bean
     RouterFunction<ServerResponse> assetRouter(AssetHandler assets, StreamedUploads streamed, PresignedUploads presigned,
-            ProjectAccess projects) {
+            LibraryHandler personal, ServerPutUploads throughServer, ProjectAccess projects) {
         return RouterFunctions.route()
                 .path("/api/projects/{id}/assets", builder -> builder
                         .POST("/uploads", signedIn(ASSETS_WRITE, projects.onPath(EDIT, presigned::presign)))
                         .POST("", signedIn(ASSETS_WRITE, projects.onPath(EDIT, streamed::uploadToProject)))
                         .GET("", anyone(ASSETS_READ, projects.onPath(VIEW, assets::listProject))))
                 .path("/api/assets", builder -> builder
+                        .GET("", signedIn(ASSETS_READ, personal::listAssets))
+                        .POST("", signedIn(ASSETS_WRITE, streamed::uploadToLibrary))
+                        .POST("/uploads", signedIn(ASSETS_WRITE, presigned::presignToLibrary))
                         .POST("/uploads/{uploadId}/complete", signedIn(ASSETS_WRITE, presigned::complete))
+                        .POST("/uploads/{uploadId}/key", signedIn(ASSETS_WRITE, throughServer::key))
+                        // Authorised by the upload's own key (X-Upload-Key), not by a session: see ServerPutUploads.
+                        .PUT("/uploads/{uploadId}/content", OpenRoute.anyCaller(throughServer::put))
                         .GET("/quota", signedIn(ASSETS_READ, assets::quota))
                         .GET("/{id}/content", anyone(ASSETS_READ, assets::content))
                         .GET("/{id}", anyone(ASSETS_READ, assets::get))
+                        .PATCH("/{id}", signedIn(ASSETS_WRITE, personal::patchAsset))
                         .DELETE("/{id}", signedIn(ASSETS_WRITE, assets::delete)))
+                .path("/api/asset-folders", builder -> builder
+                        .GET("", signedIn(ASSETS_READ, personal::listFolders))
+                        .POST("", signedIn(ASSETS_WRITE, personal::createFolder))
+                        .PATCH("/{id}", signedIn(ASSETS_WRITE, personal::patchFolder))
+                        .DELETE("/{id}", signedIn(ASSETS_WRITE, personal::deleteFolder)))
                 .GET("/api/search/assets", anyone(ASSETS_READ, assets::search))
                 .build();
     }
@@ -66,9 +79,15 @@ class AssetRoutes {
      * The streamed uploads may send a file up to the upload limit, plus room for a few small parts around it; the
      * platform's body limit cuts anything longer (the writer refuses at the file's exact limit first).
      */
+    /** Bytes of a presigned upload PUT through this server: up to the upload limit (the writer stops at the declared size). */
+    @Bean
+    RequestBodyAllowance serverPutBodies(AssetProperties properties) {
+        return RequestBodyAllowance.of(HttpMethod.PUT, properties.maxUploadSize().toBytes(), "/api/assets/uploads/{uploadId}/content");
+    }
+
     @Bean
     RequestBodyAllowance streamedUploadBodies(AssetProperties properties) {
         return RequestBodyAllowance.of(HttpMethod.POST, properties.maxUploadSize().toBytes() + 1024 * 1024,
-                "/api/projects/{id}/assets");
+                "/api/projects/{id}/assets", "/api/assets");
     }
 }

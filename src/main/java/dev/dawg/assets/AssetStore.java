@@ -60,17 +60,76 @@ public class AssetStore {
     }
 
     /**
-     * The caller's own assets (in projects not deleted) and the library whose name or category holds every
-     * term; the caller's first, names starting with the first term before others.
+     * A page of the owner's personal library, newest first, after the keyset cursor if any: the whole library, its
+     * top level ({@code topLevel}), or one folder.
+     */
+    Flux<Asset> listPersonal(UUID ownerId, UUID folderId, boolean topLevel, Instant beforeCreated, UUID beforeId, int limit) {
+        String folder = personalFolder(folderId, topLevel);
+        String keyset = beforeCreated == null ? "" : " AND (a.created_at, a.id) < (:created, :lastId) ";
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + Asset.COLUMNS + " FROM assets a WHERE a.owner_id = :owner "
+                        + " AND a.project_id IS NULL " + folder + keyset + " ORDER BY a.created_at DESC, a.id DESC LIMIT :limit")
+                .bind("owner", ownerId)
+                .bind("limit", limit);
+        if (folderId != null) {
+            spec = spec.bind("folder", folderId);
+        }
+        if (beforeCreated != null) {
+            spec = spec.bind("created", OffsetDateTime.ofInstant(beforeCreated, ZoneOffset.UTC)).bind("lastId", beforeId);
+        }
+        return spec.map(Asset::from).all();
+    }
+
+    /** A page of the owner's personal library by offset, newest first (see {@link #listPersonal}). */
+    Flux<Asset> pagePersonal(UUID ownerId, UUID folderId, boolean topLevel, int limit, int offset) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + Asset.COLUMNS + " FROM assets a WHERE a.owner_id = :owner "
+                        + " AND a.project_id IS NULL " + personalFolder(folderId, topLevel) + " ORDER BY a.created_at DESC, a.id DESC "
+                        + " LIMIT :limit OFFSET :offset")
+                .bind("owner", ownerId).bind("limit", limit).bind("offset", offset);
+        return (folderId == null ? spec : spec.bind("folder", folderId)).map(Asset::from).all();
+    }
+
+    Mono<Long> countPersonal(UUID ownerId, UUID folderId, boolean topLevel) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT count(*) FROM assets a WHERE a.owner_id = :owner AND a.project_id IS NULL "
+                        + personalFolder(folderId, topLevel))
+                .bind("owner", ownerId);
+        return (folderId == null ? spec : spec.bind("folder", folderId)).map(row -> row.get(0, Long.class)).one();
+    }
+
+    private static String personalFolder(UUID folderId, boolean topLevel) {
+        return folderId != null ? " AND a.folder_id = :folder " : topLevel ? " AND a.folder_id IS NULL " : "";
+    }
+
+    /**
+     * Renames and/or moves an asset of the owner's personal library ({@code folderId} null: to the top level, kept
+     * when {@code move} is false). Empty when there is no such asset, or the folder is not the owner's.
+     */
+    Mono<Asset> updatePersonal(UUID assetId, UUID ownerId, String filename, boolean move, UUID folderId) {
+        return db.sql("UPDATE assets a SET filename = coalesce(:filename, a.filename), "
+                        + " folder_id = CASE WHEN :move THEN :folder ELSE a.folder_id END "
+                        + "WHERE a.id = :id AND a.owner_id = :owner AND a.project_id IS NULL "
+                        + " AND (NOT :move OR :folder IS NULL OR EXISTS (SELECT 1 FROM asset_folders f WHERE f.id = :folder AND f.owner_id = :owner)) "
+                        + "RETURNING " + Asset.COLUMNS)
+                .bind("id", assetId)
+                .bind("owner", ownerId)
+                .bind("filename", Parameter.fromOrEmpty(filename, String.class))
+                .bind("move", move)
+                .bind("folder", Parameter.fromOrEmpty(folderId, UUID.class))
+                .map(Asset::from)
+                .one();
+    }
+
+    /**
+     * The caller's own assets (in projects not deleted, and in their personal library) and the system library whose
+     * name or category holds every term; the caller's first, names starting with the first term before others.
      */
     Flux<Asset> search(UUID callerId, List<String> terms, int limit, int offset) {
         StringBuilder sql = new StringBuilder("SELECT " + Asset.COLUMNS + " FROM assets a LEFT JOIN projects p ON p.id = a.project_id "
-                + "WHERE ((a.owner_id = :me AND p.deleted_at IS NULL) OR a.project_id IS NULL) ");
+                + "WHERE ((a.owner_id = :me AND p.deleted_at IS NULL) OR (a.project_id IS NULL AND a.owner_id IS NULL)) ");
         for (int i = 0; i < terms.size(); i++) {
             sql.append(" AND (a.filename ILIKE :t").append(i).append(" ESCAPE '\\' OR coalesce(a.category, '') ILIKE :t").append(i)
                     .append(" ESCAPE '\\') ");
         }
-        sql.append(" ORDER BY (a.project_id IS NULL), (a.filename ILIKE :prefix ESCAPE '\\') DESC, a.created_at DESC, a.id DESC ")
+        sql.append(" ORDER BY (a.owner_id IS NULL), (a.filename ILIKE :prefix ESCAPE '\\') DESC, a.created_at DESC, a.id DESC ")
                 .append(" LIMIT :limit OFFSET :offset");
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString())
                 .bind("me", Parameter.fromOrEmpty(callerId, UUID.class))

@@ -23,6 +23,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.assets.storage.PresignedUrls;
 import dev.dawg.auth.CurrentUser;
+import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
@@ -36,7 +37,7 @@ import dev.dawg.sharing.ProjectAccess;
  * handed out.
  */
 @Component
-class PresignedUploads {
+public class PresignedUploads {
 
     private static final Logger log = LoggerFactory.getLogger(PresignedUploads.class);
     /**
@@ -54,10 +55,12 @@ class PresignedUploads {
     private final PresignedUrls urls;
     private final AudioInspector inspector;
     private final JsonBodies bodies;
+    private final LibraryFolders folders;
     private final AssetProperties properties;
 
     PresignedUploads(UploadStore store, CleanupStore cleanup, Uploads uploads, ProjectAccess projects, ObjectStorage storage,
-            PresignedUrls urls, AudioInspector inspector, JsonBodies bodies, AssetProperties properties) {
+            PresignedUrls urls, AudioInspector inspector, JsonBodies bodies, LibraryFolders folders,
+            AssetProperties properties) {
         this.store = store;
         this.cleanup = cleanup;
         this.uploads = uploads;
@@ -66,21 +69,43 @@ class PresignedUploads {
         this.urls = urls;
         this.inspector = inspector;
         this.bodies = bodies;
+        this.folders = folders;
         this.properties = properties;
     }
 
     /** {@code POST /api/projects/{id}/assets/uploads}: reserves the declared size and hands out a presigned PUT. */
     Mono<ServerResponse> presign(ServerRequest request, ProjectAccess.Grant grant) {
         return bodies.object(request)
-                .flatMap(body -> open(grant.user(), grant.projectId(), PresignRequest.of(body, properties.maxUploadSize().toBytes())))
-                .flatMap(body -> ServerResponse.status(HttpStatus.CREATED)
-                        .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                        .bodyValue(body));
+                .flatMap(body -> open(grant.user(), UploadStore.Target.project(grant.projectId()),
+                        PresignRequest.of(body, properties.maxUploadSize().toBytes(), false)))
+                .flatMap(PresignedUploads::created);
+    }
+
+    /**
+     * {@code POST /api/assets/uploads}: the same into the caller's personal library, counted against their quota; an
+     * optional {@code folderId} names one of their folders.
+     */
+    Mono<ServerResponse> presignToLibrary(ServerRequest request, CurrentUser user) {
+        return bodies.object(request).flatMap(body -> presignToLibrary(user, body)).flatMap(PresignedUploads::created);
+    }
+
+    /** A presigned upload into the caller's library, from a body as {@code POST /api/assets/uploads} takes it. */
+    public Mono<Presigned> presignToLibrary(CurrentUser user, ObjectNode body) {
+        return Mono.fromCallable(() -> PresignRequest.of(body, properties.maxUploadSize().toBytes(), true))
+                .flatMap(asked -> (asked.folderId() == null ? Mono.<UUID>empty() : folders.find(user.id(), asked.folderId()).map(AssetFolder::id))
+                        .map(UploadStore.Target::personalLibrary)
+                        .defaultIfEmpty(UploadStore.Target.personalLibrary(null))
+                        .flatMap(target -> open(user, target, asked)))
+                .onErrorMap(SqlErrors::isForeignKeyViolation, ex -> LibraryFolders.notFound());
+    }
+
+    private static Mono<ServerResponse> created(Presigned body) {
+        return ServerResponse.status(HttpStatus.CREATED).header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body);
     }
 
     /** Records the upload with its declared size reserved (413 past the quota) and answers where to PUT it. */
-    private Mono<Presigned> open(CurrentUser caller, UUID projectId, PresignRequest asked) {
-        return store.openPresigned(caller.id(), projectId, asked.filename(), asked.contentType(), asked.sizeBytes(),
+    private Mono<Presigned> open(CurrentUser caller, UploadStore.Target target, PresignRequest asked) {
+        return store.openPresigned(caller.id(), target, asked.filename(), asked.contentType(), asked.sizeBytes(),
                         STAGING_PREFIX + UUID.randomUUID(), "assets/" + UUID.randomUUID(),
                         properties.uploadUrlTtl().plus(properties.uploadTimeout()), properties.quota().toBytes())
                 .switchIfEmpty(Mono.defer(() -> uploads.quotaExceeded(caller.id())))
@@ -88,7 +113,7 @@ class PresignedUploads {
     }
 
     /** The JSON body of a presigned upload: where and how to PUT the file, and where to complete it. */
-    record Presigned(UUID uploadId, String uploadUrl, String method, Map<String, String> headers, Instant expiresAt, long sizeBytes,
+    public record Presigned(UUID uploadId, String uploadUrl, String method, Map<String, String> headers, Instant expiresAt, long sizeBytes,
             String completeUrl) {
     }
 
@@ -102,10 +127,13 @@ class PresignedUploads {
     }
 
     /** The body of a presign request, validated. */
-    record PresignRequest(String filename, long sizeBytes, String contentType) {
+    record PresignRequest(String filename, long sizeBytes, String contentType, UUID folderId) {
 
-        static PresignRequest of(ObjectNode body, long maxBytes) {
-            JsonFields fields = JsonFields.of(body).allowOnly(Set.of("filename", "sizeBytes", "contentType"));
+        /** The request; {@code folderId} (optional) only into a personal library ({@code library}). */
+        static PresignRequest of(ObjectNode body, long maxBytes, boolean library) {
+            JsonFields fields = JsonFields.of(body).allowOnly(library ? Set.of("filename", "sizeBytes", "contentType", "folderId")
+                    : Set.of("filename", "sizeBytes", "contentType"));
+            UUID folderId = LibraryFolders.idField(fields, "folderId");
             String filename = fields.requiredString("filename", 1, Filenames.MAX_LENGTH);
             String contentType = fields.requiredString("contentType", 3, 100);
             long size = size(fields, body.get("sizeBytes"));
@@ -119,7 +147,7 @@ class PresignedUploads {
                 throw ApiProblem.unsupportedMediaType("contentType must be an audio type (such as audio/wav) or application/octet-stream");
             }
             // Cleaned when the upload completes, with the extension of the format found then.
-            return new PresignRequest(filename, size, contentType);
+            return new PresignRequest(filename, size, contentType, folderId);
         }
 
         /** The declared size; -1 (rejected) unless a whole number of at least 1. */
@@ -155,9 +183,13 @@ class PresignedUploads {
      */
     Mono<ServerResponse> complete(ServerRequest request, CurrentUser user) {
         return Ids.parse(request.pathVariable("uploadId"), "Upload")
-                .flatMap(uploadId -> claim(uploadId, user))
-                .flatMap(pending -> completeClaimed(request, user, pending))
+                .flatMap(uploadId -> complete(user, uploadId, ProjectAccess.shareToken(request)))
                 .flatMap(Uploads::created);
+    }
+
+    /** Completes the caller's presigned upload (see {@link #complete(ServerRequest, CurrentUser)}); the share token may be null. */
+    public Mono<Asset> complete(CurrentUser user, UUID uploadId, String shareToken) {
+        return claim(uploadId, user).flatMap(pending -> completeClaimed(shareToken, user, pending));
     }
 
     /** Takes the caller's presigned upload for completion, so two concurrent completions cannot both run. */
@@ -177,11 +209,11 @@ class PresignedUploads {
      * A refusal (expired, access lost, wrong bytes) ends the upload; a failure of the store or the database gives
      * the claim back, so that the completion can be retried.
      */
-    private Mono<Asset> completeClaimed(ServerRequest request, CurrentUser caller, UploadStore.PendingUpload pending) {
+    private Mono<Asset> completeClaimed(String shareToken, CurrentUser caller, UploadStore.PendingUpload pending) {
         if (pending.expired(Instant.now())) {
             return endWith(pending, ApiProblem.gone("This upload expired; request a new upload URL"));
         }
-        return requireEdit(request, caller, pending)
+        return requireEdit(shareToken, caller, pending)
                 .then(storage.stat(pending.objectKey()))
                 .switchIfEmpty(Mono.defer(() -> store.unclaim(pending.id()).then(Mono.error(nothingUploaded()))))
                 .flatMap(staged -> copyCheckAndFinish(pending, staged))
@@ -200,8 +232,11 @@ class PresignedUploads {
     }
 
     /** The caller must still be able to edit the project: access lost since the URL was handed out ends the upload. */
-    private Mono<Void> requireEdit(ServerRequest request, CurrentUser caller, UploadStore.PendingUpload pending) {
-        return projects.grant(Optional.of(caller), pending.projectId(), ProjectAccess.shareToken(request))
+    private Mono<Void> requireEdit(String shareToken, CurrentUser caller, UploadStore.PendingUpload pending) {
+        if (pending.personal()) {
+            return Mono.empty(); // the caller's own library: the claim already checked that the upload is theirs
+        }
+        return projects.grant(Optional.of(caller), pending.projectId(), shareToken)
                 .map(grant -> grant.require(AccessLevel.EDIT))
                 .onErrorResume(ApiProblem.class, problem -> endWith(pending, problem))
                 .then();
@@ -224,7 +259,7 @@ class PresignedUploads {
         String key = pending.assetKey();
         return storage.stat(key)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("The copy of upload " + pending.id() + " is missing")))
-                .flatMap(object -> checkSize(pending, object).then(uploads.finish(pending, key, pending.filename(), null, object.size(),
+                .flatMap(object -> checkSize(pending, object).then(uploads.finish(pending, key, pending.filename(), null, null, object.size(),
                         Mono.defer(() -> inspector.sha256(key, object.size())))));
     }
 

@@ -2,11 +2,13 @@ package dev.dawg.assets;
 
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -17,11 +19,14 @@ import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.assets.storage.StorageFailures;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.platform.ratelimit.ConcurrencySlots;
+import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.Ids;
 import dev.dawg.sharing.ProjectAccess;
 
 /**
- * Streamed multipart uploads into a project or the sample library: the file is stored as it arrives. The upload's
+ * Streamed multipart uploads into a project, the caller's personal library or the system library: the file is stored
+ * as it arrives. The upload's
  * row (and with it the reservation) exists before the first byte is stored; success turns it into an asset, any
  * failure or a client that goes away removes the object and then the row.
  */
@@ -36,16 +41,19 @@ public class StreamedUploads {
     private final Uploads uploads;
     private final ObjectStorage storage;
     private final UploadBodyReader bodies;
+    private final LibraryFolders folders;
     private final AssetProperties properties;
     private final Semaphore streams;
     /** The caller's share comes before the node's, so one user's stalled uploads cannot take every permit of the node. */
     private final ConcurrencySlots<UUID> streamsByUser;
 
-    StreamedUploads(UploadStore store, Uploads uploads, ObjectStorage storage, UploadBodyReader bodies, AssetProperties properties) {
+    StreamedUploads(UploadStore store, Uploads uploads, ObjectStorage storage, UploadBodyReader bodies, LibraryFolders folders,
+            AssetProperties properties) {
         this.store = store;
         this.uploads = uploads;
         this.storage = storage;
         this.bodies = bodies;
+        this.folders = folders;
         this.properties = properties;
         this.streams = new Semaphore(properties.maxConcurrentUploads());
         this.streamsByUser = new ConcurrencySlots<>(Math.min(properties.maxConcurrentUploadsPerUser(), properties.maxConcurrentUploads()));
@@ -53,7 +61,15 @@ public class StreamedUploads {
 
     /** {@code POST /api/projects/{id}/assets}: one multipart part {@code file}, stored as it arrives. */
     Mono<ServerResponse> uploadToProject(ServerRequest request, ProjectAccess.Grant grant) {
-        return upload(request, grant.user(), grant.projectId(), null).flatMap(Uploads::created);
+        return upload(request, grant.user(), UploadStore.Target.project(grant.projectId()), null).flatMap(Uploads::created);
+    }
+
+    /**
+     * {@code POST /api/assets}: one multipart part {@code file} into the caller's personal library, counted against
+     * their quota; an optional part {@code folderId} names one of their folders.
+     */
+    public Mono<ServerResponse> uploadToLibrary(ServerRequest request, CurrentUser user) {
+        return upload(request, user, UploadStore.Target.personalLibrary(null), null).flatMap(Uploads::created);
     }
 
     /**
@@ -61,13 +77,14 @@ public class StreamedUploads {
      * (at most {@link UploadBodyReader#MAX_LIBRARY_PARTS} parts); 403 for anyone else, before a byte is read.
      */
     public Mono<Asset> uploadToSystemLibrary(ServerRequest request, CurrentUser user, LibraryEntry entry) {
-        return Mono.fromCallable(user::requireAdmin).flatMap(admin -> upload(request, admin, null, entry));
+        return Mono.fromCallable(user::requireAdmin).flatMap(admin -> upload(request, admin, UploadStore.Target.SYSTEM_LIBRARY, entry));
     }
 
-    /** An upload into the project, or into the library (no project, no quota, an {@code entry} that describes it). */
-    private Mono<Asset> upload(ServerRequest request, CurrentUser caller, UUID projectId, LibraryEntry entry) {
-        return Mono.defer(() -> precheck(request, caller, projectId != null))
-                .then(Mono.defer(() -> receive(request, caller, projectId, entry)));
+    /** An upload into a project or a personal library (counted against the quota), or into the system library (not). */
+    private Mono<Asset> upload(ServerRequest request, CurrentUser caller, UploadStore.Target target, LibraryEntry entry) {
+        boolean quota = target.projectId() != null || target.personal();
+        return Mono.defer(() -> precheck(request, caller, quota))
+                .then(Mono.defer(() -> receive(request, caller, target, entry)));
     }
 
     /** Refusals that need no byte of the body: wrong content type, a declared length over the size limit or the quota. */
@@ -89,12 +106,27 @@ public class StreamedUploads {
     private record InFlight(UploadStore.PendingUpload pending, StreamedObjectWriter writer) {
     }
 
+    /** Call inside {@code Mono.defer}: see {@link #withSlots}. */
+    private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UploadStore.Target target, LibraryEntry entry) {
+        return withSlots(caller.id(), () -> Mono.usingWhen(
+                store.openStreamed(caller.id(), target, "assets/" + UUID.randomUUID(), properties.uploadTimeout())
+                        .map(pending -> new InFlight(pending, writer(pending))),
+                upload -> bodies.read(request, upload.writer(), entry != null).flatMap(received -> finish(upload.pending(), received, entry)),
+                upload -> Mono.empty(),
+                (upload, failure) -> StorageFailures.isUnreachable(failure)
+                        // The store is down: trying it again would only hold the answer back by a timeout or
+                        // two. The row goes now (its reservation with it) and the sweep removes the object.
+                        ? forget(upload.pending())
+                        : discard(upload),
+                this::discard));
+    }
+
     /**
-     * Call inside {@code Mono.defer}: it takes one of the caller's upload slots and one of the node's upload permits,
-     * both given back when the upload ends.
+     * Call inside {@code Mono.defer}: runs {@code work} holding one of the user's upload slots and one of the node's
+     * upload permits, both given back when it ends (429 or 503 when none is free).
      */
-    private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UUID projectId, LibraryEntry entry) {
-        ConcurrencySlots<UUID>.Slot slot = streamsByUser.take(caller.id()).orElse(null);
+    private <T> Mono<T> withSlots(UUID userId, Supplier<Mono<T>> work) {
+        ConcurrencySlots<UUID>.Slot slot = streamsByUser.take(userId).orElse(null);
         if (slot == null) {
             return Mono.error(ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "You are already uploading "
                             + streamsByUser.limit() + " files at once; send this one when one of them has finished")
@@ -104,20 +136,47 @@ public class StreamedUploads {
             slot.release();
             return Mono.error(ApiProblem.serviceUnavailable("This server is receiving as many uploads as it can; retry shortly"));
         }
-        return Mono.usingWhen(
-                        store.openStreamed(caller.id(), projectId, "assets/" + UUID.randomUUID(), properties.uploadTimeout())
-                                .map(pending -> new InFlight(pending, writer(pending))),
-                        upload -> bodies.read(request, upload.writer(), entry != null).flatMap(received -> finish(upload.pending(), received, entry)),
-                        upload -> Mono.empty(),
-                        (upload, failure) -> StorageFailures.isUnreachable(failure)
-                                // The store is down: trying it again would only hold the answer back by a timeout or
-                                // two. The row goes now (its reservation with it) and the sweep removes the object.
-                                ? forget(upload.pending())
-                                : discard(upload),
-                        this::discard)
-                .doFinally(signal -> {
-                    streams.release();
-                    slot.release();
+        return work.get().doFinally(signal -> {
+            streams.release();
+            slot.release();
+        });
+    }
+
+    /**
+     * The raw body of a PUT streamed to a presigned upload's staging key, as the store would have taken it: at most
+     * the declared size (413), audio by its first bytes (415), under the same slots and idle timeout as every streamed
+     * upload. Completion then checks it as any presigned upload. Any failure ends the upload for good: its object,
+     * row and reservation all go.
+     */
+    Mono<Void> receiveIntoStaging(ServerRequest request, UploadStore.PendingUpload pending) {
+        long declared = request.headers().contentLength().orElse(-1);
+        if (declared > pending.declaredSize()) {
+            return uploads.end(pending, Mono.empty()).then(Mono.error(ApiProblem.payloadTooLarge(
+                    "The body is " + declared + " bytes; this upload was declared as " + pending.declaredSize())));
+        }
+        return Mono.defer(() -> withSlots(pending.ownerId(), () -> Mono.usingWhen(
+                Mono.fromSupplier(() -> stagingWriter(pending)),
+                writer -> writer.write(ReceiveTimeout.of(request.bodyToFlux(DataBuffer.class), properties.uploadIdleTimeout(),
+                        () -> ApiProblem.of(HttpStatus.REQUEST_TIMEOUT, "REQUEST_TIMEOUT", "Nothing of the upload arrived for "
+                                + properties.uploadIdleTimeout().toSeconds() + " s; send it again"))).then(),
+                writer -> Mono.empty(),
+                (writer, failure) -> uploads.end(pending, writer.discard()),
+                writer -> uploads.end(pending, writer.discard()))));
+    }
+
+    /** A writer to a presigned upload's staging key: its whole declared size is reserved already. */
+    private StreamedObjectWriter stagingWriter(UploadStore.PendingUpload pending) {
+        return new StreamedObjectWriter(storage, pending.objectKey(), (int) properties.partSize().toBytes(), pending.declaredSize(),
+                new StreamedObjectWriter.Hooks() {
+                    @Override
+                    public Mono<Void> reserve(long bytes) {
+                        return Mono.empty();
+                    }
+
+                    @Override
+                    public Mono<Void> multipartStarted(String s3UploadId) {
+                        return store.recordMultipart(pending.id(), s3UploadId);
+                    }
                 });
     }
 
@@ -126,7 +185,7 @@ public class StreamedUploads {
                 new StreamedObjectWriter.Hooks() {
                     @Override
                     public Mono<Void> reserve(long bytes) {
-                        if (pending.projectId() == null) {
+                        if (pending.intoSystemLibrary()) {
                             // The sample library counts against no one's quota; this only keeps the upload alive.
                             return store.reserve(pending.id(), 0, Long.MAX_VALUE, properties.uploadTimeout()).then();
                         }
@@ -142,21 +201,29 @@ public class StreamedUploads {
     }
 
     /**
-     * The stored file becomes the asset; a library upload's form fields are checked by its {@code entry} first (a
-     * refusal discards the upload) and recorded after.
+     * The stored file becomes the asset. An upload into the system library has its form fields checked by its
+     * {@code entry} first (a refusal discards the upload) and recorded after; one into a personal library may name its
+     * folder ({@code folderId}, one of the owner's).
      */
     private Mono<Asset> finish(UploadStore.PendingUpload pending, UploadBodyReader.Received received, LibraryEntry entry) {
-        if (entry == null) {
-            return store(pending, received, null);
+        String folderField = received.fields.get("folderId");
+        if (pending.personal() && folderField != null && !folderField.isBlank()) {
+            return Ids.parse(folderField.strip(), "Folder")
+                    .flatMap(folderId -> folders.find(pending.ownerId(), folderId))
+                    .flatMap(folder -> finish(pending, received, null, folder.id()))
+                    .onErrorMap(SqlErrors::isForeignKeyViolation, ex -> LibraryFolders.notFound());
         }
-        return entry.check(received.fields).flatMap(checked -> store(pending, received, checked.category())
+        if (entry == null) {
+            return finish(pending, received, null, null);
+        }
+        return entry.check(received.fields).flatMap(checked -> finish(pending, received, checked.category(), null)
                 .flatMap(asset -> checked.record(asset.id()).thenReturn(asset)));
     }
 
-    /** The checked file becomes the asset (with its {@code category} in the library). */
-    private Mono<Asset> store(UploadStore.PendingUpload pending, UploadBodyReader.Received received, String category) {
+    private Mono<Asset> finish(UploadStore.PendingUpload pending, UploadBodyReader.Received received, String category, UUID folderId) {
         StreamedObjectWriter.Written written = received.written;
-        return uploads.finish(pending, pending.objectKey(), received.filename, category, written.size(), Mono.just(written.sha256()))
+        return uploads.finish(pending, pending.objectKey(), received.filename, category, folderId, written.size(),
+                        Mono.just(written.sha256()))
                 .switchIfEmpty(Mono.error(Uploads::discardedMeanwhile));
     }
 

@@ -29,17 +29,23 @@ class UploadStore {
      */
     record PendingUpload(UUID id, String kind, UUID ownerId, UUID projectId, String filename,
             String declaredType, Long declaredSize, long reservedBytes, String objectKey, String assetKey, String s3UploadId,
-            Instant expiresAt) {
+            Instant expiresAt, boolean personal, UUID folderId) {
 
         static final String COLUMNS = " u.id, u.kind, u.owner_id, u.project_id, u.filename, u.declared_type, u.declared_size,"
-                + " u.reserved_bytes, u.object_key, u.asset_key, u.s3_upload_id, u.expires_at ";
+                + " u.reserved_bytes, u.object_key, u.asset_key, u.s3_upload_id, u.expires_at, u.personal, u.folder_id ";
 
         static PendingUpload from(Readable row) {
             return new PendingUpload(row.get("id", UUID.class), row.get("kind", String.class), row.get("owner_id", UUID.class),
                     row.get("project_id", UUID.class), row.get("filename", String.class),
                     row.get("declared_type", String.class), row.get("declared_size", Long.class), row.get("reserved_bytes", Long.class),
                     row.get("object_key", String.class), row.get("asset_key", String.class), row.get("s3_upload_id", String.class),
-                    row.get("expires_at", OffsetDateTime.class).toInstant());
+                    row.get("expires_at", OffsetDateTime.class).toInstant(), Boolean.TRUE.equals(row.get("personal", Boolean.class)),
+                    row.get("folder_id", UUID.class));
+        }
+
+        /** Into the built-in system library: an administrator's, counted against no quota. */
+        boolean intoSystemLibrary() {
+            return projectId == null && !personal;
         }
 
         boolean expired(Instant now) {
@@ -62,14 +68,33 @@ class UploadStore {
         this.db = db;
     }
 
+    /**
+     * Where an upload goes: into a project, into the owner's personal library ({@code personal}, perhaps a folder), or
+     * (neither) into the system library.
+     */
+    record Target(UUID projectId, boolean personal, UUID folderId) {
+
+        static Target project(UUID projectId) {
+            return new Target(projectId, false, null);
+        }
+
+        static Target personalLibrary(UUID folderId) {
+            return new Target(null, true, folderId);
+        }
+
+        static final Target SYSTEM_LIBRARY = new Target(null, false, null);
+    }
+
     /** Records a streamed upload about to start; it reserves nothing until its parts are stored. */
-    Mono<PendingUpload> openStreamed(UUID ownerId, UUID projectId, String objectKey, Duration timeout) {
+    Mono<PendingUpload> openStreamed(UUID ownerId, Target target, String objectKey, Duration timeout) {
         return db.sql("WITH usage AS (INSERT INTO storage_usage (user_id) VALUES (:owner) ON CONFLICT (user_id) DO NOTHING) "
-                        + "INSERT INTO asset_uploads AS u (kind, owner_id, project_id, filename, object_key, expires_at) "
-                        + "VALUES ('streamed', :owner, :project, 'upload', :key, now() + make_interval(secs => :timeout)) "
+                        + "INSERT INTO asset_uploads AS u (kind, owner_id, project_id, personal, folder_id, filename, object_key, expires_at) "
+                        + "VALUES ('streamed', :owner, :project, :personal, :folder, 'upload', :key, now() + make_interval(secs => :timeout)) "
                         + "RETURNING " + PendingUpload.COLUMNS)
                 .bind("owner", ownerId)
-                .bind("project", Parameter.fromOrEmpty(projectId, UUID.class))
+                .bind("project", Parameter.fromOrEmpty(target.projectId(), UUID.class))
+                .bind("personal", target.personal())
+                .bind("folder", Parameter.fromOrEmpty(target.folderId(), UUID.class))
                 .bind("key", objectKey)
                 .bind("timeout", (double) timeout.toSeconds())
                 .map(PendingUpload::from)
@@ -107,7 +132,7 @@ class UploadStore {
      * Records a presigned upload with its whole declared size reserved, in one statement that succeeds only
      * while the owner's stored and reserved bytes stay within {@code limit}. Empty when the quota is exceeded.
      */
-    Mono<PendingUpload> openPresigned(UUID ownerId, UUID projectId, String filename, String declaredType, long size,
+    Mono<PendingUpload> openPresigned(UUID ownerId, Target target, String filename, String declaredType, long size,
             String stagingKey, String assetKey, Duration lifetime, long limit) {
         if (size > limit) {
             return Mono.empty();
@@ -115,13 +140,15 @@ class UploadStore {
         return db.sql("WITH usage AS (INSERT INTO storage_usage AS s (user_id, reserved_bytes) VALUES (:owner, :n) "
                         + "  ON CONFLICT (user_id) DO UPDATE SET reserved_bytes = s.reserved_bytes + excluded.reserved_bytes "
                         + "  WHERE s.used_bytes + s.reserved_bytes + excluded.reserved_bytes <= :limit RETURNING user_id) "
-                        + "INSERT INTO asset_uploads AS u (kind, owner_id, project_id, filename, declared_type, declared_size, reserved_bytes, "
-                        + "  object_key, asset_key, expires_at) "
-                        + "SELECT 'presigned', :owner, :project, :filename, :type, :n, :n, :key, :assetKey, "
+                        + "INSERT INTO asset_uploads AS u (kind, owner_id, project_id, personal, folder_id, filename, declared_type, "
+                        + "  declared_size, reserved_bytes, object_key, asset_key, expires_at) "
+                        + "SELECT 'presigned', :owner, :project, :personal, :folder, :filename, :type, :n, :n, :key, :assetKey, "
                         + "  now() + make_interval(secs => :lifetime) "
                         + "FROM usage RETURNING " + PendingUpload.COLUMNS)
                 .bind("owner", ownerId)
-                .bind("project", projectId)
+                .bind("project", Parameter.fromOrEmpty(target.projectId(), UUID.class))
+                .bind("personal", target.personal())
+                .bind("folder", Parameter.fromOrEmpty(target.folderId(), UUID.class))
                 .bind("filename", filename)
                 .bind("type", declaredType)
                 .bind("n", size)
@@ -131,6 +158,25 @@ class UploadStore {
                 .bind("limit", limit)
                 .map(PendingUpload::from)
                 .one();
+    }
+
+    /**
+     * Records the hash of a new key for PUTting the owner's open presigned upload through this server (an earlier
+     * key stops working). Empty when there is no such upload open.
+     */
+    Mono<PendingUpload> setPutKey(UUID uploadId, UUID ownerId, String keySha256) {
+        return db.sql("UPDATE asset_uploads u SET put_key_sha256 = :key WHERE u.id = :id AND u.owner_id = :owner "
+                        + " AND u.kind = 'presigned' AND u.state = 'open' AND u.expires_at > now() RETURNING " + PendingUpload.COLUMNS)
+                .bind("id", uploadId).bind("owner", ownerId).bind("key", keySha256)
+                .map(PendingUpload::from).one();
+    }
+
+    /** The open presigned upload whose PUT key has this hash. */
+    Mono<PendingUpload> findByPutKey(UUID uploadId, String keySha256) {
+        return db.sql("SELECT " + PendingUpload.COLUMNS + " FROM asset_uploads u WHERE u.id = :id AND u.put_key_sha256 = :key "
+                        + " AND u.kind = 'presigned' AND u.state = 'open' AND u.expires_at > now()")
+                .bind("id", uploadId).bind("key", keySha256)
+                .map(PendingUpload::from).one();
     }
 
     Mono<PendingUpload> findUpload(UUID uploadId) {
@@ -160,20 +206,22 @@ class UploadStore {
     /**
      * Turns an upload into an asset in one statement: the upload row goes (its reservation with it), the asset
      * row comes (its size counted as used) with the bytes at the upload's final key (a presigned upload's staging
-     * object is queued for removal by the trigger). {@code category} is used for a library upload (no project).
-     * Empty if the upload was discarded meanwhile.
+     * object is queued for removal by the trigger). {@code category} is used for an upload into the system library,
+     * {@code folderId} (if not null) for one into a personal library. Empty if the upload was discarded meanwhile.
      */
-    Mono<Asset> finish(UUID uploadId, String filename, String category, long size, String sha256, AudioInfo info) {
+    Mono<Asset> finish(UUID uploadId, String filename, String category, UUID folderId, long size, String sha256, AudioInfo info) {
         return AssetStore.bindAudioFile(db.sql("WITH up AS (DELETE FROM asset_uploads WHERE id = :id "
-                        + "  RETURNING project_id, owner_id, coalesce(asset_key, object_key) AS object_key) "
-                        + "INSERT INTO assets AS a (project_id, owner_id, category, filename, format, content_type, size_bytes, sha256, "
-                        + "  duration_seconds, sample_rate, channels, bit_depth, object_key) "
-                        + "SELECT up.project_id, CASE WHEN up.project_id IS NULL THEN NULL ELSE up.owner_id END, "
-                        + "  CASE WHEN up.project_id IS NULL THEN :category END, :filename, "
+                        + "  RETURNING project_id, owner_id, personal, folder_id, coalesce(asset_key, object_key) AS object_key) "
+                        + "INSERT INTO assets AS a (project_id, owner_id, folder_id, category, filename, format, content_type, size_bytes, "
+                        + "  sha256, duration_seconds, sample_rate, channels, bit_depth, object_key) "
+                        + "SELECT up.project_id, CASE WHEN up.project_id IS NULL AND NOT up.personal THEN NULL ELSE up.owner_id END, "
+                        + "  CASE WHEN up.personal THEN coalesce(:folder, up.folder_id) END, "
+                        + "  CASE WHEN up.project_id IS NULL AND NOT up.personal THEN :category END, :filename, "
                         + "  :format, :contentType, :size, :sha256, :duration, :rate, :channels, :bits, up.object_key FROM up "
                         + "RETURNING " + Asset.COLUMNS), filename, size, sha256, info)
                 .bind("id", uploadId)
                 .bind("category", Parameter.fromOrEmpty(category, String.class))
+                .bind("folder", Parameter.fromOrEmpty(folderId, UUID.class))
                 .map(Asset::from)
                 .one();
     }

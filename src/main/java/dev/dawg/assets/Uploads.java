@@ -39,10 +39,11 @@ class Uploads {
      * Reads the metadata of the bytes at {@code key} (415/422 when they are not audio) and makes them the upload's
      * asset, named after the format found. Empty if the upload was discarded meanwhile.
      */
-    Mono<Asset> finish(UploadStore.PendingUpload pending, String key, String filename, String category, long size, Mono<String> sha256) {
+    Mono<Asset> finish(UploadStore.PendingUpload pending, String key, String filename, String category, UUID folderId, long size,
+            Mono<String> sha256) {
         return inspector.probe(key, size)
                 .flatMap(info -> sha256.flatMap(digest -> store.finish(pending.id(), Filenames.clean(filename, info.format()), category,
-                        size, digest, info)));
+                        folderId, size, digest, info)));
     }
 
     /**

@@ -1,0 +1,288 @@
+package dev.dawg.dawgclient.library;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.unit.DataSize;
+
+import dev.dawg.assets.AssetApi;
+import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.support.Api;
+import dev.dawg.support.IntegrationTest;
+
+import static dev.dawg.support.Api.MAP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DAWG client's personal library, replayed call by call as {@code api.js}, {@code uploadService.js} and
+ * {@code useFileBrowserStore.js} make them (same methods, paths, bodies and headers), asserting the fields the client
+ * then reads; and the unhappy paths in the dialect's error shape.
+ */
+@IntegrationTest
+class ClientLibraryIntegrationTests {
+
+    private static final String BASE = "/dawg-client/api";
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    ObjectStorage storage;
+
+    private final HttpClient browser = HttpClient.newHttpClient();
+
+    /** {@code ApiClient.request}: JSON body with Content-Type when there is one, the bearer token always. */
+    WebTestClient.ResponseSpec call(Api.User user, String method, String path, Object body) {
+        WebTestClient.RequestBodySpec request = api.http().method(org.springframework.http.HttpMethod.valueOf(method)).uri(BASE + path)
+                .header(HttpHeaders.AUTHORIZATION, user.bearer());
+        return body == null ? request.exchange() : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    Map<String, Object> ok(WebTestClient.ResponseSpec response) {
+        return response.expectStatus().is2xxSuccessful().expectBody(MAP).returnResult().getResponseBody();
+    }
+
+    /** The dialect's error shape, with the status and code. */
+    static Map<String, Object> clientError(WebTestClient.ResponseSpec response, int status, String code) {
+        Map<String, Object> body = response.expectStatus().isEqualTo(status).expectBody(MAP).returnResult().getResponseBody();
+        assertThat(body).containsOnlyKeys("error");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) body.get("error");
+        assertThat(error).containsEntry("code", code);
+        assertThat((String) error.get("message")).isNotBlank();
+        return error;
+    }
+
+    /** uploadService.uploadUserAsset: request, credentials (bearer only, no body), the PUT with AccessKey, then complete. */
+    Map<String, Object> uploadUserAsset(Api.User user, String filename, byte[] file, String folderPath, Object parentFolderId) throws Exception {
+        Map<String, Object> credentials = requestAndCredentials(user, filename, file.length, folderPath, parentFolderId);
+        assertThat(putLikeTheClient(credentials, file, "audio/wav").statusCode()).isBetween(200, 299);
+        return ok(call(user, "POST", "/assets/upload/complete/" + credentials.get("assetId"), null));
+    }
+
+    Map<String, Object> requestAndCredentials(Api.User user, String filename, long size, String folderPath, Object parentFolderId) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("filename", filename);
+        body.put("size", size);
+        body.put("mimeType", "audio/wav");
+        body.put("folderPath", folderPath);
+        body.put("parentFolderId", parentFolderId);
+        Map<String, Object> request = ok(call(user, "POST", "/assets/upload/request", body));
+        assertThat((String) request.get("uploadUrl")).isNotBlank();
+        Map<String, Object> credentials = ok(api.http().post().uri(BASE + "/assets/upload/" + request.get("assetId") + "/credentials")
+                .header(HttpHeaders.AUTHORIZATION, user.bearer()).exchange());
+        assertThat((String) credentials.get("accessKey")).isNotBlank().doesNotContain(user.accessToken());
+        credentials.put("assetId", request.get("assetId"));
+        return credentials;
+    }
+
+    /** uploadToBunnyCDN: an XHR PUT of the file to {@code uploadUrl} with AccessKey and Content-Type. */
+    HttpResponse<String> putLikeTheClient(Map<String, Object> credentials, byte[] file, String type) throws Exception {
+        return putWithKey(credentials, (String) credentials.get("accessKey"), file, type);
+    }
+
+    HttpResponse<String> putWithKey(Map<String, Object> credentials, String key, byte[] file, String type) throws Exception {
+        HttpRequest put = HttpRequest.newBuilder(URI.create((String) credentials.get("uploadUrl")))
+                .header("AccessKey", key).header("Content-Type", type)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(file)).build();
+        return browser.send(put, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> listAssets(Api.User user) {
+        Map<String, Object> body = ok(call(user, "GET", "/assets?limit=1000", null));
+        assertThat(body).containsKeys("total", "limit", "offset");
+        return (List<Map<String, Object>>) body.get("assets");
+    }
+
+    static Map<String, Object> row(List<Map<String, Object>> rows, Object id) {
+        return rows.stream().filter(row -> id.equals(row.get("id"))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldServeTheFileBrowsersLibraryCallByCall() throws Exception {
+        Api.User user = api.signUp();
+        byte[] wav = resource("tone-44k1-16bit-mono.wav");
+
+        Map<String, Object> quota = ok(call(user, "GET", "/assets/quota", null));
+        assertThat(((Number) quota.get("used_bytes")).longValue()).isZero();
+        assertThat(((Number) quota.get("quota_bytes")).longValue()).isEqualTo(DataSize.ofGigabytes(1).toBytes());
+
+        Map<String, Object> folderBody = new HashMap<>();
+        folderBody.put("name", "Yeni Klasör");
+        folderBody.put("parentFolderId", null);
+        Map<String, Object> folder = ok(call(user, "POST", "/assets/folders", folderBody));
+        assertThat(folder).containsEntry("name", "Yeni Klasör").containsEntry("parentFolderId", null).containsKey("id");
+        Object folderId = folder.get("id");
+
+        Map<String, Object> asset = uploadUserAsset(user, "kick.wav", wav, "/", folderId);
+        assertThat((String) asset.get("storage_url")).isEqualTo(BASE + "/assets/" + asset.get("id") + "/file");
+        assertThat(asset).containsEntry("storageUrl", asset.get("storage_url")).containsEntry("parent_folder_id", folderId)
+                .containsEntry("folder_path", "/Yeni Klasör").containsEntry("filename", "kick.wav").containsEntry("mime_type", "audio/wav");
+        assertThat(((Number) ok(call(user, "GET", "/assets/quota", null)).get("used_bytes")).longValue()).isEqualTo(wav.length);
+
+        List<Map<String, Object>> rows = listAssets(user);
+        assertThat(row(rows, folderId)).containsEntry("mime_type", "folder").containsEntry("filename", "Yeni Klasör")
+                .containsEntry("folder_path", "/").containsEntry("parent_folder_id", null);
+        assertThat(row(rows, asset.get("id"))).containsEntry("parent_folder_id", folderId).containsEntry("name", "kick.wav")
+                .containsKeys("storage_url", "storage_key", "storageKey", "folder_path");
+
+        // normalizeAssetUrl: ${baseURL}/assets/${id}/file, fetched with the bearer token, ranges as audio elements ask.
+        api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .header(HttpHeaders.RANGE, "bytes=0-99").exchange()
+                .expectStatus().isEqualTo(206).expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 0-99/" + wav.length);
+        byte[] whole = api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(whole).isEqualTo(wav);
+
+        ok(call(user, "PATCH", "/assets/" + asset.get("id") + "/rename", Map.of("newName", "Big Kick.wav")));
+        assertThat(row(listAssets(user), asset.get("id"))).containsEntry("filename", "Big Kick.wav");
+
+        Map<String, Object> folders = ok(call(user, "GET", "/assets/folders", null));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) folders.get("folders");
+        assertThat(listed).singleElement().satisfies(item -> assertThat(item).containsEntry("id", folderId).containsEntry("name", "Yeni Klasör"));
+
+        clientError(call(user, "DELETE", "/assets/folders/" + folderId, null), 409, "CONFLICT");
+        Map<String, Object> toRoot = new HashMap<>();
+        toRoot.put("folderPath", "/");
+        toRoot.put("parentFolderId", null);
+        Map<String, Object> moved = ok(call(user, "PATCH", "/assets/" + asset.get("id") + "/move", toRoot));
+        assertThat(moved).containsEntry("parent_folder_id", null).containsEntry("folder_path", "/");
+        call(user, "DELETE", "/assets/folders/" + folderId, null).expectStatus().is2xxSuccessful();
+
+        call(user, "DELETE", "/assets/" + asset.get("id"), null).expectStatus().is2xxSuccessful();
+        assertThat(listAssets(user)).isEmpty();
+        assertThat(((Number) ok(call(user, "GET", "/assets/quota", null)).get("used_bytes")).longValue()).isZero();
+    }
+
+    @Test
+    void shouldMapFolderPathsOntoFolders() throws Exception {
+        Api.User user = api.signUp();
+        Object drums = ok(call(user, "POST", "/assets/folders", Map.of("name", "Drums"))).get("id");
+        Object kicks = ok(call(user, "POST", "/assets/folders", Map.of("name", "Kicks", "parentFolderId", drums))).get("id");
+        byte[] wav = resource("tone-44k1-16bit-mono.wav");
+
+        Map<String, Object> byPath = uploadUserAsset(user, "a.wav", wav, "/drums/KICKS/", null);
+        assertThat(byPath).containsEntry("parent_folder_id", kicks).containsEntry("folder_path", "/Drums/Kicks");
+        Map<String, Object> move = new HashMap<>();
+        move.put("folderPath", "/Drums");
+        move.put("parentFolderId", null);
+        assertThat(ok(call(user, "PATCH", "/assets/" + byPath.get("id") + "/move", move))).containsEntry("parent_folder_id", drums);
+        assertThat((List<?>) ok(call(user, "GET", "/assets/folders?parentFolderId=" + drums, null)).get("folders")).hasSize(1);
+
+        Map<String, Object> unknown = new HashMap<>();
+        unknown.put("filename", "b.wav");
+        unknown.put("size", wav.length);
+        unknown.put("mimeType", "audio/wav");
+        unknown.put("folderPath", "/Nowhere");
+        unknown.put("parentFolderId", null);
+        clientError(call(user, "POST", "/assets/upload/request", unknown), 404, "NOT_FOUND");
+        clientError(call(user, "GET", "/assets?limit=1000&folderPath=/Nowhere", null), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void shouldRefuseAnUploadPastTheQuotaInTheClientsShape() {
+        Api.User user = api.signUp();
+        long quota = DataSize.ofGigabytes(1).toBytes();
+        db.sql("INSERT INTO storage_usage (user_id, used_bytes) VALUES (:id, :n) ON CONFLICT (user_id) DO UPDATE SET used_bytes = :n")
+                .bind("id", user.id()).bind("n", quota - 1000).fetch().rowsUpdated().block();
+        Map<String, Object> body = new HashMap<>();
+        body.put("filename", "big.wav");
+        body.put("size", 5000);
+        body.put("mimeType", "audio/wav");
+        body.put("folderPath", "/");
+        body.put("parentFolderId", null);
+
+        clientError(call(user, "POST", "/assets/upload/request", body), 413, "QUOTA_EXCEEDED");
+        assertThat(uploadRows(user.id())).isZero();
+    }
+
+    @Test
+    void shouldRefuseAFileThatIsNotAudioAndKeepNothing() throws Exception {
+        Api.User user = api.signUp();
+        Set<String> before = AssetApi.storedKeys(storage);
+        byte[] text = "this is not audio at all, only text that says so".repeat(50).getBytes();
+        Map<String, Object> credentials = requestAndCredentials(user, "fake.wav", text.length, "/", null);
+
+        HttpResponse<String> put = putLikeTheClient(credentials, text, "audio/wav");
+        assertThat(put.statusCode()).isEqualTo(415);
+        assertThat(put.body()).contains("\"error\"").contains("UNSUPPORTED_MEDIA_TYPE");
+        assertThat(uploadRows(user.id())).isZero();
+        assertThat(before).containsAll(AssetApi.storedKeys(storage));
+        clientError(call(user, "POST", "/assets/upload/complete/" + credentials.get("assetId"), null), 404, "NOT_FOUND");
+        assertThat(((Number) ok(call(user, "GET", "/assets/quota", null)).get("used_bytes")).longValue()).isZero();
+    }
+
+    @Test
+    void shouldTakeAPutOnlyWithItsOwnKeyAndOfItsDeclaredSize() throws Exception {
+        Api.User user = api.signUp();
+        byte[] wav = resource("tone-44k1-16bit-mono.wav");
+        Map<String, Object> credentials = requestAndCredentials(user, "kick.wav", wav.length, "/", null);
+
+        assertThat(putWithKey(credentials, user.accessToken(), wav, "audio/wav").statusCode()).as("the user's token is no key").isEqualTo(404);
+        assertThat(putWithKey(credentials, "uk_guessed", wav, "audio/wav").statusCode()).isEqualTo(404);
+        byte[] longer = java.util.Arrays.copyOf(wav, wav.length + 10);
+        HttpResponse<String> tooLong = putLikeTheClient(credentials, longer, "audio/wav");
+        assertThat(tooLong.statusCode()).isEqualTo(413);
+        assertThat(tooLong.body()).contains("\"error\"");
+        assertThat(uploadRows(user.id())).isZero();
+    }
+
+    @Test
+    void shouldAnswer404ForAnotherUsersAssetsFoldersAndUploads() throws Exception {
+        Api.User owner = api.signUp();
+        Api.User other = api.signUp();
+        Object folder = ok(call(owner, "POST", "/assets/folders", Map.of("name", "Mine"))).get("id");
+        Map<String, Object> asset = uploadUserAsset(owner, "kick.wav", resource("tone-44k1-16bit-mono.wav"), "/", folder);
+        Map<String, Object> pending = requestAndCredentials(owner, "next.wav", 100, "/", null);
+
+        clientError(api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").header(HttpHeaders.AUTHORIZATION, other.bearer())
+                .exchange(), 404, "NOT_FOUND");
+        clientError(api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").exchange(), 404, "NOT_FOUND");
+        clientError(call(other, "PATCH", "/assets/" + asset.get("id") + "/rename", Map.of("newName", "mine.wav")), 404, "NOT_FOUND");
+        clientError(call(other, "PATCH", "/assets/" + asset.get("id") + "/move", Map.of("folderPath", "/")), 404, "NOT_FOUND");
+        clientError(call(other, "DELETE", "/assets/" + asset.get("id"), null), 404, "NOT_FOUND");
+        clientError(call(other, "DELETE", "/assets/folders/" + folder, null), 404, "NOT_FOUND");
+        clientError(call(other, "GET", "/assets?limit=1000&parentFolderId=" + folder, null), 404, "NOT_FOUND");
+        clientError(api.http().post().uri(BASE + "/assets/upload/" + pending.get("assetId") + "/credentials")
+                .header(HttpHeaders.AUTHORIZATION, other.bearer()).exchange(), 404, "NOT_FOUND");
+        clientError(call(other, "POST", "/assets/upload/complete/" + pending.get("assetId"), null), 404, "NOT_FOUND");
+        assertThat(ok(call(other, "GET", "/assets?limit=1000", null)).get("assets")).asList().isEmpty();
+        assertThat((List<?>) ok(call(other, "GET", "/assets/folders", null)).get("folders")).isEmpty();
+        api.http().get().uri(BASE + "/assets?limit=1000").exchange().expectStatus().isUnauthorized();
+    }
+
+    long uploadRows(UUID owner) {
+        return db.sql("SELECT count(*) FROM asset_uploads WHERE owner_id = :id").bind("id", owner).map(row -> row.get(0, Long.class)).one().block();
+    }
+
+    static byte[] resource(String name) {
+        try (InputStream in = ClientLibraryIntegrationTests.class.getResourceAsStream("/audio/" + name)) {
+            return in.readAllBytes();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
