@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -83,14 +84,17 @@ class ProjectCopyHandler {
         return store.findWithData(grant.projectId()).switchIfEmpty(Mono.error(ProjectAccess::notFound));
     }
 
-    /** The self-contained export document of {@code project}. */
+    /**
+     * The self-contained export document of {@code project}, its {@code projectData} being the stored text as it is
+     * (parsed only to list the assets it names, never written out again).
+     */
     private Map<String, Object> exportOf(Project project) {
         JsonNode data = json.readTree(project.projectData());
         // What a client writes, in the contract's order, but the visibility: an imported project starts private.
         Map<String, Object> content = new LinkedHashMap<>(responses.summary(project));
         content.keySet().retainAll(ProjectInput.WRITABLE);
         content.remove("visibility");
-        content.put("projectData", data);
+        content.put("projectData", new RawValue(project.projectData()));
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("format", EXPORT_FORMAT);
         document.put("formatVersion", EXPORT_FORMAT_VERSION);

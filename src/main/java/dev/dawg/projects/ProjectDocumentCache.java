@@ -45,4 +45,9 @@ class ProjectDocumentCache {
         documents.put(new Key(project.id(), project.version()), bytes);
         return bytes;
     }
+
+    /** Forgets every document, as a node that has just started holds none (for tests that read from the database). */
+    void forgetAll() {
+        documents.invalidateAll();
+    }
 }

@@ -129,6 +129,11 @@ public record ProjectInput(String title, String description, List<String> tags, 
         return new ProjectInput(title, description, tags, bpm, keySignature, timeSignature, value, projectData);
     }
 
+    /** The same content with {@code text} as its document (JSON text, stored as it is). */
+    ProjectInput withData(String text) {
+        return new ProjectInput(title, description, tags, bpm, keySignature, timeSignature, visibility, text);
+    }
+
     /** What {@code project} holds, written again (a restore, a copy) under {@code title} with {@code visibility}. */
     static ProjectInput of(Project project, String title, Visibility visibility) {
         return new ProjectInput(title, project.description(), project.tags(), project.bpm(), project.keySignature(),

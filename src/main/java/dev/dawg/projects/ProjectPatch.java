@@ -16,7 +16,9 @@ import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.projects.patch.JsonEquality;
 import dev.dawg.projects.patch.JsonMergePatch;
 import dev.dawg.projects.patch.JsonPatch;
+import dev.dawg.projects.patch.JsonPointer;
 import dev.dawg.projects.patch.PatchException;
+import dev.dawg.projects.patch.PatchOperation;
 
 /**
  * A patch of a project as the client sent it: an RFC 7396 merge patch ({@code operations} null) or RFC 6902
@@ -66,6 +68,45 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
     /** The patch type as {@code project:updated} names it. */
     String type() {
         return operations == null ? "merge-patch" : "json-patch";
+    }
+
+    /**
+     * Whether the patch may change {@code projectData}. One that cannot (a new title, a visibility) stores the document
+     * as it is stored now, as written, rather than the server's serialisation of its parsed form.
+     */
+    boolean touchesDocument() {
+        if (operations == null) {
+            return body.has("projectData");
+        }
+        for (PatchOperation operation : operations.operations()) {
+            boolean touches;
+            if (operation instanceof PatchOperation.Move move) {
+                touches = underDocument(move.from()) || underDocument(move.path());
+            }
+            else if (operation instanceof PatchOperation.Add add) {
+                touches = underDocument(add.path());
+            }
+            else if (operation instanceof PatchOperation.Remove remove) {
+                touches = underDocument(remove.path());
+            }
+            else if (operation instanceof PatchOperation.Replace replace) {
+                touches = underDocument(replace.path());
+            }
+            else if (operation instanceof PatchOperation.Copy copy) {
+                touches = underDocument(copy.path());
+            }
+            else {
+                touches = false; // a test changes nothing
+            }
+            if (touches) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean underDocument(JsonPointer path) {
+        return path.isRoot() || path.tokens().get(0).equals("projectData");
     }
 
     /** What applying the patch to {@code current} may cost ({@link PatchWork#cost}). */

@@ -1,6 +1,5 @@
 package dev.dawg.projects;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,7 +10,6 @@ import java.util.UUID;
 
 import io.r2dbc.postgresql.api.ErrorDetails;
 import io.r2dbc.postgresql.api.PostgresqlException;
-import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -71,7 +69,7 @@ class ProjectStore {
                 : ", counted AS (UPDATE projects SET remix_count = remix_count + 1 WHERE id = :remixedFrom RETURNING 1) ";
         String sql = "WITH created AS (INSERT INTO projects (owner_id, title, description, tags, bpm, key_signature, "
                 + "time_signature, visibility, project_data, remixed_from) SELECT :owner, :title, :description, :tags, :bpm, "
-                + ":key, :timeSignature, :visibility, :data, :remixedFrom WHERE " + STATES_LIMITS + " RETURNING *), "
+                + ":key, :timeSignature, :visibility, " + DOCUMENT + ", :remixedFrom WHERE " + STATES_LIMITS + " RETURNING *), "
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, owner_id, :size, :label FROM created)" + remix
                 + " SELECT " + Project.columns("") + " FROM created";
@@ -119,7 +117,7 @@ class ProjectStore {
     Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label) {
         String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
-                + "project_data = :data, version = version + 1, updated_at = now() "
+                + "project_data = " + DOCUMENT + ", version = version + 1, updated_at = now() "
                 + "WHERE id = :id AND version = :expected AND deleted_at IS NULL AND " + STATES_LIMITS + " RETURNING *), "
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, :author, :size, :label FROM updated) "
@@ -263,12 +261,18 @@ class ProjectStore {
                 .bind("size", content.sizeBytes())
                 .bind("description", content.description())
                 .bind("tags", content.tags().toArray(String[]::new))
-                .bind("data", Json.of(content.projectData().getBytes(StandardCharsets.UTF_8)));
+                .bind("data", content.projectData());
         spec = nullable(spec, "bpm", content.bpm(), Integer.class);
         spec = nullable(spec, "key", content.keySignature(), String.class);
         spec = nullable(spec, "label", label, String.class);
         return nullable(spec, "timeSignature", content.timeSignature(), String.class);
     }
+
+    /**
+     * The document as the SQL stores it: the client's text, bound as text and kept as json (V20), never passing through
+     * jsonb, whose normalised form is not what was written. dawg_document refuses what jsonb refuses (a 400).
+     */
+    private static final String DOCUMENT = "dawg_document(:data)";
 
     /** The SQL condition by which a write states its limits to the V15 triggers (always true). */
     private static final String STATES_LIMITS = "dawg_project_limits(:historyQuota, :maxLabelled, :maxProjects)";

@@ -124,7 +124,8 @@ public class ProjectWrites {
         return current(grant.projectId())
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
-                        : PatchWork.run(patch.cost(current), () -> patch.applyTo(responses.tree(current), maxDataBytes, json)))
+                        : PatchWork.run(patch.cost(current), () -> patch.applyTo(responses.tree(current), maxDataBytes, json))
+                                .map(input -> patch.touchesDocument() ? input : input.withData(current.projectData())))
                 .flatMap(input -> save(grant, patch.expectedVersion(), input, label, patch));
     }
 

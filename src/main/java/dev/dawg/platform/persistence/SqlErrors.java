@@ -33,8 +33,8 @@ public final class SqlErrors {
     }
 
     /**
-     * True when PostgreSQL refused JSON text bound to a jsonb parameter. Only meaningful for a statement whose other
-     * parameters are typed values, so that the JSON is the one thing the failure can be about.
+     * True when PostgreSQL refused JSON text as jsonb does (a jsonb parameter, or V20's dawg_document). Only meaningful
+     * for a statement whose other parameters are typed values, so that the JSON is the one thing the failure can be about.
      */
     public static boolean isRefusedJson(Throwable failure) {
         return details(failure).filter(d -> REFUSED_JSON.contains(d.getCode())).isPresent();
