@@ -161,8 +161,9 @@ public class SecurityConfiguration {
         List<String> origins = properties.web().corsOrigins().stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
         config.setAllowedOrigins(origins);
         config.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+        // AccessKey and X-Upload-Key: the one-upload keys of a PUT through the server (the DAWG client sends the former).
         config.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "If-None-Match", "X-API-Key",
-                "X-Share-Token", RequestIds.HEADER, "Range"));
+                "X-Share-Token", RequestIds.HEADER, "Range", "AccessKey", "X-Upload-Key"));
         config.setExposedHeaders(List.of("ETag", "Location", RequestIds.HEADER, "Retry-After", "RateLimit-Limit",
                 "RateLimit-Remaining", "RateLimit-Reset", "Content-Range", "Accept-Ranges", "Content-Disposition"));
         config.setAllowCredentials(true);

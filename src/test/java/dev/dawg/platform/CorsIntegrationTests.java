@@ -45,6 +45,19 @@ class CorsIntegrationTests {
                         headers -> assertThat(headers.toLowerCase()).contains("authorization", "content-type", "if-match"));
     }
 
+    /** The DAWG client PUTs an upload's bytes with its one-upload key in an AccessKey header, cross-origin too. */
+    @Test
+    void shouldAllowTheUploadKeyHeadersOfAPutThroughTheServer() {
+        api.http().options().uri("/dawg-client/api/assets/upload/{id}/content", java.util.UUID.randomUUID())
+                .header(HttpHeaders.ORIGIN, ALLOWED)
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "accesskey, content-type, x-upload-key")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().value(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
+                        headers -> assertThat(headers.toLowerCase()).contains("accesskey", "x-upload-key"));
+    }
+
     @Test
     void shouldAllowEveryListedOriginNotOnlyTheFirst() {
         preflight("https://other.example.test", HttpMethod.POST)
