@@ -17,14 +17,15 @@ import dev.dawg.sharing.Visibility;
 public record Project(UUID id, UUID ownerId, String title, String description, List<String> tags, Integer bpm,
         String keySignature, String timeSignature, Visibility visibility, int version, UUID remixedFromId,
         long likeCount, long commentCount, long playCount, long remixCount, Instant createdAt, Instant updatedAt,
-        String projectData) {
+        RemixNote remixNote, String projectData) {
 
     /** The metadata columns, qualified by {@code alias} (for queries that join other tables). */
     static String columns(String alias) {
         String p = alias.isEmpty() ? "" : alias + ".";
         return String.join(", ", p + "id", p + "owner_id", p + "title", p + "description", p + "tags", p + "bpm",
                 p + "key_signature", p + "time_signature", p + "visibility", p + "version", p + "remixed_from",
-                p + "like_count", p + "comment_count", p + "play_count", p + "remix_count", p + "created_at", p + "updated_at");
+                p + "like_count", p + "comment_count", p + "play_count", p + "remix_count", p + "created_at", p + "updated_at",
+                p + "remix_summary", p + "remix_credits");
     }
 
     /** A row of {@link #columns}, plus {@code project_data_text} when {@code withData}. */
@@ -37,17 +38,18 @@ public record Project(UUID id, UUID ownerId, String title, String description, L
                 row.get("remixed_from", UUID.class), number(row, "like_count"), number(row, "comment_count"),
                 number(row, "play_count"), number(row, "remix_count"),
                 row.get("created_at", OffsetDateTime.class).toInstant(), row.get("updated_at", OffsetDateTime.class).toInstant(),
+                new RemixNote(row.get("remix_summary", String.class), row.get("remix_credits", String.class)),
                 withData ? row.get("project_data_text", String.class) : null);
     }
 
     Project withData(String data) {
         return new Project(id, ownerId, title, description, tags, bpm, keySignature, timeSignature, visibility, version,
-                remixedFromId, likeCount, commentCount, playCount, remixCount, createdAt, updatedAt, data);
+                remixedFromId, likeCount, commentCount, playCount, remixCount, createdAt, updatedAt, remixNote, data);
     }
 
     Project withPlayCount(long count) {
         return new Project(id, ownerId, title, description, tags, bpm, keySignature, timeSignature, visibility, version,
-                remixedFromId, likeCount, commentCount, count, remixCount, createdAt, updatedAt, projectData);
+                remixedFromId, likeCount, commentCount, count, remixCount, createdAt, updatedAt, remixNote, projectData);
     }
 
     String etag() {

@@ -62,8 +62,9 @@ class ProjectCopyHandler {
         return original(grant).flatMap(original -> writes.duplicate(grant.user(), original)).flatMap(responses::created);
     }
 
+    /** A remix, with the remixer's note when a JSON body is sent ({@code {changesSummary?, credits?}}); no body, no note. */
     Mono<ServerResponse> remix(ServerRequest request, Grant grant) {
-        return original(grant).flatMap(original -> writes.remix(grant.user(), original)).flatMap(responses::created);
+        return RemixNote.of(request, bodies).flatMap(note -> writes.remix(grant, note)).flatMap(responses::created);
     }
 
     Mono<ServerResponse> export(ServerRequest request, Grant grant) {

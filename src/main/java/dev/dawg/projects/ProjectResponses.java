@@ -56,6 +56,13 @@ public class ProjectResponses {
         view.put("remixCount", project.remixCount());
         view.put("createdAt", project.createdAt());
         view.put("updatedAt", project.updatedAt());
+        RemixNote note = project.remixNote();
+        if (note != null && !note.isEmpty()) {
+            Map<String, Object> remix = new LinkedHashMap<>();
+            remix.put("changesSummary", note.changesSummary());
+            remix.put("credits", note.credits());
+            view.put("remix", remix);
+        }
         return view;
     }
 

@@ -63,19 +63,30 @@ class ProjectStore {
         }
     }
 
-    /** Creates a project at version 1 with its first snapshot; for a remix, also counts it on the original. */
-    Mono<Project> create(UUID ownerId, ProjectInput content, UUID remixedFrom, String label) {
+    /** Creates a project at version 1 with its first snapshot. */
+    Mono<Project> create(UUID ownerId, ProjectInput content, String label) {
+        return create(ownerId, content, null, RemixNote.NONE, label);
+    }
+
+    /**
+     * Creates a project at version 1 with its first snapshot; for a remix, also counts it on the original and stores
+     * the remixer's {@code note} with it.
+     */
+    Mono<Project> create(UUID ownerId, ProjectInput content, UUID remixedFrom, RemixNote note, String label) {
         String remix = remixedFrom == null ? ""
                 : ", counted AS (UPDATE projects SET remix_count = remix_count + 1 WHERE id = :remixedFrom RETURNING 1) ";
         String sql = "WITH created AS (INSERT INTO projects (owner_id, title, description, tags, bpm, key_signature, "
-                + "time_signature, visibility, project_data, remixed_from) SELECT :owner, :title, :description, :tags, :bpm, "
-                + ":key, :timeSignature, :visibility, " + DOCUMENT + ", :remixedFrom WHERE " + STATES_LIMITS + " RETURNING *), "
+                + "time_signature, visibility, project_data, remixed_from, remix_summary, remix_credits) SELECT :owner, :title, "
+                + ":description, :tags, :bpm, :key, :timeSignature, :visibility, " + DOCUMENT + ", :remixedFrom, :remixSummary, "
+                + ":remixCredits WHERE " + STATES_LIMITS + " RETURNING *), "
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
                 + "tags, bpm, key_signature, time_signature, project_data, owner_id, :size, :label FROM created)" + remix
                 + " SELECT " + Project.columns("") + " FROM created";
         GenericExecuteSpec spec = bindContent(db.sql(sql), content, label)
                 .bind("owner", ownerId)
                 .bind("visibility", content.visibility() == null ? "private" : content.visibility().wireName());
+        spec = nullable(spec, "remixSummary", note.changesSummary(), String.class);
+        spec = nullable(spec, "remixCredits", note.credits(), String.class);
         return written(nullable(spec, "remixedFrom", remixedFrom, UUID.class), content);
     }
 
@@ -179,7 +190,7 @@ class ProjectStore {
                             row.get("description", String.class), tags == null ? List.of() : List.of(tags), row.get("bpm", Integer.class),
                             row.get("key_signature", String.class), row.get("time_signature", String.class), current.visibility(),
                             summary.version(), current.remixedFromId(), current.likeCount(), current.commentCount(),
-                            current.playCount(), current.remixCount(), current.createdAt(), summary.createdAt(),
+                            current.playCount(), current.remixCount(), current.createdAt(), summary.createdAt(), current.remixNote(),
                             row.get("project_data_text", String.class));
                     return Tuples.of(summary, snapshot);
                 })

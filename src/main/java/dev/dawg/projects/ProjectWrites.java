@@ -67,7 +67,7 @@ public class ProjectWrites {
 
     /** A new project of the user's at version 1; {@code label} names that version. */
     Mono<Written> create(CurrentUser user, ProjectInput input, String label) {
-        return store.create(user.id(), input, null, label).map(this::remembered);
+        return store.create(user.id(), input, label).map(this::remembered);
     }
 
     /**
@@ -106,9 +106,19 @@ public class ProjectWrites {
         return create(user, copyOf(original, " (copy)"), null);
     }
 
-    /** The user's private remix of {@code original}, counted on it and announced to its watchers. */
-    Mono<Written> remix(CurrentUser user, Project original) {
-        return store.create(user.id(), copyOf(original, " (remix)"), original.id(), null)
+    /**
+     * The caller's private remix of the project on the grant (read with its document), with the remixer's {@code note}
+     * stored in the same statement, counted on the original and announced to its watchers ({@code project:remixed}).
+     * Access (remix level) and the creation budget are checked by the routes.
+     */
+    public Mono<Written> remix(Grant grant, RemixNote note) {
+        return store.findWithData(grant.projectId())
+                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                .flatMap(original -> remix(grant.user(), original, note));
+    }
+
+    private Mono<Written> remix(CurrentUser user, Project original, RemixNote note) {
+        return store.create(user.id(), copyOf(original, " (remix)"), original.id(), note, null)
                 .doOnNext(remix -> metadata.changed(original.id()))
                 .flatMap(remix -> store.currentRemixCount(original.id())
                         .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),

@@ -388,13 +388,54 @@ public class ProjectIntegrationTests {
         Map<String, Object> remix = http().post().uri("/api/projects/{id}/remix", id).header(HttpHeaders.AUTHORIZATION, other.bearer())
                 .exchange().expectStatus().isCreated().expectHeader().exists(HttpHeaders.LOCATION).expectBody(MAP).returnResult().getResponseBody();
         assertThat(remix).containsEntry("version", 1).containsEntry("ownerId", other.id().toString()).containsEntry("remixedFromId", id)
-                .containsEntry("projectData", Map.of("a", 2));
+                .containsEntry("projectData", Map.of("a", 2)).doesNotContainKey("remix");
         assertThat(historyOf(other, remix.get("id"))).hasSize(1);
         assertThat(api.getProject(null, id).expectBody(MAP).returnResult().getResponseBody()).containsEntry("remixCount", 1);
         assertProblem(http().post().uri("/api/projects/{id}/remix", id).exchange(), 401, "UNAUTHORIZED");
 
         Object unlisted = create(owner, Map.of("title", "Not for remixing", "visibility", "unlisted")).get("id");
         assertProblem(http().post().uri("/api/projects/{id}/remix", unlisted).header(HttpHeaders.AUTHORIZATION, other.bearer()).exchange(), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void shouldStoreTheRemixersNoteWithTheRemixAndShowItOnTheRemix() {
+        Object id = create(owner, Map.of("title", "Anthem", "visibility", "public", "projectData", Map.of("a", 1))).get("id");
+        String summary = "s".repeat(RemixNote.MAX_SUMMARY);
+        Map<String, Object> remix = remix(id, Map.of("changesSummary", summary, "credits", "Thanks to the owner"))
+                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        assertThat(remix).containsEntry("remixedFromId", id).containsEntry("projectData", Map.of("a", 1))
+                .containsEntry("remix", Map.of("changesSummary", summary, "credits", "Thanks to the owner"));
+        assertThat(api.getProject(other, remix.get("id")).expectBody(MAP).returnResult().getResponseBody())
+                .containsEntry("remix", Map.of("changesSummary", summary, "credits", "Thanks to the owner"));
+
+        Map<String, Object> onlyCredits = new LinkedHashMap<>();
+        onlyCredits.put("changesSummary", null);
+        onlyCredits.put("credits", "c".repeat(RemixNote.MAX_CREDITS));
+        Map<String, Object> second = remix(id, onlyCredits).expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody();
+        Map<String, Object> expected = new LinkedHashMap<>(onlyCredits);
+        assertThat(second).containsEntry("remix", expected);
+        assertThat(remix(id, Map.of()).expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody()).doesNotContainKey("remix");
+        assertThat(api.getProject(null, id).expectBody(MAP).returnResult().getResponseBody()).containsEntry("remixCount", 3);
+    }
+
+    @Test
+    void shouldRefuseOversizedNonStringAndUnknownRemixNotesKeepingNothing() {
+        Object id = create(owner, Map.of("title", "Anthem", "visibility", "public")).get("id");
+        Map<String, Object> problem = assertProblem(remix(id, Map.of("changesSummary", "s".repeat(RemixNote.MAX_SUMMARY + 1),
+                "credits", "c".repeat(RemixNote.MAX_CREDITS + 1))), 400, "VALIDATION_FAILED");
+        assertThat(problem.get("errors").toString()).contains("changesSummary", "credits");
+        problem = assertProblem(remix(id, Map.of("changesSummary", 42, "credits", List.of("a"))), 400, "VALIDATION_FAILED");
+        assertThat(problem.get("errors").toString()).contains("changesSummary", "credits");
+        problem = assertProblem(remix(id, Map.of("title", "mine")), 400, "VALIDATION_FAILED");
+        assertThat(problem.get("errors").toString()).contains("title");
+        assertProblem(http().post().uri("/api/projects/{id}/remix", id).header(HttpHeaders.AUTHORIZATION, other.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("[1]").exchange(), 400, "MALFORMED_REQUEST");
+        assertThat(api.getProject(null, id).expectBody(MAP).returnResult().getResponseBody()).containsEntry("remixCount", 0);
+    }
+
+    private WebTestClient.ResponseSpec remix(Object id, Map<String, Object> body) {
+        return http().post().uri("/api/projects/{id}/remix", id).header(HttpHeaders.AUTHORIZATION, other.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
     }
 
     @Test

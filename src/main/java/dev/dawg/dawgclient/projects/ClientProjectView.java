@@ -29,7 +29,7 @@ import dev.dawg.sharing.Visibility;
  * for our visibility, and {@code {"project": ...}} around it with the document spliced in as it is stored.
  */
 @Component
-class ClientProjectView {
+public class ClientProjectView {
 
     private static final byte[] PROJECT_ENVELOPE = "{\"project\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CLOSING_BRACE = { '}' };
@@ -57,7 +57,7 @@ class ClientProjectView {
     }
 
     /** {@code {"project": {..., "projectData": <the document's bytes>}}}, with its length (not chunked). */
-    Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document) {
+    public Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document) {
         byte[][] inner = responses.parts(summary(project), document);
         byte[][] parts = new byte[inner.length + 2][];
         parts[0] = PROJECT_ENVELOPE;

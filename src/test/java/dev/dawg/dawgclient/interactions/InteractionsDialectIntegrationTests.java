@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Replays the DAWG client's interaction calls (client/src/services/api.js: toggleLike, addComment, getComments,
- * shareProject, toggleFollow) as its {@code request()} sends them: {@code Authorization: Bearer} when signed in,
+ * shareProject, createRemix, toggleFollow) as its {@code request()} sends them: {@code Authorization: Bearer} when signed in,
  * {@code Content-Type: application/json} only with a body, and asserts the fields ProjectCard and CommentModal read.
  */
 @IntegrationTest
@@ -307,6 +307,55 @@ class InteractionsDialectIntegrationTests {
         assertClientError(api.http().post().uri(BASE + "/interactions/users/{id}/follow", UUID.randomUUID())
                 .header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange(), 404, "NOT_FOUND");
         assertClientError(api.http().post().uri(BASE + "/interactions/users/{id}/follow", owner.id()).exchange(), 401, "UNAUTHORIZED");
+    }
+
+    /**
+     * apiClient.createRemix(projectId, changesSummary = null, credits = null), which interactionService.forkProject calls
+     * with the id only: JSON.stringify keeps the nulls; the client reads {@code project}.
+     */
+    WebTestClient.ResponseSpec createRemix(User user, UUID projectId, String changesSummary, String credits) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("changesSummary", changesSummary);
+        body.put("credits", credits);
+        return SocialFixtures.as(api.http().post().uri(BASE + "/interactions/projects/{id}/remix", projectId)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body), user).exchange();
+    }
+
+    @Test
+    void shouldRemixAsForkProjectSendsItAndAnswerTheRemixAsTheClientsProject() {
+        User owner = api.signUp();
+        User fan = api.signUp();
+        UUID projectId = fixtures.project(owner, "public");
+        try (SocialFixtures.Events events = fixtures.listenAsOwner(owner)) {
+            Map<String, Object> body = createRemix(fan, projectId, null, null).expectStatus().isCreated()
+                    .expectBody(MAP).returnResult().getResponseBody();
+            Map<String, Object> project = (Map<String, Object>) body.get("project");
+            assertThat(project).containsKeys("id", "title", "projectData")
+                    .containsEntry("userId", fan.id().toString()).containsEntry("remixedFromId", projectId.toString())
+                    .containsEntry("isPublic", false).containsEntry("isUnlisted", false).doesNotContainKey("remix");
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.ofType("project:remixed").size() >= 1);
+            assertThat(events.ofType("project:remixed")).hasSize(1);
+        }
+        Map<String, Object> noted = (Map<String, Object>) createRemix(fan, projectId, "Faster drums", "Thanks to the owner")
+                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("project");
+        assertThat(noted).containsEntry("remix", Map.of("changesSummary", "Faster drums", "credits", "Thanks to the owner"));
+        api.http().get().uri(BASE + "/projects/{id}", noted.get("id")).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange()
+                .expectStatus().isOk().expectBody().json("{\"project\": {\"remix\": {\"changesSummary\": \"Faster drums\"}}}");
+        api.http().get().uri("/api/projects/{id}", projectId).exchange().expectStatus().isOk().expectBody().json("{\"remixCount\": 2}");
+    }
+
+    @Test
+    void shouldAnswerRefusalsInTheClientsErrorShape() {
+        User owner = api.signUp();
+        User stranger = api.signUp();
+        assertClientError(createRemix(stranger, fixtures.project(owner, "private"), null, null), 404, "NOT_FOUND");
+        assertClientError(createRemix(stranger, UUID.randomUUID(), null, null), 404, "NOT_FOUND");
+        UUID open = fixtures.project(owner, "public");
+        assertClientError(createRemix(null, open, null, null), 401, "UNAUTHORIZED");
+        assertThat(assertClientError(createRemix(stranger, open, "s".repeat(1001), null), 400, "VALIDATION_FAILED")
+                .get("message").toString()).contains("changesSummary");
+        assertClientError(createRemix(stranger, open, null, "c".repeat(501)), 400, "VALIDATION_FAILED");
+        api.http().get().uri("/api/projects/{id}", open).exchange().expectStatus().isOk().expectBody().json("{\"remixCount\": 0}");
     }
 
     private static Map<String, Object> comment(WebTestClient.ResponseSpec response) {
