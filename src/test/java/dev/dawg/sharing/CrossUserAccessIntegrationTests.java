@@ -239,6 +239,9 @@ class CrossUserAccessIntegrationTests {
             else if (uri.endsWith("/comments")) {
                 ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", "pwned"));
             }
+            else if (uri.endsWith("/remix")) {
+                ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("changesSummary", "pwned"));
+            }
             else if (uri.endsWith("/share-events")) {
                 ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("platform", "copy_link"));
             }
