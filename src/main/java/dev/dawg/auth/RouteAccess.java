@@ -20,8 +20,8 @@ import dev.dawg.platform.web.ApiProblem;
  * shares::list))}; the handler is then handed the caller, resolved once here. The check runs
  * once the route has matched and before its handler, so the rule that applies is always the route's own, and a
  * key that lacks it gets 403 {@code INSUFFICIENT_SCOPE} whatever the path names (a dummy id included).
- * Signed-in users (access tokens) hold every scope; anonymous callers are left to the handler (401, or a public
- * read). {@link RouteScopes} reads these declarations from the routers: the start-up refuses a route without one,
+ * Signed-in users (access tokens) hold every scope; an anonymous caller gets 401 on a {@code signedIn} or
+ * {@code account} route and reaches an {@code anyone} route's handler (a public read). {@link RouteScopes} reads these declarations from the routers: the start-up refuses a route without one,
  * and the tests walk every route with every scope.
  */
 public record RouteAccess(Kind kind, Set<Scope> scopes) {
