@@ -191,46 +191,20 @@ public class AssetApi {
     }
 
     /**
-     * PUTs to presigned URLs, made the way S3 clients make them. The store refuses a PUT (a type or length other than
-     * the signed ones) before it reads the body, answers without {@code Connection: close} and then closes the
-     * connection, with a reset when body bytes are still arriving (S3Proxy on Jetty does): a client that sends the
-     * body at once can lose the refusal itself, and one that pools the connection fails the next request sent on it
-     * with "HTTP/1.1 header parser received no bytes" (the JDK client retries only GET and HEAD). So each PUT asks
-     * {@code Expect: 100-continue} (the store decides before a byte of the body is sent, as AWS SDKs do), and after a
-     * refusal or a broken connection the next request goes on a new client.
+     * PUTs to presigned URLs the way a browser makes them: the body goes at once, on a pooled connection, with no
+     * retry. A store that refuses a PUT before reading its body must still keep the connection whole (the embedded
+     * store reads the rest of the body after answering), or the refusal or the next PUT is lost.
      */
     static final class StoreClient {
 
-        private HttpClient http = newClient();
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        /** Sends {@code request} (with {@code Expect: 100-continue}) and answers its status. */
-        synchronized int send(HttpRequest request) throws IOException, InterruptedException {
-            HttpRequest expecting = HttpRequest.newBuilder(request, (name, value) -> true).expectContinue(true).build();
-            try {
-                int status = http.send(expecting, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status >= 300) {
-                    http = newClient();
-                }
-                return status;
-            }
-            catch (IOException ex) {
-                // A pooled connection the store had closed: sent once more on a new one, as browsers do.
-                System.out.println("StoreClient: " + ex + "; sending " + request.method() + " again on a new connection");
-                http = newClient();
-                int status = http.send(expecting, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status >= 300) {
-                    http = newClient();
-                }
-                return status;
-            }
+        int send(HttpRequest request) throws IOException, InterruptedException {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         }
 
         int put(Map<String, Object> upload, byte[] body) throws IOException, InterruptedException {
             return send(presignedPut(upload, body));
-        }
-
-        private static HttpClient newClient() {
-            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         }
     }
 
