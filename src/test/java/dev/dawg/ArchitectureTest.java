@@ -36,6 +36,7 @@ class ArchitectureTest {
                 .layer("social").definedBy("dev.dawg.social..")
                 .layer("assets").definedBy("dev.dawg.assets..")
                 .layer("realtime").definedBy("dev.dawg.realtime..")
+                .layer("avatars").definedBy("dev.dawg.avatars..")
                 .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
                 .whereLayer("platform").mayNotAccessAnyLayer()
                 .whereLayer("users").mayOnlyAccessLayers("platform")
@@ -46,6 +47,7 @@ class ArchitectureTest {
                 .whereLayer("social").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing", "projects")
                 .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                .whereLayer("avatars").mayOnlyAccessLayers("platform", "users", "auth", "assets")
                 .whereLayer("dawgclient").mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }
