@@ -37,6 +37,7 @@ class ArchitectureTest {
                 .layer("assets").definedBy("dev.dawg.assets..")
                 .layer("realtime").definedBy("dev.dawg.realtime..")
                 .layer("avatars").definedBy("dev.dawg.avatars..")
+                .layer("trending").definedBy("dev.dawg.trending..")
                 .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
                 .whereLayer("platform").mayNotAccessAnyLayer()
                 .whereLayer("users").mayOnlyAccessLayers("platform")
@@ -48,6 +49,7 @@ class ArchitectureTest {
                 .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("avatars").mayOnlyAccessLayers("platform", "users", "auth", "assets")
+                .whereLayer("trending").mayOnlyAccessLayers("platform", "users", "auth", "events", "projects")
                 .whereLayer("dawgclient").mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }

@@ -20,7 +20,7 @@ public record Project(UUID id, UUID ownerId, String title, String description, L
         RemixNote remixNote, String projectData) {
 
     /** The metadata columns, qualified by {@code alias} (for queries that join other tables). */
-    static String columns(String alias) {
+    public static String columns(String alias) {
         String p = alias.isEmpty() ? "" : alias + ".";
         return String.join(", ", p + "id", p + "owner_id", p + "title", p + "description", p + "tags", p + "bpm",
                 p + "key_signature", p + "time_signature", p + "visibility", p + "version", p + "remixed_from",
@@ -29,7 +29,7 @@ public record Project(UUID id, UUID ownerId, String title, String description, L
     }
 
     /** A row of {@link #columns}, plus {@code project_data_text} when {@code withData}. */
-    static Project from(Readable row, boolean withData) {
+    public static Project from(Readable row, boolean withData) {
         String[] tags = row.get("tags", String[].class);
         return new Project(row.get("id", UUID.class), row.get("owner_id", UUID.class), row.get("title", String.class),
                 row.get("description", String.class), tags == null ? List.of() : Arrays.asList(tags),

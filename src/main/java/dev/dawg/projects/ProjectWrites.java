@@ -12,6 +12,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.auth.CurrentUser;
+import dev.dawg.events.ProjectActivity;
 import dev.dawg.events.ProjectDeleted;
 import dev.dawg.events.ProjectEvent;
 import dev.dawg.events.ProjectEventPublisher;
@@ -47,19 +48,21 @@ public class ProjectWrites {
     private final ProjectResponses responses;
     private final HistoryPruner pruner;
     private final ProjectEventPublisher events;
+    private final ProjectActivity activity;
     private final ApplicationEventPublisher localEvents;
     private final JsonMapper json;
     private final long maxDataBytes;
 
     ProjectWrites(ProjectStore store, ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectResponses responses,
-            HistoryPruner pruner, ProjectEventPublisher events, ApplicationEventPublisher localEvents, JsonMapper json,
-            DawgProperties properties) {
+            HistoryPruner pruner, ProjectEventPublisher events, ProjectActivity activity, ApplicationEventPublisher localEvents,
+            JsonMapper json, DawgProperties properties) {
         this.store = store;
         this.metadata = metadata;
         this.documents = documents;
         this.responses = responses;
         this.pruner = pruner;
         this.events = events;
+        this.activity = activity;
         this.localEvents = localEvents;
         this.json = json;
         this.maxDataBytes = properties.projects().maxDataSize().toBytes();
@@ -119,7 +122,10 @@ public class ProjectWrites {
 
     private Mono<Written> remix(CurrentUser user, Project original, RemixNote note) {
         return store.create(user.id(), copyOf(original, " (remix)"), original.id(), note, null)
-                .doOnNext(remix -> metadata.changed(original.id()))
+                .doOnNext(remix -> {
+                    metadata.changed(original.id());
+                    activity.happened(original.id(), ProjectActivity.Kind.REMIX);
+                })
                 .flatMap(remix -> store.currentRemixCount(original.id())
                         .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),
                                 ProjectEvent.Actor.of(user), remix.id(), count)))

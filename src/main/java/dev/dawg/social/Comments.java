@@ -14,6 +14,7 @@ import reactor.util.retry.Retry;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import dev.dawg.events.ProjectActivity;
 import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.projects.ProjectWrites;
@@ -32,10 +33,12 @@ class Comments {
 
     private final DatabaseClient db;
     private final ProjectWrites projects;
+    private final ProjectActivity activity;
 
-    Comments(DatabaseClient db, ProjectWrites projects) {
+    Comments(DatabaseClient db, ProjectWrites projects, ProjectActivity activity) {
         this.db = db;
         this.projects = projects;
+        this.activity = activity;
     }
 
     /** Adds a comment; a parent that is not a comment of the same project is a 400 on {@code parentId}. */
@@ -51,7 +54,10 @@ class Comments {
         spec = parentId == null ? spec.bindNull("parentId", UUID.class) : spec.bind("parentId", parentId);
         return spec.map(Comment::from).one()
                 .retryWhen(retryOnDeadlock())
-                .doOnNext(created -> projects.socialCountersChanged(projectId))
+                .doOnNext(created -> {
+                    projects.socialCountersChanged(projectId);
+                    activity.happened(projectId, ProjectActivity.Kind.COMMENT);
+                })
                 .onErrorMap(ex -> parentId != null && SqlErrors.isForeignKeyViolation(ex),
                         ex -> ApiProblem.validation("parentId", "must be a comment of this project"));
     }

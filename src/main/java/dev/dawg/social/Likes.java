@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import dev.dawg.events.ProjectActivity;
 import dev.dawg.projects.ProjectWrites;
 
 /**
@@ -19,13 +20,15 @@ class Likes {
 
     private final DatabaseClient db;
     private final ProjectWrites projects;
+    private final ProjectActivity activity;
 
     /** Statements a toggle may take while other toggles of the same user keep winning the race. */
     private static final int MAX_TOGGLE_ATTEMPTS = 5;
 
-    Likes(DatabaseClient db, ProjectWrites projects) {
+    Likes(DatabaseClient db, ProjectWrites projects, ProjectActivity activity) {
         this.db = db;
         this.projects = projects;
+        this.activity = activity;
     }
 
     /** A like's outcome: whether this call added it, and the count right after. */
@@ -43,7 +46,12 @@ class Likes {
                 .bind("userId", userId)
                 .map(row -> new Outcome(row.get("changed", Long.class) > 0, row.get("like_count", Integer.class)))
                 .one()
-                .doOnNext(outcome -> projects.socialCountersChanged(projectId));
+                .doOnNext(outcome -> {
+                    projects.socialCountersChanged(projectId);
+                    if (outcome.changed()) {
+                        activity.happened(projectId, ProjectActivity.Kind.LIKE);
+                    }
+                });
     }
 
     Mono<Outcome> unlike(UUID projectId, UUID userId) {
@@ -68,7 +76,12 @@ class Likes {
      * rows changed, whatever the interleaving.
      */
     Mono<Toggled> toggle(UUID projectId, UUID userId) {
-        return toggle(projectId, userId, MAX_TOGGLE_ATTEMPTS).doOnNext(toggled -> projects.socialCountersChanged(projectId));
+        return toggle(projectId, userId, MAX_TOGGLE_ATTEMPTS).doOnNext(toggled -> {
+            projects.socialCountersChanged(projectId);
+            if (toggled.added()) {
+                activity.happened(projectId, ProjectActivity.Kind.LIKE);
+            }
+        });
     }
 
     private Mono<Toggled> toggle(UUID projectId, UUID userId, int attemptsLeft) {
