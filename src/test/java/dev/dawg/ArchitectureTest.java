@@ -36,6 +36,7 @@ class ArchitectureTest {
                 .layer("social").definedBy("dev.dawg.social..")
                 .layer("assets").definedBy("dev.dawg.assets..")
                 .layer("realtime").definedBy("dev.dawg.realtime..")
+                .layer("notifications").definedBy("dev.dawg.notifications..")
                 .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
                 .whereLayer("platform").mayNotAccessAnyLayer()
                 .whereLayer("users").mayOnlyAccessLayers("platform")
@@ -46,6 +47,10 @@ class ArchitectureTest {
                 .whereLayer("social").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing", "projects")
                 .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                // Features report activities through events.ActivityNotifier and it reaches sessions through
+                // events.UserEventPublisher: no feature imports notifications, and it imports neither social nor realtime.
+                .whereLayer("notifications").mayOnlyAccessLayers("platform", "auth", "events", "sharing")
+                .whereLayer("notifications").mayOnlyBeAccessedByLayers("dawgclient")
                 .whereLayer("dawgclient").mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }
