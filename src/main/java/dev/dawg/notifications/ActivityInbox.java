@@ -12,7 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.events.Activity;
@@ -34,8 +36,8 @@ import dev.dawg.events.UserEventPublisher;
 class ActivityInbox implements ActivityNotifier {
 
     private static final Logger log = LoggerFactory.getLogger(ActivityInbox.class);
-    /** A write that takes longer is abandoned (and counted as failed), freeing its writer. */
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+    /** An activity not stored by then (tries included) is abandoned and counted as failed, freeing its writer. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Notifications notifications;
     private final NotificationViews views;
@@ -145,9 +147,16 @@ class ActivityInbox implements ActivityNotifier {
     private Mono<Void> notify(Activity activity) {
         return notifications.add(activity.type(), activity.actorId(), activity.recipientId(), activity.projectId(),
                         activity.commentId(), settings.groupWindow())
-                .doOnNext(id -> stored.increment())
-                .flatMap(notifications::find)
+                // A write that failed for want of a connection (a burst holds the pool) is tried again; a retry that
+                // did land before counts its actor once all the same.
+                .retryWhen(Retry.backoff(3, Duration.ofMillis(200)).filter(ActivityInbox::worthRetrying))
+                .doOnNext(group -> stored.increment())
                 .map(views::view)
                 .flatMap(notification -> live.publish(UserEvent.notificationNew(activity.recipientId(), notification)));
+    }
+
+    /** Worth another try: anything but a refusal of the data itself (a recipient or project gone meanwhile). */
+    private static boolean worthRetrying(Throwable failure) {
+        return !(failure instanceof DataIntegrityViolationException);
     }
 }

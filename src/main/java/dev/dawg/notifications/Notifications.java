@@ -48,49 +48,70 @@ class Notifications {
             Instant readAt, Instant createdAt, Instant updatedAt) {
     }
 
-    private static final String SELECT = """
+    // Array slices are written "[1 : n]": "[1:n]" would read as a named parameter ":n" to the DatabaseClient.
+    private static final String COLUMNS = """
             SELECT n.id, n.recipient_id, n.type, n.project_id, n.comment_id, n.actor_count, n.read_at, n.created_at, n.updated_at,
                    p.title AS project_title, p.owner_id AS project_owner_id, p.visibility AS project_visibility,
                    (p.deleted_at IS NOT NULL) AS project_deleted,
                    (SELECT coalesce(json_agg(json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name,
                                                                'avatarUrl', u.avatar_url) ORDER BY a.ord), '[]')
-                      FROM unnest(n.recent_actor_ids[1:%d]) WITH ORDINALITY AS a(id, ord) JOIN users u ON u.id = a.id)::text AS actors
-            FROM notifications n LEFT JOIN projects p ON p.id = n.project_id
+                      FROM unnest(n.recent_actor_ids[1 : %d]) WITH ORDINALITY AS a(id, ord) JOIN users u ON u.id = a.id)::text AS actors
             """.formatted(Notification.SHOWN_ACTORS);
+    private static final String SELECT = COLUMNS + " FROM notifications n LEFT JOIN projects p ON p.id = n.project_id ";
 
     /**
      * Adds the activity to the recipient's open group of its type and project, or opens one; nothing when the
-     * recipient muted the type. A group older than {@code window} is closed first, so the activity opens a new one.
-     * An actor already among the group's latest is not counted again (an unlike and like again is one like).
+     * recipient muted the type. An actor already among the group's latest is not counted again (an unlike and like
+     * again is one like; so is a retried write). One statement in the common case; a group older than
+     * {@code window} takes nothing, so it is closed and the activity opens a new one.
      *
-     * @return the group's id, or empty when muted
+     * @return the group as it is now, or empty when muted
      */
-    Mono<UUID> add(Activity.Type type, UUID actorId, UUID recipientId, UUID projectId, UUID commentId, Duration window) {
-        DatabaseClient.GenericExecuteSpec close = db.sql("""
+    Mono<Stored> add(Activity.Type type, UUID actorId, UUID recipientId, UUID projectId, UUID commentId, Duration window) {
+        return upsert(type, actorId, recipientId, projectId, commentId, window)
+                .switchIfEmpty(Mono.defer(() -> closeStale(type, recipientId, projectId, window)
+                        .flatMap(closed -> closed > 0 ? upsert(type, actorId, recipientId, projectId, commentId, window) : Mono.empty())));
+    }
+
+    private Mono<Stored> upsert(Activity.Type type, UUID actorId, UUID recipientId, UUID projectId, UUID commentId, Duration window) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("""
+                        WITH n AS (
+                            INSERT INTO notifications (recipient_id, type, project_id, comment_id, recent_actor_ids)
+                            SELECT :recipient, :type, :project, :comment, ARRAY[:actor]::uuid[]
+                            WHERE NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.user_id = :recipient AND :type = ANY (s.muted_types))
+                            ON CONFLICT (recipient_id, type, project_id) WHERE open DO UPDATE SET
+                                actor_count = notifications.actor_count
+                                    + CASE WHEN :actor = ANY (notifications.recent_actor_ids) THEN 0 ELSE 1 END,
+                                recent_actor_ids = (ARRAY[:actor]::uuid[] || array_remove(notifications.recent_actor_ids, :actor))[1 : %d],
+                                comment_id = coalesce(EXCLUDED.comment_id, notifications.comment_id),
+                                updated_at = clock_timestamp()
+                            WHERE notifications.created_at >= clock_timestamp() - make_interval(secs => :windowSeconds)
+                            RETURNING *)
+                        """.formatted(REMEMBERED_ACTORS) + COLUMNS + " FROM n LEFT JOIN projects p ON p.id = n.project_id")
+                .bind("recipient", recipientId)
+                .bind("type", type.value())
+                .bind("actor", actorId)
+                .bind("windowSeconds", seconds(window));
+        spec = projectId == null ? spec.bindNull("project", UUID.class) : spec.bind("project", projectId);
+        spec = commentId == null ? spec.bindNull("comment", UUID.class) : spec.bind("comment", commentId);
+        return spec.map(this::stored).one();
+    }
+
+    /** Closes the open group of the type and project when it is older than the window; how many were closed. */
+    private Mono<Long> closeStale(Activity.Type type, UUID recipientId, UUID projectId, Duration window) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("""
                         UPDATE notifications SET open = false
                         WHERE recipient_id = :recipient AND type = :type AND project_id IS NOT DISTINCT FROM :project AND open
                           AND created_at < clock_timestamp() - make_interval(secs => :windowSeconds)""")
                 .bind("recipient", recipientId)
                 .bind("type", type.value())
-                .bind("windowSeconds", (double) window.toMillis() / 1000);
-        close = projectId == null ? close.bindNull("project", UUID.class) : close.bind("project", projectId);
-        DatabaseClient.GenericExecuteSpec upsert = db.sql("""
-                        INSERT INTO notifications (recipient_id, type, project_id, comment_id, recent_actor_ids)
-                        SELECT :recipient, :type, :project, :comment, ARRAY[:actor]::uuid[]
-                        WHERE NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.user_id = :recipient AND :type = ANY (s.muted_types))
-                        ON CONFLICT (recipient_id, type, project_id) WHERE open DO UPDATE SET
-                            actor_count = notifications.actor_count
-                                + CASE WHEN :actor = ANY (notifications.recent_actor_ids) THEN 0 ELSE 1 END,
-                            recent_actor_ids = (ARRAY[:actor]::uuid[] || array_remove(notifications.recent_actor_ids, :actor))[1:%d],
-                            comment_id = coalesce(EXCLUDED.comment_id, notifications.comment_id),
-                            updated_at = clock_timestamp()
-                        RETURNING id""".formatted(REMEMBERED_ACTORS))
-                .bind("recipient", recipientId)
-                .bind("type", type.value())
-                .bind("actor", actorId);
-        upsert = projectId == null ? upsert.bindNull("project", UUID.class) : upsert.bind("project", projectId);
-        upsert = commentId == null ? upsert.bindNull("comment", UUID.class) : upsert.bind("comment", commentId);
-        return close.fetch().rowsUpdated().then(upsert.map(row -> row.get("id", UUID.class)).one());
+                .bind("windowSeconds", seconds(window));
+        spec = projectId == null ? spec.bindNull("project", UUID.class) : spec.bind("project", projectId);
+        return spec.fetch().rowsUpdated();
+    }
+
+    private static double seconds(Duration window) {
+        return window.toMillis() / 1000.0;
     }
 
     /** The author of the comment that {@code commentId} answers, if it answers one. */
@@ -120,10 +141,6 @@ class Notifications {
             spec = spec.bind("afterUpdatedAt", afterUpdatedAt.atOffset(ZoneOffset.UTC)).bind("afterId", afterId);
         }
         return spec.map(this::stored).all();
-    }
-
-    Mono<Stored> find(UUID id) {
-        return db.sql(SELECT + " WHERE n.id = :id").bind("id", id).map(this::stored).one();
     }
 
     Mono<Long> unreadCount(UUID recipientId) {
