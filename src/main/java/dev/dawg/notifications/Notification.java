@@ -36,7 +36,7 @@ public record Notification(UUID id, String type, boolean read, Instant readAt, i
         }
         String what = project == null ? "a project" : "“" + project.title() + "”";
         return who + switch (type) {
-            case "like" -> " liked " + (project == null ? "a project" : what);
+            case "like" -> " liked " + what;
             case "comment" -> " commented on " + what;
             case "reply" -> " replied to your comment on " + what;
             case "remix" -> " remixed " + what;

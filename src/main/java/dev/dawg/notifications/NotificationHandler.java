@@ -2,6 +2,7 @@ package dev.dawg.notifications;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -31,8 +31,7 @@ import dev.dawg.platform.web.Pages;
 @Component
 class NotificationHandler {
 
-    private static final Set<String> TYPE_NAMES = EnumSet.allOf(Activity.Type.class).stream().map(Activity.Type::value)
-            .collect(Collectors.toUnmodifiableSet());
+    private static final List<String> TYPE_NAMES = Arrays.stream(Activity.Type.values()).map(Activity.Type::value).toList();
 
     private final Notifications notifications;
     private final NotificationViews views;
@@ -65,7 +64,7 @@ class NotificationHandler {
         }
         Activity.Type type = request.queryParam("type").filter(value -> !value.isEmpty())
                 .map(value -> Activity.Type.parse(value)
-                        .orElseThrow(() -> ApiProblem.validation("type", "must be one of " + String.join(", ", sortedTypeNames()))))
+                        .orElseThrow(() -> ApiProblem.validation("type", "must be one of " + String.join(", ", TYPE_NAMES))))
                 .orElse(null);
         return new Notifications.Filter(unread.equals("true"), type);
     }
@@ -116,7 +115,7 @@ class NotificationHandler {
     }
 
     private static Map<Activity.Type, Boolean> readSettings(ObjectNode body) {
-        JsonFields fields = JsonFields.of(body).allowOnly(TYPE_NAMES);
+        JsonFields fields = JsonFields.of(body).allowOnly(Set.copyOf(TYPE_NAMES));
         Map<Activity.Type, Boolean> wanted = new LinkedHashMap<>();
         for (String name : body.propertyNames()) {
             JsonNode value = body.get(name);
@@ -140,10 +139,6 @@ class NotificationHandler {
             settings.put(type.value(), !muted.contains(type));
         }
         return ServerResponse.ok().bodyValue(settings);
-    }
-
-    private static List<String> sortedTypeNames() {
-        return EnumSet.allOf(Activity.Type.class).stream().map(Activity.Type::value).toList();
     }
 
     private static ApiProblem notFound() {
