@@ -38,6 +38,7 @@ class ArchitectureTest {
                 .layer("realtime").definedBy("dev.dawg.realtime..")
                 .layer("avatars").definedBy("dev.dawg.avatars..")
                 .layer("trending").definedBy("dev.dawg.trending..")
+                .layer("notifications").definedBy("dev.dawg.notifications..")
                 .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
                 .whereLayer("platform").mayNotAccessAnyLayer()
                 .whereLayer("users").mayOnlyAccessLayers("platform")
@@ -50,6 +51,10 @@ class ArchitectureTest {
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("avatars").mayOnlyAccessLayers("platform", "users", "auth", "assets")
                 .whereLayer("trending").mayOnlyAccessLayers("platform", "users", "auth", "events", "projects")
+                // Features report activities through events.ActivityNotifier and it reaches sessions through
+                // events.UserEventPublisher: no feature imports notifications, and it imports neither social nor realtime.
+                .whereLayer("notifications").mayOnlyAccessLayers("platform", "auth", "events", "sharing")
+                .whereLayer("notifications").mayOnlyBeAccessedByLayers("dawgclient")
                 .whereLayer("dawgclient").mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }

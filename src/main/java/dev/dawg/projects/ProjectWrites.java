@@ -12,6 +12,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.auth.CurrentUser;
+import dev.dawg.events.Activity;
+import dev.dawg.events.ActivityNotifier;
 import dev.dawg.events.ProjectActivity;
 import dev.dawg.events.ProjectDeleted;
 import dev.dawg.events.ProjectEvent;
@@ -49,13 +51,14 @@ public class ProjectWrites {
     private final HistoryPruner pruner;
     private final ProjectEventPublisher events;
     private final ProjectActivity activity;
+    private final ActivityNotifier notifier;
     private final ApplicationEventPublisher localEvents;
     private final JsonMapper json;
     private final long maxDataBytes;
 
     ProjectWrites(ProjectStore store, ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectResponses responses,
-            HistoryPruner pruner, ProjectEventPublisher events, ProjectActivity activity, ApplicationEventPublisher localEvents,
-            JsonMapper json, DawgProperties properties) {
+            HistoryPruner pruner, ProjectEventPublisher events, ProjectActivity activity, ActivityNotifier notifier,
+            ApplicationEventPublisher localEvents, JsonMapper json, DawgProperties properties) {
         this.store = store;
         this.metadata = metadata;
         this.documents = documents;
@@ -63,6 +66,7 @@ public class ProjectWrites {
         this.pruner = pruner;
         this.events = events;
         this.activity = activity;
+        this.notifier = notifier;
         this.localEvents = localEvents;
         this.json = json;
         this.maxDataBytes = properties.projects().maxDataSize().toBytes();
@@ -129,6 +133,7 @@ public class ProjectWrites {
                 .flatMap(remix -> store.currentRemixCount(original.id())
                         .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),
                                 ProjectEvent.Actor.of(user), remix.id(), count)))
+                        .doOnSuccess(done -> notifier.tell(Activity.remixed(user.id(), original.ownerId(), original.id())))
                         .then(Mono.fromSupplier(() -> remembered(remix))));
     }
 

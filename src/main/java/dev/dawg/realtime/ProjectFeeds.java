@@ -214,6 +214,25 @@ final class ProjectFeeds {
         });
     }
 
+    /**
+     * A user event ({@code notification:new}) for this connection's signed-in user, from the Redis subscriber thread:
+     * queued on the connection's event loop, bounded like project events. It belongs to no project's chain.
+     */
+    void deliverToUser(byte[] frame) {
+        if (queue.closing()) {
+            return;
+        }
+        if (handedOver.incrementAndGet() > settings.maxQueuedMessages()) {
+            handedOver.decrementAndGet();
+            queue.tooSlow();
+            return;
+        }
+        execute(() -> {
+            handedOver.decrementAndGet();
+            queue.send(OutboundQueue.Kind.EVENT, frame);
+        });
+    }
+
     /** The project's access changed: after the events before the change, re-check before anything more. */
     void deliverAccessChange(UUID projectId) {
         execute(() -> accessChanged(projectId));

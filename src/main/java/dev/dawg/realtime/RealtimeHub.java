@@ -167,6 +167,16 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
         if (channel == null) {
             return;
         }
+        if (channel.ownerChannel && message.startsWith(RedisUserEventPublisher.PREFIX)) {
+            byte[] frame = RedisUserEventPublisher.frameOf(message, channel.id);
+            if (frame != null) {
+                metrics.received();
+                for (ProjectFeeds feeds : channel.listeners) {
+                    feeds.deliverToUser(frame);
+                }
+            }
+            return;
+        }
         PublishedEvent event = PublishedEvent.fromMessage(message);
         if (event == null) {
             log.debug("Ignoring a malformed message on {}", channelName);

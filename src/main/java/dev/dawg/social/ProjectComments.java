@@ -10,6 +10,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 
+import dev.dawg.events.Activity;
+import dev.dawg.events.ActivityNotifier;
 import dev.dawg.events.ProjectEvent;
 import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.platform.config.DawgProperties;
@@ -32,12 +34,15 @@ public class ProjectComments {
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final ProjectEventPublisher events;
+    private final ActivityNotifier notifier;
 
-    ProjectComments(Comments comments, RateLimiter rateLimiter, DawgProperties properties, ProjectEventPublisher events) {
+    ProjectComments(Comments comments, RateLimiter rateLimiter, DawgProperties properties, ProjectEventPublisher events,
+            ActivityNotifier notifier) {
         this.comments = comments;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.events = events;
+        this.notifier = notifier;
     }
 
     /** A comment written, with the rate limit decision that let it through. */
@@ -57,7 +62,10 @@ public class ProjectComments {
         return rateLimiter.consume(UserWrites.limitOf(grant.user().id(), limits))
                 .flatMap(decision -> comments.create(grant.projectId(), grant.user().id(), draft.parentId(), draft.text())
                         .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
-                                ProjectEvent.Actor.of(grant.user()), comment)).thenReturn(new Posted(comment, decision))));
+                                        ProjectEvent.Actor.of(grant.user()), comment))
+                                // Queued after the event, so sessions see comment:added first; never holds up the comment.
+                                .doOnSuccess(done -> notifier.tell(Activity.commented(grant.user().id(), grant.ownerId(), grant.projectId(), comment.id())))
+                                .thenReturn(new Posted(comment, decision))));
     }
 
     /** Top-level comments {@code offset..offset+limit}, newest first, each with its replies (oldest first) nested. */

@@ -7,6 +7,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 
+import dev.dawg.events.Activity;
+import dev.dawg.events.ActivityNotifier;
 import dev.dawg.events.ProjectEvent;
 import dev.dawg.events.ProjectEventPublisher;
 import dev.dawg.platform.config.DawgProperties;
@@ -27,12 +29,15 @@ public class ProjectLikes {
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final ProjectEventPublisher events;
+    private final ActivityNotifier notifier;
 
-    ProjectLikes(Likes likes, RateLimiter rateLimiter, DawgProperties properties, ProjectEventPublisher events) {
+    ProjectLikes(Likes likes, RateLimiter rateLimiter, DawgProperties properties, ProjectEventPublisher events,
+            ActivityNotifier notifier) {
         this.likes = likes;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.events = events;
+        this.notifier = notifier;
     }
 
     /** Whether the caller likes the project after the call, the exact count, and the rate limit decision. */
@@ -58,7 +63,15 @@ public class ProjectLikes {
         return rateLimiter.consume(UserWrites.limitOf(grant.user().id(), limits))
                 .flatMap(decision -> change.apply(grant.projectId(), grant.user().id())
                         .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                        .flatMap(toggled -> announced(grant, toggled).thenReturn(new Liking(toggled.liked(), toggled.likeCount(), decision))));
+                        .flatMap(toggled -> announced(grant, toggled).doOnSuccess(done -> told(grant, toggled))
+                                .thenReturn(new Liking(toggled.liked(), toggled.likeCount(), decision))));
+    }
+
+    /** The owner's notification of a like this call added, queued after {@code like:added}: it never holds up or fails the like. */
+    private void told(Grant grant, Likes.Toggled toggled) {
+        if (toggled.added()) {
+            notifier.tell(Activity.liked(grant.user().id(), grant.ownerId(), grant.projectId()));
+        }
     }
 
     /** {@code like:added} for a like this call added (liking twice announces nothing). */

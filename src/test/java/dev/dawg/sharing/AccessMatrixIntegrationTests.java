@@ -208,6 +208,62 @@ public class AccessMatrixIntegrationTests {
                 .header(ProjectAccess.SHARE_HEADER, token).exchange(), 404, "NOT_FOUND");
     }
 
+    /**
+     * Notifications follow the same rule: a notification shows its project (and comment) exactly when its recipient
+     * may read the project now, without a share link (a notification carries none): the owner always, someone else
+     * only while it is unlisted or public, never once it is private, even holding an edit link, and nobody once it
+     * is deleted.
+     */
+    @Test
+    void shouldShowANotificationsProjectExactlyWhenItsRecipientMayReadIt() {
+        List<String> mismatches = new ArrayList<>();
+        for (String visibility : List.of("private", "unlisted", "public", "deleted")) {
+            // Fresh users each time: each has exactly the notifications of this project.
+            User owner = api.signUp();
+            User other = api.signUp();
+            UUID projectId = fixtures.project(owner, "public");
+            // The other user comments (told to the owner), the owner answers (a reply for the other), the other likes.
+            String otherComment = (String) api.http().post().uri("/api/projects/{id}/comments", projectId)
+                    .header(HttpHeaders.AUTHORIZATION, other.bearer()).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", "Nice"))
+                    .exchange().expectStatus().isCreated().expectBody(Api.MAP).returnResult().getResponseBody().get("id");
+            api.http().post().uri("/api/projects/{id}/comments", projectId).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", "Thanks", "parentId", otherComment))
+                    .exchange().expectStatus().isCreated();
+            api.http().post().uri("/api/projects/{id}/like", projectId).header(HttpHeaders.AUTHORIZATION, other.bearer())
+                    .exchange().expectStatus().isOk();
+            fixtures.share(owner, projectId, "edit");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .until(() -> notificationsOf(other).size() == 1 && notificationsOf(owner).size() == 2);
+            if (visibility.equals("deleted")) {
+                api.http().delete().uri("/api/projects/{id}", projectId).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                        .exchange().expectStatus().isNoContent();
+            }
+            else {
+                db.sql("UPDATE projects SET visibility = :visibility WHERE id = :id").bind("visibility", visibility).bind("id", projectId)
+                        .fetch().rowsUpdated().block(java.time.Duration.ofSeconds(5));
+            }
+            boolean othersMayRead = !visibility.equals("private") && !visibility.equals("deleted");
+            boolean ownerMayRead = !visibility.equals("deleted");
+            for (Map.Entry<User, Boolean> recipient : Map.of(other, othersMayRead, owner, ownerMayRead).entrySet()) {
+                for (Map<String, Object> notification : notificationsOf(recipient.getKey())) {
+                    boolean shown = notification.get("project") != null;
+                    if (shown != recipient.getValue() || !shown && String.valueOf(notification).contains(projectId.toString())) {
+                        mismatches.add((recipient.getKey() == owner ? "owner" : "other") + " × " + visibility + ": expected the project "
+                                + (recipient.getValue() ? "shown" : "hidden") + ", got " + notification);
+                    }
+                }
+            }
+        }
+        assertThat(mismatches).as("notifications showing otherwise than the access rule").isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> notificationsOf(User recipient) {
+        return (List<Map<String, Object>>) api.http().get().uri("/api/notifications")
+                .header(HttpHeaders.AUTHORIZATION, recipient.bearer()).exchange().expectStatus().isOk().expectBody(Api.MAP)
+                .returnResult().getResponseBody().get("items");
+    }
+
     static int status(WebTestClient.RequestHeadersSpec<?> spec) {
         return spec.exchange().returnResult(String.class).getStatus().value();
     }

@@ -43,7 +43,7 @@ class CrossUserAccessIntegrationTests {
 
     /** The owner's resources the intruders aim at. */
     record Victim(User owner, String projectId, String publicProjectId, String shareToken, String commentId,
-            String publicCommentId, String apiKeyId, String apiKey) {
+            String publicCommentId, String apiKeyId, String apiKey, String notificationId) {
     }
 
     @Test
@@ -145,7 +145,21 @@ class CrossUserAccessIntegrationTests {
         String commentId = (String) post(owner, "/api/projects/" + projectId + "/comments", Map.of("text", "private note")).get("id");
         String publicCommentId = (String) post(owner, "/api/projects/" + publicId + "/comments", Map.of("text", "public note")).get("id");
         Map<String, Object> key = post(owner, "/api/auth/api-keys", Map.of("name", "k", "scopes", List.of("projects:read")));
-        return new Victim(owner, projectId, publicId, token, commentId, publicCommentId, (String) key.get("id"), (String) key.get("key"));
+        // A fan's like gives the owner a notification (stored in the background: waited for).
+        api.http().post().uri("/api/projects/{id}/like", publicId).header(HttpHeaders.AUTHORIZATION, api.signUp().bearer()).exchange()
+                .expectStatus().isOk();
+        String notificationId = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> notificationOf(owner),
+                java.util.Objects::nonNull);
+        return new Victim(owner, projectId, publicId, token, commentId, publicCommentId, (String) key.get("id"), (String) key.get("key"),
+                notificationId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private String notificationOf(User owner) {
+        List<Map<String, Object>> items = (List<Map<String, Object>>) api.http().get().uri("/api/notifications")
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isOk().expectBody(Api.MAP).returnResult()
+                .getResponseBody().get("items");
+        return items.isEmpty() ? null : (String) items.get(0).get("id");
     }
 
     private Map<String, Object> post(User user, String uri, Map<String, Object> body) {
@@ -191,6 +205,9 @@ class CrossUserAccessIntegrationTests {
         }
         if (path.startsWith("/api/users/{username}")) {
             return privateTarget ? filled : null;
+        }
+        if (path.startsWith("/api/notifications/{id}")) {
+            return privateTarget ? filled.replace("{id}", victim.notificationId()) : null;
         }
         // Routes of features without fixtures here (e.g. assets): a random id still must not answer 2xx or 5xx.
         return privateTarget ? filled.replaceAll("\\{[^}]+}", java.util.UUID.randomUUID().toString()) : null;
@@ -294,5 +311,8 @@ class CrossUserAccessIntegrationTests {
         api.http().get().uri("/api/auth/me").header("X-API-Key", victim.apiKey()).exchange().expectStatus().isOk();
         api.http().get().uri("/api/projects/{id}/versions", victim.projectId()).header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .exchange().expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(2);
+        // The intruders' own likes of the public project joined it; nothing of theirs marked it read or removed it.
+        api.http().get().uri("/api/notifications?type=like").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.items[0].id").isEqualTo(victim.notificationId()).jsonPath("$.items[0].read").isEqualTo(false);
     }
 }
