@@ -36,6 +36,7 @@ class ArchitectureTest {
                 .layer("social").definedBy("dev.dawg.social..")
                 .layer("assets").definedBy("dev.dawg.assets..")
                 .layer("realtime").definedBy("dev.dawg.realtime..")
+                .layer("presets").definedBy("dev.dawg.presets..")
                 .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
                 .whereLayer("platform").mayNotAccessAnyLayer()
                 .whereLayer("users").mayOnlyAccessLayers("platform")
@@ -46,6 +47,8 @@ class ArchitectureTest {
                 .whereLayer("social").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing", "projects")
                 .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                .whereLayer("presets").mayOnlyAccessLayers("platform", "auth")
+                .whereLayer("presets").mayOnlyBeAccessedByLayers("dawgclient")
                 .whereLayer("dawgclient").mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }
