@@ -39,6 +39,7 @@ class ArchitectureTest {
                 .layer("avatars").definedBy("dev.dawg.avatars..")
                 .layer("trending").definedBy("dev.dawg.trending..")
                 .layer("notifications").definedBy("dev.dawg.notifications..")
+                .layer("presets").definedBy("dev.dawg.presets..")
                 .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
                 .whereLayer("platform").mayNotAccessAnyLayer()
                 .whereLayer("users").mayOnlyAccessLayers("platform")
@@ -55,6 +56,8 @@ class ArchitectureTest {
                 // events.UserEventPublisher: no feature imports notifications, and it imports neither social nor realtime.
                 .whereLayer("notifications").mayOnlyAccessLayers("platform", "auth", "events", "sharing")
                 .whereLayer("notifications").mayOnlyBeAccessedByLayers("dawgclient")
+                .whereLayer("presets").mayOnlyAccessLayers("platform", "auth")
+                .whereLayer("presets").mayOnlyBeAccessedByLayers("dawgclient")
                 .whereLayer("dawgclient").mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }

@@ -43,7 +43,7 @@ class CrossUserAccessIntegrationTests {
 
     /** The owner's resources the intruders aim at. */
     record Victim(User owner, String projectId, String publicProjectId, String shareToken, String commentId,
-            String publicCommentId, String apiKeyId, String apiKey, String notificationId) {
+            String publicCommentId, String apiKeyId, String apiKey, String notificationId, String presetId, String publicPresetId) {
     }
 
     @Test
@@ -150,8 +150,15 @@ class CrossUserAccessIntegrationTests {
                 .expectStatus().isOk();
         String notificationId = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> notificationOf(owner),
                 java.util.Objects::nonNull);
+        String presetId = (String) post(owner, "/api/presets", preset("Secret patch", false)).get("id");
+        String publicPresetId = (String) post(owner, "/api/presets", preset("Open patch", true)).get("id");
         return new Victim(owner, projectId, publicId, token, commentId, publicCommentId, (String) key.get("id"), (String) key.get("key"),
-                notificationId);
+                notificationId, presetId, publicPresetId);
+    }
+
+    private static Map<String, Object> preset(String name, boolean isPublic) {
+        return Map.of("name", name, "type", "instrument", "engine", "vasynth", "category", "Pads", "isPublic", isPublic,
+                "data", Map.of("cutoff", 1200));
     }
 
     @SuppressWarnings("unchecked")
@@ -209,6 +216,9 @@ class CrossUserAccessIntegrationTests {
         if (path.startsWith("/api/notifications/{id}")) {
             return privateTarget ? filled.replace("{id}", victim.notificationId()) : null;
         }
+        if (path.startsWith("/api/presets/{id}")) {
+            return filled.replace("{id}", privateTarget ? victim.presetId() : victim.publicPresetId());
+        }
         // Routes of features without fixtures here (e.g. assets): a random id still must not answer 2xx or 5xx.
         return privateTarget ? filled.replaceAll("\\{[^}]+}", java.util.UUID.randomUUID().toString()) : null;
     }
@@ -235,6 +245,16 @@ class CrossUserAccessIntegrationTests {
                 return anonymous ? " 401 " : " 200 201 ";
             }
             return anonymous ? " 401 404 " : " 403 404 ";
+        }
+        if (!privateTarget && path.startsWith("/api/presets/{id}")) {
+            // A public preset: reading, downloading and rating it are open; changing, deleting or featuring it are not.
+            if (read) {
+                return " 200 ";
+            }
+            if (path.endsWith("/downloads") || path.endsWith("/rating")) {
+                return anonymous ? " 401 " : " 200 ";
+            }
+            return anonymous ? " 401 " : " 403 ";
         }
         if (!privateTarget && path.startsWith("/api/comments/{id}")) {
             return anonymous ? " 401 " : " 403 404 ";
@@ -264,6 +284,9 @@ class CrossUserAccessIntegrationTests {
             }
             else if (uri.contains("/shares")) {
                 ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("accessLevel", "edit"));
+            }
+            else if (uri.endsWith("/rating")) {
+                ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("rating", 1));
             }
             else if (uri.contains("/versions/")) {
                 ready = request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("label", "pwned"));
@@ -314,5 +337,11 @@ class CrossUserAccessIntegrationTests {
         // The intruders' own likes of the public project joined it; nothing of theirs marked it read or removed it.
         api.http().get().uri("/api/notifications?type=like").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.items[0].id").isEqualTo(victim.notificationId()).jsonPath("$.items[0].read").isEqualTo(false);
+        api.http().get().uri("/api/presets/{id}", victim.presetId()).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("Secret patch").jsonPath("$.isPublic").isEqualTo(false)
+                .jsonPath("$.downloadCount").isEqualTo(0).jsonPath("$.ratingCount").isEqualTo(0).jsonPath("$.featured").isEqualTo(false);
+        api.http().get().uri("/api/presets/{id}", victim.publicPresetId()).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.name").isEqualTo("Open patch").jsonPath("$.isPublic").isEqualTo(true).jsonPath("$.featured").isEqualTo(false)
+                .jsonPath("$.data.cutoff").isEqualTo(1200);
     }
 }
