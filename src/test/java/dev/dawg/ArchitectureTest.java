@@ -37,7 +37,6 @@ class ArchitectureTest {
                 .layer("assets").definedBy("dev.dawg.assets..")
                 .layer("realtime").definedBy("dev.dawg.realtime..")
                 .layer("avatars").definedBy("dev.dawg.avatars..")
-                .layer("trending").definedBy("dev.dawg.trending..")
                 .layer("notifications").definedBy("dev.dawg.notifications..")
                 .layer("presets").definedBy("dev.dawg.presets..")
                 .layer("dawgclient").definedBy("dev.dawg.dawgclient..")
@@ -51,7 +50,6 @@ class ArchitectureTest {
                 .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("avatars").mayOnlyAccessLayers("platform", "users", "auth", "assets")
-                .whereLayer("trending").mayOnlyAccessLayers("platform", "users", "auth", "events", "projects")
                 // Features report activities through events.ActivityNotifier and it reaches sessions through
                 // events.UserEventPublisher: no feature imports notifications, and it imports neither social nor realtime.
                 .whereLayer("notifications").mayOnlyAccessLayers("platform", "auth", "events", "sharing")

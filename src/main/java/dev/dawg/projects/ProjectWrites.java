@@ -14,7 +14,6 @@ import org.springframework.stereotype.Component;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.events.Activity;
 import dev.dawg.events.ActivityNotifier;
-import dev.dawg.events.ProjectActivity;
 import dev.dawg.events.ProjectDeleted;
 import dev.dawg.events.ProjectEvent;
 import dev.dawg.events.ProjectEventPublisher;
@@ -50,14 +49,13 @@ public class ProjectWrites {
     private final ProjectResponses responses;
     private final HistoryPruner pruner;
     private final ProjectEventPublisher events;
-    private final ProjectActivity activity;
     private final ActivityNotifier notifier;
     private final ApplicationEventPublisher localEvents;
     private final JsonMapper json;
     private final long maxDataBytes;
 
     ProjectWrites(ProjectStore store, ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectResponses responses,
-            HistoryPruner pruner, ProjectEventPublisher events, ProjectActivity activity, ActivityNotifier notifier,
+            HistoryPruner pruner, ProjectEventPublisher events, ActivityNotifier notifier,
             ApplicationEventPublisher localEvents, JsonMapper json, DawgProperties properties) {
         this.store = store;
         this.metadata = metadata;
@@ -65,7 +63,6 @@ public class ProjectWrites {
         this.responses = responses;
         this.pruner = pruner;
         this.events = events;
-        this.activity = activity;
         this.notifier = notifier;
         this.localEvents = localEvents;
         this.json = json;
@@ -126,10 +123,7 @@ public class ProjectWrites {
 
     private Mono<Written> remix(CurrentUser user, Project original, RemixNote note) {
         return store.create(user.id(), copyOf(original, " (remix)"), original.id(), note, null)
-                .doOnNext(remix -> {
-                    metadata.changed(original.id());
-                    activity.happened(original.id(), ProjectActivity.Kind.REMIX);
-                })
+                .doOnNext(remix -> metadata.changed(original.id()))
                 .flatMap(remix -> store.currentRemixCount(original.id())
                         .flatMap(count -> events.publish(ProjectEvent.projectRemixed(original.id(), original.ownerId(),
                                 ProjectEvent.Actor.of(user), remix.id(), count)))

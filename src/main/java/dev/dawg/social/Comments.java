@@ -14,7 +14,6 @@ import reactor.util.retry.Retry;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
-import dev.dawg.events.ProjectActivity;
 import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.projects.ProjectWrites;
@@ -33,12 +32,10 @@ class Comments {
 
     private final DatabaseClient db;
     private final ProjectWrites projects;
-    private final ProjectActivity activity;
 
-    Comments(DatabaseClient db, ProjectWrites projects, ProjectActivity activity) {
+    Comments(DatabaseClient db, ProjectWrites projects) {
         this.db = db;
         this.projects = projects;
-        this.activity = activity;
     }
 
     /** Adds a comment; a parent that is not a comment of the same project is a 400 on {@code parentId}. */
@@ -54,10 +51,7 @@ class Comments {
         spec = parentId == null ? spec.bindNull("parentId", UUID.class) : spec.bind("parentId", parentId);
         return spec.map(Comment::from).one()
                 .retryWhen(retryOnDeadlock())
-                .doOnNext(created -> {
-                    projects.socialCountersChanged(projectId);
-                    activity.happened(projectId, ProjectActivity.Kind.COMMENT);
-                })
+                .doOnNext(created -> projects.socialCountersChanged(projectId))
                 .onErrorMap(ex -> parentId != null && SqlErrors.isForeignKeyViolation(ex),
                         ex -> ApiProblem.validation("parentId", "must be a comment of this project"));
     }

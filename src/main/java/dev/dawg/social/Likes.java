@@ -7,7 +7,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
-import dev.dawg.events.ProjectActivity;
 import dev.dawg.projects.ProjectWrites;
 
 /**
@@ -20,15 +19,13 @@ class Likes {
 
     private final DatabaseClient db;
     private final ProjectWrites projects;
-    private final ProjectActivity activity;
 
     /** Statements a toggle may take while other toggles of the same user keep winning the race. */
     private static final int MAX_TOGGLE_ATTEMPTS = 5;
 
-    Likes(DatabaseClient db, ProjectWrites projects, ProjectActivity activity) {
+    Likes(DatabaseClient db, ProjectWrites projects) {
         this.db = db;
         this.projects = projects;
-        this.activity = activity;
     }
 
     /** A like's outcome: whether this call added it, and the count right after. */
@@ -46,12 +43,7 @@ class Likes {
                 .bind("userId", userId)
                 .map(row -> new Outcome(row.get("changed", Long.class) > 0, row.get("like_count", Integer.class)))
                 .one()
-                .doOnNext(outcome -> {
-                    projects.socialCountersChanged(projectId);
-                    if (outcome.changed()) {
-                        activity.happened(projectId, ProjectActivity.Kind.LIKE);
-                    }
-                });
+                .doOnNext(outcome -> projects.socialCountersChanged(projectId));
     }
 
     Mono<Outcome> unlike(UUID projectId, UUID userId) {
@@ -76,12 +68,7 @@ class Likes {
      * rows changed, whatever the interleaving.
      */
     Mono<Toggled> toggle(UUID projectId, UUID userId) {
-        return toggle(projectId, userId, MAX_TOGGLE_ATTEMPTS).doOnNext(toggled -> {
-            projects.socialCountersChanged(projectId);
-            if (toggled.added()) {
-                activity.happened(projectId, ProjectActivity.Kind.LIKE);
-            }
-        });
+        return toggle(projectId, userId, MAX_TOGGLE_ATTEMPTS).doOnNext(toggled -> projects.socialCountersChanged(projectId));
     }
 
     private Mono<Toggled> toggle(UUID projectId, UUID userId, int attemptsLeft) {

@@ -13,7 +13,6 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
-import dev.dawg.events.ProjectActivity;
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.projects.ProjectWrites;
 
@@ -33,15 +32,13 @@ class Plays {
 
     private final DatabaseClient db;
     private final ProjectWrites projects;
-    private final ProjectActivity activity;
     private final ReactiveStringRedisTemplate redis;
     private final Duration window;
     private final Counter skipped;
 
-    Plays(DatabaseClient db, ProjectWrites projects, ProjectActivity activity, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
+    Plays(DatabaseClient db, ProjectWrites projects, ReactiveStringRedisTemplate redis, DawgProperties properties, MeterRegistry meters) {
         this.db = db;
         this.projects = projects;
-        this.activity = activity;
         this.redis = redis;
         this.window = properties.social().playDedupeWindow();
         this.skipped = Counter.builder("dawg.social.plays.skipped")
@@ -63,10 +60,7 @@ class Plays {
                                 .bind("id", projectId)
                                 .map(row -> row.get("play_count", Long.class))
                                 .one()
-                                .doOnNext(playCount -> {
-                                    projects.playCounted(projectId, playCount);
-                                    activity.happened(projectId, ProjectActivity.Kind.PLAY);
-                                })
+                                .doOnNext(playCount -> projects.playCounted(projectId, playCount))
                                 .hasElement());
     }
 }
