@@ -192,6 +192,9 @@ class CrossUserAccessIntegrationTests {
         if (path.startsWith("/api/users/{username}")) {
             return privateTarget ? filled : null;
         }
+        if (path.startsWith("/api/users/{id}")) {
+            return privateTarget ? filled.replace("{id}", victim.owner().id().toString()) : null;
+        }
         // Routes of features without fixtures here (e.g. assets): a random id still must not answer 2xx or 5xx.
         return privateTarget ? filled.replaceAll("\\{[^}]+}", java.util.UUID.randomUUID().toString()) : null;
     }
@@ -201,6 +204,10 @@ class CrossUserAccessIntegrationTests {
         boolean read = "GET".equals(method);
         if (path.equals("/api/users/{username}")) {
             return " 200 ";
+        }
+        if (path.startsWith("/api/users/{id}/")) {
+            // Profiles, their lists and their public projects are public; following a user is any signed-in user's right.
+            return read ? " 200 " : anonymous ? " 401 " : " 200 ";
         }
         if (path.equals("/api/shares/{token}")) {
             // The token is the secret: whoever holds it may open the link, but only its owner may change it.
