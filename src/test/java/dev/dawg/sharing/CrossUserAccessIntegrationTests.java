@@ -281,6 +281,13 @@ class CrossUserAccessIntegrationTests {
             assertThat(own).doesNotContain("$argon2", "$scrypt", "$2a$", "passwordHash", "password_hash", "secretHash",
                     victim.apiKey(), victim.owner().refreshToken());
         }
+        // A user's public projects never include a private one.
+        for (String uri : List.of("/api/users/" + victim.owner().id() + "/projects", "/api/feed?limit=100")) {
+            String listed = new String(api.http().get().uri(uri).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBodyContent());
+            assertThat(listed).as(uri).doesNotContain(victim.projectId());
+            bodies.add(listed);
+        }
+        assertThat(bodies.get(bodies.size() - 2)).contains(victim.publicProjectId());
         for (String body : bodies) {
             assertThat(body).doesNotContain(victim.owner().email(), "$argon2", "$scrypt", "$2a$", "passwordHash", "password_hash",
                     victim.owner().refreshToken(), victim.apiKey(), victim.owner().password());
