@@ -28,10 +28,14 @@ class FeedHandler {
         return Mono.fromCallable(() -> FeedQuery.feed(request, caller)).flatMap(this::page);
     }
 
+    Mono<ServerResponse> trending(ServerRequest request, Optional<CurrentUser> caller) {
+        return Mono.fromCallable(() -> FeedQuery.trending(request, caller)).flatMap(this::page);
+    }
+
     Mono<ServerResponse> projectsOf(ServerRequest request, Optional<CurrentUser> caller) {
         return Mono.fromCallable(() -> FeedQuery.ofOwner(request, caller, null))
                 .flatMap(query -> users.resolve(request.pathVariable("id"))
-                        .map(owner -> new FeedQuery(query.sort(), query.genre(), false, owner.id(), query.callerId(), query.limit(), query.after())))
+                        .map(owner -> new FeedQuery(query.sort(), query.genre(), false, owner.id(), query.callerId(), query.limit(), query.after(), null)))
                 .flatMap(this::page);
     }
 

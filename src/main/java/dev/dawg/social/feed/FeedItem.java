@@ -5,12 +5,14 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.r2dbc.spi.Readable;
 
 /** A public project as a feed shows it: its summary, its author, its counts and whether the caller likes it. */
 record FeedItem(UUID id, UUID ownerId, String title, String description, List<String> tags, Integer bpm, String keySignature,
         String timeSignature, String visibility, UUID remixedFromId, long likeCount, long commentCount, long playCount,
-        long remixCount, Instant createdAt, Instant updatedAt, Author author, boolean likedByMe) {
+        long remixCount, Instant createdAt, Instant updatedAt, Author author, boolean likedByMe,
+        @JsonIgnore double trendingScore) {
 
     /** Who made it: only what anyone may see. */
     record Author(UUID id, String username, String displayName, String avatarUrl) {
@@ -31,6 +33,7 @@ record FeedItem(UUID id, UUID ownerId, String title, String description, List<St
                 row.get("remix_count", Long.class), row.get("created_at", OffsetDateTime.class).toInstant(),
                 row.get("updated_at", OffsetDateTime.class).toInstant(),
                 new Author(ownerId, row.get("username", String.class), row.get("display_name", String.class), row.get("avatar_url", String.class)),
-                Boolean.TRUE.equals(row.get("liked_by_me", Boolean.class)));
+                Boolean.TRUE.equals(row.get("liked_by_me", Boolean.class)),
+                row.get("trending_score", Double.class));
     }
 }

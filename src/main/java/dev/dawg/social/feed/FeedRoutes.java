@@ -16,6 +16,7 @@ class FeedRoutes {
     @Bean
     RouterFunction<ServerResponse> feedRouter(FeedHandler feed) {
         return RouterFunctions.route()
+                .GET("/api/feed/trending", anyone(PROJECTS_READ, feed::trending))
                 .GET("/api/feed", anyone(PROJECTS_READ, feed::feed))
                 .GET("/api/users/{id}/projects", anyone(PROJECTS_READ, feed::projectsOf))
                 .build();

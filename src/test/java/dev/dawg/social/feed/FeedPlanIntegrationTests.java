@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The feed's statements are served by indexes: their plans on a table of 100,000 projects (a third public) by
- * 2,000 users, the caller following 200 of them, with fresh statistics, never read the projects table whole. The rows
+ * 2,000 users, each with trending scores in every period, the caller following 200 users, with fresh statistics,
+ * never read the projects (or their scores) whole. The rows
  * exist only inside a transaction that is rolled back, so no other test ever sees them.
  */
 @IntegrationTest
@@ -55,6 +56,12 @@ class FeedPlanIntegrationTests {
         queries.put("following, popular", new FeedQuery(FeedQuery.Sort.POPULAR, null, true, null, caller.id(), 20, null));
         queries.put("following after a cursor", new FeedQuery(FeedQuery.Sort.RECENT, null, true, null, caller.id(), 20, recentCursor));
         queries.put("one user's projects", new FeedQuery(FeedQuery.Sort.RECENT, null, false, owner, caller.id(), 20, null));
+        FeedQuery.Keyset trendingCursor = new FeedQuery.Keyset(null, 0, 5.0, UUID.randomUUID());
+        queries.put("trending, day", new FeedQuery(FeedQuery.Sort.TRENDING, null, false, null, caller.id(), 20, null, FeedQuery.Period.DAY));
+        queries.put("trending, month, anonymous", new FeedQuery(FeedQuery.Sort.TRENDING, null, false, null, null, 20, null, FeedQuery.Period.MONTH));
+        queries.put("trending after a cursor", new FeedQuery(FeedQuery.Sort.TRENDING, null, false, null, caller.id(), 20, trendingCursor, FeedQuery.Period.WEEK));
+        queries.put("trending by genre", new FeedQuery(FeedQuery.Sort.TRENDING, "genre7", false, null, caller.id(), 20, null, FeedQuery.Period.WEEK));
+        queries.put("trending, following", new FeedQuery(FeedQuery.Sort.TRENDING, null, true, null, caller.id(), 20, null, FeedQuery.Period.WEEK));
         queries.put("one user's projects, popular", new FeedQuery(FeedQuery.Sort.POPULAR, null, false, owner, caller.id(), 20, null));
 
         Map<String, List<String>> plans = explainOnAFullTable(caller, queries);
@@ -69,10 +76,10 @@ class FeedPlanIntegrationTests {
         assertThat(unindexed).as("feed statements not served by an index of projects").isEmpty();
     }
 
-    /** Reads projects through one of its indexes, and never the whole table. */
+    /** Reads projects (or their trending scores) through an index, and never a whole table of them. */
     static boolean servedByAnIndex(List<String> plan) {
-        return plan.stream().anyMatch(line -> line.matches(".*Index.* (using|on) projects_\\w+.*"))
-                && plan.stream().noneMatch(line -> line.contains("Seq Scan on projects"));
+        return plan.stream().anyMatch(line -> line.matches(".*Index.* (using|on) (projects|project_trending)_\\w+.*"))
+                && plan.stream().noneMatch(line -> line.contains("Seq Scan on projects") || line.contains("Seq Scan on project_trending"));
     }
 
     @Test
@@ -109,12 +116,18 @@ class FeedPlanIntegrationTests {
                     .then(db.sql("INSERT INTO follows (follower_id, followee_id) SELECT :caller, id FROM users "
                             + "WHERE username LIKE :stem || '%' ORDER BY id LIMIT 200")
                             .bind("caller", caller.id()).bind("stem", stem).then())
+                    // Scores for every filler project in every period, active over the last 70 days.
+                    .then(db.sql("INSERT INTO project_trending (project_id, period, score, last_activity_at) "
+                            + "SELECT p.id, per.period, (hashtext(p.id::text) % 1000) / 100.0, p.created_at FROM projects p "
+                            + "CROSS JOIN (VALUES ('day'), ('week'), ('month')) AS per (period) WHERE p.owner_id IN "
+                            + "(SELECT id FROM users WHERE username LIKE :stem || '%')").bind("stem", stem).then())
                     // What autovacuum does on a live table: the GIN pending lists are merged, which the planner's costs assume.
                     .then(db.sql("SELECT gin_clean_pending_list('projects_public_tags_idx')").then())
                     .then(db.sql("SELECT gin_clean_pending_list('projects_tags_idx')").then())
                     .then(db.sql("ANALYZE projects").then())
                     .then(db.sql("ANALYZE users").then())
-                    .then(db.sql("ANALYZE follows").then());
+                    .then(db.sql("ANALYZE follows").then())
+                    .then(db.sql("ANALYZE project_trending").then());
             return fill.thenMany(Flux.fromIterable(queries.entrySet()).concatMap(entry ->
                     FeedStore.bind(db.sql("EXPLAIN " + statements.get(entry.getKey())), entry.getValue())
                             .map(row -> row.get(0, String.class)).all().collectList()
