@@ -159,6 +159,15 @@ public class AccessMatrixIntegrationTests {
         actual.put("POST shares", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/shares", cell.projectId())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("accessLevel", "view")))));
 
+        // Lists of public projects (issue 18): a project is listed (200 here) only when public, whatever link the caller
+        // holds; 404 here means "not listed". The other user follows the owner; nobody follows themselves.
+        api.http().put().uri("/api/users/{id}/follow", owner.id()).header(HttpHeaders.AUTHORIZATION, other.bearer()).exchange().expectStatus().isOk();
+        expected.put("listed in the owner's public projects", cell -> "public".equals(cell.visibility()) ? 200 : 404);
+        actual.put("listed in the owner's public projects", cell -> listed(cell, cell.as(api.http().get().uri("/api/users/{id}/projects?limit=100", owner.id()))));
+        expected.put("listed in the following feed", cell -> cell.caller() == Caller.ANONYMOUS ? 401
+                : cell.caller() == Caller.OTHER && "public".equals(cell.visibility()) ? 200 : 404);
+        actual.put("listed in the following feed", cell -> listed(cell, cell.as(api.http().get().uri("/api/feed?following=true&limit=100"))));
+
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
         for (Caller caller : Caller.values()) {
@@ -262,6 +271,16 @@ public class AccessMatrixIntegrationTests {
         return (List<Map<String, Object>>) api.http().get().uri("/api/notifications")
                 .header(HttpHeaders.AUTHORIZATION, recipient.bearer()).exchange().expectStatus().isOk().expectBody(Api.MAP)
                 .returnResult().getResponseBody().get("items");
+    }
+
+    /** 200 when the page lists the cell's project, 404 when it does not, the status when the list itself was refused. */
+    static int listed(Cell cell, WebTestClient.RequestHeadersSpec<?> spec) {
+        var result = spec.exchange().expectBody(String.class).returnResult();
+        if (result.getStatus().value() != 200) {
+            return result.getStatus().value();
+        }
+        String body = result.getResponseBody();
+        return body != null && body.contains(cell.projectId().toString()) ? 200 : 404;
     }
 
     static int status(WebTestClient.RequestHeadersSpec<?> spec) {

@@ -219,6 +219,9 @@ class CrossUserAccessIntegrationTests {
         if (path.startsWith("/api/presets/{id}")) {
             return filled.replace("{id}", privateTarget ? victim.presetId() : victim.publicPresetId());
         }
+        if (path.startsWith("/api/users/{id}")) {
+            return privateTarget ? filled.replace("{id}", victim.owner().id().toString()) : null;
+        }
         // Routes of features without fixtures here (e.g. assets): a random id still must not answer 2xx or 5xx.
         return privateTarget ? filled.replaceAll("\\{[^}]+}", java.util.UUID.randomUUID().toString()) : null;
     }
@@ -228,6 +231,14 @@ class CrossUserAccessIntegrationTests {
         boolean read = "GET".equals(method);
         if (path.equals("/api/users/{username}")) {
             return " 200 ";
+        }
+        if (path.equals("/api/users/{id}/avatar")) {
+            // Public as the profile is; this victim has none.
+            return read ? " 404 " : " 405 ";
+        }
+        if (path.startsWith("/api/users/{id}/")) {
+            // Profiles, their lists and their public projects are public; following a user is any signed-in user's right.
+            return read ? " 200 " : anonymous ? " 401 " : " 200 ";
         }
         if (path.equals("/api/shares/{token}")) {
             // The token is the secret: whoever holds it may open the link, but only its owner may change it.
@@ -314,6 +325,13 @@ class CrossUserAccessIntegrationTests {
             assertThat(own).doesNotContain("$argon2", "$scrypt", "$2a$", "passwordHash", "password_hash", "secretHash",
                     victim.apiKey(), victim.owner().refreshToken());
         }
+        // A user's public projects never include a private one.
+        for (String uri : List.of("/api/users/" + victim.owner().id() + "/projects", "/api/feed?limit=100")) {
+            String listed = new String(api.http().get().uri(uri).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBodyContent());
+            assertThat(listed).as(uri).doesNotContain(victim.projectId());
+            bodies.add(listed);
+        }
+        assertThat(bodies.get(bodies.size() - 2)).contains(victim.publicProjectId());
         for (String body : bodies) {
             assertThat(body).doesNotContain(victim.owner().email(), "$argon2", "$scrypt", "$2a$", "passwordHash", "password_hash",
                     victim.owner().refreshToken(), victim.apiKey(), victim.owner().password());
