@@ -220,6 +220,20 @@ class NotificationIntegrationTests {
         assertThat(follow).containsEntry("project", null).containsEntry("summary", fan.username() + " followed you");
     }
 
+    @Test
+    void shouldTellAUserWhoStartedFollowingThemOnceHoweverOftenTheyFollow() {
+        User owner = api.signUp();
+        User fan = api.signUp();
+        for (int i = 0; i < 3; i++) {
+            api.http().put().uri("/api/users/{id}/follow", owner.id()).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange()
+                    .expectStatus().isOk();
+        }
+        settled();
+        assertThat(items(owner, "?type=follow")).singleElement()
+                .satisfies(follow -> assertThat(follow).containsEntry("actorCount", 1).containsEntry("summary", fan.username() + " followed you"));
+        assertThat(items(fan, "")).isEmpty();
+    }
+
     // ---- grouping
 
     @Test

@@ -7,6 +7,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.auth.CurrentUser;
+import dev.dawg.events.Activity;
+import dev.dawg.events.ActivityNotifier;
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.ratelimit.RateLimitDecision;
 import dev.dawg.platform.ratelimit.RateLimiter;
@@ -23,11 +25,13 @@ public class UserFollows {
     private final Follows follows;
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
+    private final ActivityNotifier notifier;
 
-    UserFollows(Follows follows, RateLimiter rateLimiter, DawgProperties properties) {
+    UserFollows(Follows follows, RateLimiter rateLimiter, DawgProperties properties, ActivityNotifier notifier) {
         this.follows = follows;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
+        this.notifier = notifier;
     }
 
     /** Whether the caller follows the user after the call, both users' counts, and the rate limit decision. */
@@ -50,12 +54,11 @@ public class UserFollows {
     }
 
     /**
-     * Called once per new follow, after it is stored (never for a repeated follow): where the "followed you"
-     * notification of issue 18 is to be wired (dev.dawg.events). It must not fail or delay the follow, so whatever
-     * is wired here should hand the event off and swallow its own errors.
+     * Called once per new follow, after it is stored (never for a repeated follow): the followed user is told
+     * ("followed you"). The notifier only queues it, and never fails the follow.
      */
     Mono<Void> newFollowStored(CurrentUser follower, UUID followee) {
-        return Mono.empty();
+        return Mono.fromRunnable(() -> notifier.tell(Activity.followed(follower.id(), followee)));
     }
 
     private static Mono<Void> refuseSelf(CurrentUser caller, UUID followee) {
