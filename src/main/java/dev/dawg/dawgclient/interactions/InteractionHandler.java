@@ -24,6 +24,8 @@ import dev.dawg.social.ProjectComments;
 import dev.dawg.social.ProjectLikes;
 import dev.dawg.social.ShareCounts;
 import dev.dawg.social.SharePlatform;
+import dev.dawg.social.follows.Follows;
+import dev.dawg.social.follows.UserFollows;
 import dev.dawg.users.UserAccounts;
 
 /**
@@ -41,13 +43,18 @@ class InteractionHandler {
     private final ProjectComments comments;
     private final ShareCounts shares;
     private final UserAccounts accounts;
+    private final UserFollows userFollows;
+    private final Follows follows;
     private final JsonBodies bodies;
 
-    InteractionHandler(ProjectLikes likes, ProjectComments comments, ShareCounts shares, UserAccounts accounts, JsonBodies bodies) {
+    InteractionHandler(ProjectLikes likes, ProjectComments comments, ShareCounts shares, UserAccounts accounts, UserFollows userFollows,
+            Follows follows, JsonBodies bodies) {
         this.likes = likes;
         this.comments = comments;
         this.shares = shares;
         this.accounts = accounts;
+        this.userFollows = userFollows;
+        this.follows = follows;
         this.bodies = bodies;
     }
 
@@ -80,8 +87,16 @@ class InteractionHandler {
         return Ids.parse(request.pathVariable("id"), "User")
                 .flatMap(accounts::findById)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("User not found")))
-                .then(Mono.error(() -> ApiProblem.of(HttpStatus.NOT_IMPLEMENTED, "NOT_IMPLEMENTED",
-                        "Following users is not available on this server yet")));
+                // A toggle, as the client's button is: the native follow or unfollow, each idempotent.
+                .flatMap(followee -> follows.isFollowing(user.id(), followee.id())
+                        .flatMap(following -> following ? userFollows.unfollow(user, followee.id()) : userFollows.follow(user, followee.id())))
+                .flatMap(outcome -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("following", outcome.following());
+                    body.put("followerCount", outcome.followee().followers());
+                    body.put("followingCount", outcome.followee().following());
+                    return ServerResponse.ok().bodyValue(body);
+                });
     }
 
     private static SharePlatform platform(ObjectNode body) {

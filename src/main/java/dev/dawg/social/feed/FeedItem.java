@@ -9,13 +9,13 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.r2dbc.spi.Readable;
 
 /** A public project as a feed shows it: its summary, its author, its counts and whether the caller likes it. */
-record FeedItem(UUID id, UUID ownerId, String title, String description, List<String> tags, Integer bpm, String keySignature,
+public record FeedItem(UUID id, UUID ownerId, String title, String description, List<String> tags, Integer bpm, String keySignature,
         String timeSignature, String visibility, UUID remixedFromId, long likeCount, long commentCount, long playCount,
         long remixCount, Instant createdAt, Instant updatedAt, Author author, boolean likedByMe,
         @JsonIgnore double trendingScore) {
 
     /** Who made it: only what anyone may see. */
-    record Author(UUID id, String username, String displayName, String avatarUrl) {
+    public record Author(UUID id, String username, String displayName, String avatarUrl) {
     }
 
     static final String COLUMNS = """

@@ -83,6 +83,11 @@ class FeedStore {
         return spec;
     }
 
+    /** {@code limit + 1} items from row {@code offset}: a page by position (the DAWG client's). */
+    Flux<FeedItem> page(FeedQuery query, int offset) {
+        return bind(db.sql(sql(query) + " OFFSET :offset"), query).bind("offset", offset).map(FeedItem::from).all();
+    }
+
     /** {@code limit + 1} items, so the page knows whether another follows. */
     Flux<FeedItem> page(FeedQuery query) {
         return bind(db.sql(sql(query)), query).map(FeedItem::from).all();

@@ -297,16 +297,30 @@ class InteractionsDialectIntegrationTests {
         assertClientError(shareProject(fan, fixtures.project(owner, "private"), "twitter"), 404, "NOT_FOUND");
     }
 
+    /** apiClient.toggleFollow(userId): a toggle answered {following, followerCount, followingCount} of the followed user. */
     @Test
-    void shouldTellTheClientFollowingIsNotAvailableYet() {
+    void shouldToggleAFollowAndAnswerTheFollowedUsersCounts() {
         User owner = api.signUp();
         User fan = api.signUp();
-        Map<String, Object> error = assertClientError(api.http().post().uri(BASE + "/interactions/users/{id}/follow", owner.id())
-                .header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange(), 501, "NOT_IMPLEMENTED");
-        assertThat(error.get("message").toString()).contains("Following users is not available");
-        assertClientError(api.http().post().uri(BASE + "/interactions/users/{id}/follow", UUID.randomUUID())
-                .header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange(), 404, "NOT_FOUND");
+        User other = api.signUp();
+        api.http().put().uri("/api/users/{id}/follow", owner.id()).header(HttpHeaders.AUTHORIZATION, other.bearer()).exchange()
+                .expectStatus().isOk();
+
+        toggleFollow(fan, owner.id()).expectStatus().isOk().expectBody(Api.MAP).value(body -> assertThat(body)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("following", true, "followerCount", 2, "followingCount", 0)));
+        api.http().get().uri("/api/users/{id}", owner.id()).header(HttpHeaders.AUTHORIZATION, fan.bearer()).exchange()
+                .expectBody(Api.MAP).value(profile -> assertThat(profile).containsEntry("followedByMe", true));
+        toggleFollow(fan, owner.id()).expectStatus().isOk().expectBody(Api.MAP).value(body -> assertThat(body)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("following", false, "followerCount", 1, "followingCount", 0)));
+
+        assertClientError(toggleFollow(fan, fan.id()), 409, "CONFLICT");
+        assertClientError(toggleFollow(fan, UUID.randomUUID()), 404, "NOT_FOUND");
         assertClientError(api.http().post().uri(BASE + "/interactions/users/{id}/follow", owner.id()).exchange(), 401, "UNAUTHORIZED");
+    }
+
+    private WebTestClient.ResponseSpec toggleFollow(User follower, UUID followee) {
+        return api.http().post().uri(BASE + "/interactions/users/{id}/follow", followee).header(HttpHeaders.AUTHORIZATION, follower.bearer())
+                .exchange();
     }
 
     /**
