@@ -143,6 +143,25 @@ class Notifications {
         return spec.map(this::stored).all();
     }
 
+    /** A page by position (the DAWG client's), latest activity first, from row {@code offset}. */
+    Flux<Stored> listAt(UUID recipientId, Filter filter, int fetch, int offset) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql(SELECT + " WHERE n.recipient_id = :recipient" + conditions(filter)
+                        + " ORDER BY n.updated_at DESC, n.id DESC LIMIT :fetch OFFSET :offset")
+                .bind("recipient", recipientId).bind("fetch", fetch).bind("offset", offset);
+        return (filter.type() != null ? spec.bind("type", filter.type().value()) : spec).map(this::stored).all();
+    }
+
+    /** How many of the recipient's notifications the filter keeps. */
+    Mono<Long> count(UUID recipientId, Filter filter) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT count(*) AS n FROM notifications n WHERE n.recipient_id = :recipient"
+                + conditions(filter)).bind("recipient", recipientId);
+        return (filter.type() != null ? spec.bind("type", filter.type().value()) : spec).map(row -> row.get("n", Long.class)).one();
+    }
+
+    private static String conditions(Filter filter) {
+        return (filter.unreadOnly() ? " AND n.read_at IS NULL" : "") + (filter.type() != null ? " AND n.type = :type" : "");
+    }
+
     Mono<Long> unreadCount(UUID recipientId) {
         return db.sql("SELECT count(*) AS n FROM notifications WHERE recipient_id = :recipient AND read_at IS NULL")
                 .bind("recipient", recipientId)
