@@ -40,14 +40,17 @@ final class AvatarImages {
     private static final int DECODE_SIDE = 1024;
     private static final Set<String> FORMATS = Set.of("png", "jpeg", "jpg", "webp");
 
-    static {
-        // Readers packaged as plugins (WebP) are found on the class path this class was loaded from, also inside the
-        // packaged jar; and streams stay in memory (no temporary files for a picture already held in memory).
-        ImageIO.scanForPlugins();
-        ImageIO.setUseCache(false);
+    private AvatarImages() {
     }
 
-    private AvatarImages() {
+    /**
+     * Readies ImageIO, once, at startup (it reads files: never on an event loop): readers packaged as plugins (WebP)
+     * are found on the class path, also inside the packaged jar, and streams stay in memory (no temporary files for
+     * a picture already held in memory).
+     */
+    static void prepareImageIo() {
+        ImageIO.scanForPlugins();
+        ImageIO.setUseCache(false);
     }
 
     /** The PNG thumbnail of each of {@link #SIZES}, by size. */

@@ -33,6 +33,7 @@ class Avatars {
     Avatars(ObjectStorage storage, UserAccounts accounts) {
         this.storage = storage;
         this.accounts = accounts;
+        AvatarImages.prepareImageIo();
     }
 
     /** Makes {@code upload} the user's avatar and answers the updated account. */

@@ -200,18 +200,7 @@ final class ProjectFeeds {
      * in tasks not yet run, the connection is too slow, as with frames not yet written.
      */
     void deliver(PublishedEvent event, boolean fromOwnerChannel) {
-        if (queue.closing()) {
-            return;
-        }
-        if (handedOver.incrementAndGet() > settings.maxQueuedMessages()) {
-            handedOver.decrementAndGet();
-            queue.tooSlow();
-            return;
-        }
-        execute(() -> {
-            handedOver.decrementAndGet();
-            onEvent(event, fromOwnerChannel);
-        });
+        handOver(() -> onEvent(event, fromOwnerChannel));
     }
 
     /**
@@ -219,6 +208,11 @@ final class ProjectFeeds {
      * queued on the connection's event loop, bounded like project events. It belongs to no project's chain.
      */
     void deliverToUser(byte[] frame) {
+        handOver(() -> queue.send(OutboundQueue.Kind.EVENT, frame));
+    }
+
+    /** Runs {@code delivery} on the connection's event loop, unless the tasks already handed over pass the limit. */
+    private void handOver(Runnable delivery) {
         if (queue.closing()) {
             return;
         }
@@ -229,7 +223,7 @@ final class ProjectFeeds {
         }
         execute(() -> {
             handedOver.decrementAndGet();
-            queue.send(OutboundQueue.Kind.EVENT, frame);
+            delivery.run();
         });
     }
 
