@@ -161,10 +161,15 @@ class RealtimeBrowserTests {
                     .header(org.springframework.http.HttpHeaders.AUTHORIZATION, fan.bearer())
                     .exchange().expectStatus().isOk();
 
+            // The owner's page hears the like on the project and, on the user's own channel, the notification of it.
             await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100))
-                    .until(() -> devTools.evaluate("document.querySelectorAll('#events li').length"), count -> "1".equals(count));
-            assertThat(devTools.evaluate("document.querySelector('#events li').textContent"))
+                    .until(() -> devTools.evaluate("document.querySelectorAll('#events li').length"), count -> "2".equals(count));
+            assertThat(devTools.evaluate("[...document.querySelectorAll('#events li')].map(li => li.textContent)"
+                    + ".find(text => text.startsWith('like:added'))"))
                     .isEqualTo("like:added by " + fan.username() + ": {\"likeCount\":1}");
+            assertThat(devTools.evaluate("[...document.querySelectorAll('#events li')].map(li => li.textContent)"
+                    + ".find(text => text.startsWith('notification:new'))"))
+                    .contains("\"type\":\"like\"").contains(fan.username() + " liked");
             assertThat(devTools.evaluate("document.getElementById('status').textContent")).isEqualTo("subscribed");
         }
     }
