@@ -144,7 +144,11 @@ class PresetHandler {
 
     /** The preset the caller owns: 404 when they may not see it, 403 when they may but it is not theirs. */
     private Mono<Preset> owned(ServerRequest request, CurrentUser caller, String action) {
-        return id(request).flatMap(store::findSummary)
+        return id(request).flatMap(id -> owned(id, caller, action));
+    }
+
+    Mono<Preset> owned(UUID id, CurrentUser caller, String action) {
+        return store.findSummary(id)
                 .filter(preset -> readable(preset, caller.id()))
                 .switchIfEmpty(Mono.error(PresetHandler::notFound))
                 .flatMap(preset -> preset.isOwnedBy(caller.id()) ? Mono.just(preset)
@@ -153,18 +157,22 @@ class PresetHandler {
 
     /** A public preset of someone else: 404 when the caller may not see it, 403 for their own. */
     private Mono<Preset> rateable(ServerRequest request, CurrentUser caller) {
-        return id(request).flatMap(store::findSummary)
+        return id(request).flatMap(id -> rateable(id, caller));
+    }
+
+    Mono<Preset> rateable(UUID id, CurrentUser caller) {
+        return store.findSummary(id)
                 .filter(preset -> readable(preset, caller.id()))
                 .switchIfEmpty(Mono.error(PresetHandler::notFound))
                 .flatMap(preset -> preset.isOwnedBy(caller.id()) ? Mono.error(ApiProblem.forbidden("You cannot rate your own preset"))
                         : Mono.just(preset));
     }
 
-    private static boolean readable(Preset preset, UUID callerId) {
+    static boolean readable(Preset preset, UUID callerId) {
         return preset.isPublic() || preset.isOwnedBy(callerId);
     }
 
-    private Mono<RateLimitDecision> spend(CurrentUser caller) {
+    Mono<RateLimitDecision> spend(CurrentUser caller) {
         return rateLimiter.consume(UserWrites.limitOf(caller.id(), limits));
     }
 
@@ -176,7 +184,7 @@ class PresetHandler {
         return ServerResponse.ok().headers(decision::writeTo).bodyValue(body);
     }
 
-    private static int rating(ObjectNode body) {
+    static int rating(ObjectNode body) {
         JsonFields fields = JsonFields.of(body).allowOnly(Set.of("rating"));
         if (!fields.has("rating") || body.get("rating").isNull()) {
             fields.reject("rating", "is required: a whole number from 1 to 5");
@@ -197,7 +205,7 @@ class PresetHandler {
         return Ids.parse(request.pathVariable("id"), "Preset");
     }
 
-    private static ApiProblem notFound() {
+    static ApiProblem notFound() {
         return ApiProblem.notFound("Preset not found");
     }
 }

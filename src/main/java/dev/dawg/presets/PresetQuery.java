@@ -58,6 +58,7 @@ final class PresetQuery {
 
     private final Sort sort;
     private final List<String> cursor;
+    private boolean ascending;
     private final StringBuilder conditions = new StringBuilder();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
 
@@ -101,14 +102,66 @@ final class PresetQuery {
         query.and("p.tags @> CAST(:tags AS text[])", "tags", tag == null ? null : new String[] { tag.toLowerCase(Locale.ROOT) });
         String ownerId = text(request, "ownerId", 36);
         query.and("p.owner_id = :ownerId", "ownerId", ownerId == null ? null : uuid(ownerId, "ownerId", "must be a user id"));
-        String q = text(request, "q", 200);
+        query.search(text(request, "q", 200));
+        return query;
+    }
+
+    /**
+     * The same filters for a page by number ({@link PresetLibrary#page}): the public library, or every preset of the
+     * caller's own when {@code ownerId} is the caller; {@code tags} keeps a preset with any of them.
+     */
+    static PresetQuery listing(PresetLibrary.Listing listing, UUID callerId) {
+        PresetQuery query = new PresetQuery(listing.sort(), null);
+        query.ascending = listing.ascending();
+        if (listing.ownerId() != null && listing.ownerId().equals(callerId)) {
+            query.where("p.owner_id = :caller", "caller", callerId);
+        }
+        else {
+            query.conditions.append("p.is_public");
+            query.and("p.owner_id = :ownerId", "ownerId", listing.ownerId());
+        }
+        if (listing.isPublic() != null) {
+            query.conditions.append(listing.isPublic() ? " AND p.is_public" : " AND NOT p.is_public");
+        }
+        if (listing.featured()) {
+            query.conditions.append(" AND p.featured_at IS NOT NULL");
+        }
+        if (listing.type() != null && PresetType.parse(listing.type()).isEmpty()) {
+            throw ApiProblem.validation("presetType", "must be instrument or effect");
+        }
+        query.and("p.preset_type = :type", "type", listing.type());
+        query.and("lower(p.engine) = lower(:engine)", "engine", listing.engine());
+        query.and("lower(p.category) = lower(:category)", "category", listing.category());
+        query.and("lower(p.genre) = lower(:genre)", "genre", listing.genre());
+        List<String> tags = listing.tags() == null ? List.of() : listing.tags().stream().map(String::strip).filter(tag -> !tag.isEmpty())
+                .map(tag -> tag.toLowerCase(Locale.ROOT)).distinct().toList();
+        if (tags.size() > PresetInput.MAX_TAGS || tags.stream().anyMatch(tag -> tag.length() > PresetInput.MAX_TAG_LENGTH)) {
+            throw ApiProblem.validation("tags", "must be at most " + PresetInput.MAX_TAGS + " tags of at most " + PresetInput.MAX_TAG_LENGTH
+                    + " characters");
+        }
+        query.and("p.tags && CAST(:tags AS text[])", "tags", tags.isEmpty() ? null : tags.toArray(String[]::new));
+        query.search(listing.search());
+        return query;
+    }
+
+    private void search(String q) {
         if (q != null) {
             String prefix = prefixQuery(q);
-            query.and(prefix == null ? "p.search @@ websearch_to_tsquery('english', :q)"
+            and(prefix == null ? "p.search @@ websearch_to_tsquery('english', :q)"
                     : "p.search @@ (websearch_to_tsquery('english', :q) || to_tsquery('english', :qPrefix))", "q", q);
-            query.parameters.put("qPrefix", prefix);
+            parameters.put("qPrefix", prefix);
         }
-        return query;
+    }
+
+    /** A page by position: {@code :limit} rows from {@code :offset}, in the sort's order (or its reverse). */
+    String offsetSql() {
+        String order = ascending ? sort.orderBy.replace(" DESC", " ASC") : sort.orderBy;
+        return "SELECT " + Preset.COLUMNS + Preset.FROM + " WHERE " + conditions + " ORDER BY " + order + " LIMIT :limit OFFSET :offset";
+    }
+
+    /** How many presets the filters keep in all. */
+    String countSql() {
+        return "SELECT count(*) AS total" + Preset.FROM + " WHERE " + conditions;
     }
 
     private void where(String condition, String parameter, Object value) {

@@ -80,6 +80,38 @@ class PresetStore {
         return query.bind(db.sql(query.sql())).bind("limit", limit).map(row -> Preset.from(row, false)).all();
     }
 
+    /** A page by position of {@code query} (see {@link PresetQuery#listing}). */
+    Flux<Preset> page(PresetQuery query, int limit, int offset) {
+        return query.bind(db.sql(query.offsetSql())).bind("limit", limit).bind("offset", offset).map(row -> Preset.from(row, false)).all();
+    }
+
+    Mono<Long> count(PresetQuery query) {
+        return query.bind(db.sql(query.countSql())).map(row -> row.get("total", Long.class)).one();
+    }
+
+    /**
+     * A page of the presets {@code userId} downloaded that they may still read, the latest download first, with their
+     * data; each row also says how many there are in all.
+     */
+    Flux<Counted> downloaded(UUID userId, PresetType type, String engine, int limit, int offset) {
+        GenericExecuteSpec spec = db.sql("SELECT " + Preset.COLUMNS_WITH_DATA + ", count(*) OVER () AS total" + Preset.FROM
+                        + " JOIN preset_downloads d ON d.preset_id = p.id AND d.user_id = :user WHERE (p.is_public OR p.owner_id = :user)"
+                        + (type == null ? "" : " AND p.preset_type = :type") + (engine == null ? "" : " AND lower(p.engine) = lower(:engine)")
+                        + " ORDER BY d.created_at DESC, p.id DESC LIMIT :limit OFFSET :offset")
+                .bind("user", userId).bind("limit", limit).bind("offset", offset);
+        if (type != null) {
+            spec = spec.bind("type", type.wireName());
+        }
+        if (engine != null) {
+            spec = spec.bind("engine", engine);
+        }
+        return spec.map(row -> new Counted(Preset.from(row, true), row.get("total", Long.class))).all();
+    }
+
+    /** A preset of a page, and how many the page's list holds in all. */
+    record Counted(Preset preset, long total) {
+    }
+
     /**
      * Writes the members {@code change} names (and only those, so concurrent changes of different members both land)
      * on the owner's preset; empty when it is not the owner's or is gone. Making a preset private takes it off the
