@@ -81,7 +81,10 @@ class ClientProjectHandler {
     /** A PUT holds no version: saved over the project as it is now, the members it names and only those. */
     Mono<ServerResponse> update(ServerRequest request, Grant grant) {
         return bodies.objectKeepingRaw(request, "projectData")
-                .doOnNext(body -> ClientProjectView.translateVisibility(body.members(), grant.visibility()))
+                .doOnNext(body -> {
+                    ClientProjectView.dropPreview(body.members());
+                    ClientProjectView.translateVisibility(body.members(), grant.visibility());
+                })
                 .flatMap(body -> writes.saveNamed(grant, body.members(), body.raw()))
                 .flatMap(written -> view.full(ServerResponse.ok(), written.project(), written.document()));
     }

@@ -2,6 +2,7 @@ package dev.dawg.dawgclient.projects;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import reactor.core.publisher.Flux;
@@ -95,6 +96,19 @@ public class ClientProjectView {
         Visibility wanted = listed && unlisted ? (isUnlisted != null ? Visibility.UNLISTED : Visibility.PUBLIC)
                 : unlisted ? Visibility.UNLISTED : listed ? Visibility.PUBLIC : Visibility.PRIVATE;
         members.put("visibility", wanted.wireName());
+    }
+
+    /** The preview members the client's publish flow sends with a project. */
+    private static final List<String> PREVIEW_MEMBERS = List.of("previewAudioUrl", "previewAudioDuration", "previewAudioRenderedAt",
+            "previewAudioStatus");
+
+    /**
+     * Takes out the preview members: project previews are not kept yet (feed items answer them null), and refusing
+     * them would stop the client's publish flow, which sends its rendered preview's URL before making the project
+     * public. The preview itself stays where the client uploaded it, in the musician's library.
+     */
+    static void dropPreview(ObjectNode members) {
+        PREVIEW_MEMBERS.forEach(members::remove);
     }
 
     /** The flag's value, taken out of {@code members}; null when not named (or named null). */

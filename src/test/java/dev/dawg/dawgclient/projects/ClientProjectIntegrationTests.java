@@ -156,6 +156,20 @@ class ClientProjectIntegrationTests {
         assertThat(rawGet(owner, id)).endsWith(",\"projectData\":" + DOCUMENT + "}}");
     }
 
+    /** The publish flow: the rendered preview's URL with the project, then public. Previews are not kept yet. */
+    @Test
+    void shouldLetThePublishFlowSendItsPreviewAndGoPublic() {
+        String id = createdId(owner, "Release");
+        put(owner, id, "{\"previewAudioUrl\":\"/dawg-client/api/assets/" + UUID.randomUUID() + "/file\",\"previewAudioDuration\":31.5,"
+                + "\"previewAudioRenderedAt\":\"2026-12-06T16:00:00.000Z\",\"previewAudioStatus\":\"ready\"}").expectStatus().isOk()
+                .expectBody().jsonPath("$.project.title").isEqualTo("Release").jsonPath("$.project.previewAudioUrl").doesNotExist();
+        put(owner, id, "{\"isPublic\":true,\"previewAudioStatus\":\"ready\"}").expectStatus().isOk().expectBody()
+                .jsonPath("$.project.isPublic").isEqualTo(true);
+        assertThat(rawGet(owner, id)).endsWith(",\"projectData\":" + DOCUMENT + "}}");
+        // Other unknown members are still refused, naming the member.
+        assertThat(assertClientError(put(owner, id, "{\"previewVideoUrl\":\"x\"}"), 400, "VALIDATION_FAILED")).startsWith("previewVideoUrl: ");
+    }
+
     @Test
     void shouldLandTwoUnconditionalSavesAtOnceBothInHistory() throws Exception {
         String id = createdId(owner, "Two tabs");
