@@ -68,7 +68,7 @@ public class AccessTokenRevocations implements SmartLifecycle, AccessTokens.Revo
         this.redis = redis;
         this.setKey = properties.rateLimit().keyPrefix() + "revoked-access-tokens";
         this.channel = properties.rateLimit().keyPrefix() + "revoked-access-tokens:channel";
-        this.known = Caffeine.newBuilder().expireAfterWrite(properties.auth().accessTokenTtl()).maximumSize(1_000_000).build();
+        this.known = Caffeine.newBuilder().expireAfterWrite(properties.auth().maxAccessTokenTtl()).maximumSize(1_000_000).build();
         this.failOpen = Counter.builder("dawg.auth.revocation.fail.open")
                 .description("Access-token uses let through on this node's memory alone because Redis could not be asked")
                 .register(meters);

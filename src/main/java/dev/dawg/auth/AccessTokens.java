@@ -61,7 +61,7 @@ public class AccessTokens {
         NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         OAuth2TokenValidator<Jwt> validator = validator(settings);
         nimbus.setJwtValidator(validator);
-        this.decoder = new VerifiedTokens(nimbus, validator, settings.accessTokenTtl(), revocations);
+        this.decoder = new VerifiedTokens(nimbus, validator, settings.maxAccessTokenTtl(), revocations);
     }
 
     static OAuth2TokenValidator<Jwt> validator(DawgProperties.Auth settings) {
@@ -75,8 +75,16 @@ public class AccessTokens {
     }
 
     public IssuedToken issue(UUID userId, String username, Set<Role> roles) {
+        return issue(userId, username, roles, settings.accessTokenTtl());
+    }
+
+    /** A token living {@code ttl}, at most {@code DAWG_MAX_ACCESS_TOKEN_TTL} (revocations are remembered that long). */
+    public IssuedToken issue(UUID userId, String username, Set<Role> roles, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(settings.maxAccessTokenTtl()) > 0) {
+            throw new IllegalArgumentException("An access token lives more than 0 and at most " + settings.maxAccessTokenTtl() + ", not " + ttl);
+        }
         Instant now = clock.instant();
-        Instant expiresAt = now.plus(settings.accessTokenTtl());
+        Instant expiresAt = now.plus(ttl);
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(settings.issuer())
                 .audience(List.of(settings.audience()))
@@ -90,7 +98,12 @@ public class AccessTokens {
                 .build();
         String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).type("JWT").build(), claims))
                 .getTokenValue();
-        return new IssuedToken(token, settings.accessTokenTtl().toSeconds());
+        return new IssuedToken(token, ttl.toSeconds());
+    }
+
+    /** The longest an access token may live. */
+    public Duration maxTtl() {
+        return settings.maxAccessTokenTtl();
     }
 
     public ReactiveJwtDecoder decoder() {

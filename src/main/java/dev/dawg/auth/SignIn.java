@@ -95,6 +95,16 @@ public class SignIn {
         }
     }
 
+    /**
+     * The same session with an access token living {@code ttl} instead (at most {@code DAWG_MAX_ACCESS_TOKEN_TTL}),
+     * for a client that cannot refresh while it runs (the DAWG web client refreshes only when a page loads).
+     */
+    public Session withAccessTokenLiving(Session session, Duration ttl) {
+        UserAccount account = session.account();
+        return new Session(account, accessTokens.issue(account.id(), account.username(), account.roles(), ttl), session.refreshToken(),
+                session.decision());
+    }
+
     /** How long a refresh token (and so its cookie) lives. */
     public Duration refreshTokenTtl() {
         return refreshTokens.ttl();

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.auth.AccessTokens;
 import dev.dawg.auth.AccountView;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.RefreshCookies;
@@ -35,12 +36,19 @@ class ClientSessionHandler {
     private final AccountView accountView;
     private final JsonBodies bodies;
     private final String cookiePath;
+    private final Duration accessTokenTtl;
 
-    ClientSessionHandler(SignIn signIn, AccountView accountView, JsonBodies bodies, DawgClientProperties properties) {
+    ClientSessionHandler(SignIn signIn, AccountView accountView, JsonBodies bodies, DawgClientProperties properties, AccessTokens tokens) {
+        if (properties.accessTokenTtl().compareTo(tokens.maxTtl()) > 0 || properties.accessTokenTtl().isNegative()
+                || properties.accessTokenTtl().isZero()) {
+            throw new IllegalStateException("DAWG_CLIENT_ACCESS_TOKEN_TTL must be more than 0 and at most DAWG_MAX_ACCESS_TOKEN_TTL ("
+                    + tokens.maxTtl() + ")");
+        }
         this.signIn = signIn;
         this.accountView = accountView;
         this.bodies = bodies;
         this.cookiePath = properties.path() + "/auth";
+        this.accessTokenTtl = properties.accessTokenTtl();
     }
 
     Mono<ServerResponse> register(ServerRequest request) {
@@ -73,7 +81,8 @@ class ClientSessionHandler {
     }
 
     /** {@code {user, accessToken, expiresIn}}; the refresh token only in its cookie, out of the page's reach. */
-    private Mono<ServerResponse> opened(ServerRequest request, SignIn.Session session, HttpStatus status) {
+    private Mono<ServerResponse> opened(ServerRequest request, SignIn.Session signedIn, HttpStatus status) {
+        SignIn.Session session = signIn.withAccessTokenLiving(signedIn, accessTokenTtl);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", accountView.of(session.account()));
         body.put("accessToken", session.access().token());

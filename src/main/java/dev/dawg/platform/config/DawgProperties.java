@@ -54,7 +54,18 @@ public record DawgProperties(
     public record Auth(@DefaultValue("") String jwtSecret, @DefaultValue("dawg-server") String issuer,
             @DefaultValue("dawg-api") String audience, @DefaultValue("15m") Duration accessTokenTtl,
             @DefaultValue("7d") Duration refreshTokenTtl, @DefaultValue("") String adminEmail,
-            @DefaultValue("") String adminPassword, @DefaultValue("2s") Duration refreshRaceWindow) {
+            @DefaultValue("") String adminPassword, @DefaultValue("2s") Duration refreshRaceWindow,
+            @DefaultValue("24h") Duration maxAccessTokenTtl) {
+
+        /**
+         * {@code maxAccessTokenTtl}: the longest any access token may be issued for (a client that cannot refresh
+         * asks for more than {@code accessTokenTtl}); revocations are remembered that long.
+         */
+        public Auth {
+            if (maxAccessTokenTtl.compareTo(accessTokenTtl) < 0) {
+                throw new IllegalArgumentException("DAWG_MAX_ACCESS_TOKEN_TTL must be at least DAWG_ACCESS_TOKEN_TTL");
+            }
+        }
     }
 
     /**

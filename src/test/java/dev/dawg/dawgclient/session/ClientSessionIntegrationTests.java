@@ -75,6 +75,34 @@ class ClientSessionIntegrationTests {
                 .jsonPath("$.user.displayName").isEqualTo(registered.username());
     }
 
+    /**
+     * The client refreshes only when a page loads (authService.checkAuth): its access tokens live
+     * DAWG_CLIENT_ACCESS_TOKEN_TTL (24 h), or every save of a session longer than the native 15 minutes would fail.
+     */
+    @Test
+    void shouldIssueAccessTokensThatOutlastASessionOfWorkWhileTheNativeApiKeepsItsOwn() {
+        Musician musician = client.signUp();
+        Map<String, Object> login = client.login(musician.email(), PASSWORD).expectStatus().isOk().expectBody(Api.MAP).returnResult()
+                .getResponseBody();
+        assertThat(login).containsEntry("expiresIn", 86_400);
+        assertThat(lifetimeOf((String) login.get("accessToken"))).isEqualTo(java.time.Duration.ofHours(24));
+        client.refresh(musician.refreshCookie(), null).expectStatus().isOk().expectBody().jsonPath("$.expiresIn").isEqualTo(86_400);
+
+        Map<String, Object> nativeLogin = api.http().post().uri("/api/auth/login").contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("login", musician.username(), "password", PASSWORD)).exchange().expectStatus().isOk()
+                .expectBody(Api.MAP).returnResult().getResponseBody();
+        assertThat(lifetimeOf((String) nativeLogin.get("accessToken"))).isEqualTo(java.time.Duration.ofMinutes(15));
+    }
+
+    /** exp − iat of a JWT, read from its payload (the signature is the server's business). */
+    private static java.time.Duration lifetimeOf(String jwt) {
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher exp = java.util.regex.Pattern.compile("\"exp\":(\\d+)").matcher(payload);
+        java.util.regex.Matcher iat = java.util.regex.Pattern.compile("\"iat\":(\\d+)").matcher(payload);
+        assertThat(exp.find() && iat.find()).as(payload).isTrue();
+        return java.time.Duration.ofSeconds(Long.parseLong(exp.group(1)) - Long.parseLong(iat.group(1)));
+    }
+
     @Test
     void shouldRefreshFromTheCookieAloneAndRotateIt() {
         Musician musician = client.signUp();
