@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.dawg.projects.ProjectWrites;
 
@@ -19,13 +20,15 @@ class Likes {
 
     private final DatabaseClient db;
     private final ProjectWrites projects;
+    private final TransactionalOperator transactions;
 
     /** Statements a toggle may take while other toggles of the same user keep winning the race. */
     private static final int MAX_TOGGLE_ATTEMPTS = 5;
 
-    Likes(DatabaseClient db, ProjectWrites projects) {
+    Likes(DatabaseClient db, ProjectWrites projects, TransactionalOperator transactions) {
         this.db = db;
         this.projects = projects;
+        this.transactions = transactions;
     }
 
     /** A like's outcome: whether this call added it, and the count right after. */
@@ -72,7 +75,7 @@ class Likes {
     }
 
     private Mono<Toggled> toggle(UUID projectId, UUID userId, int attemptsLeft) {
-        return db.sql("""
+        Mono<Toggled> toggled = db.sql("""
                         WITH del AS (
                             DELETE FROM project_likes WHERE project_id = :projectId AND user_id = :userId RETURNING 1),
                         ins AS (
@@ -85,8 +88,17 @@ class Likes {
                 .bind("projectId", projectId)
                 .bind("userId", userId)
                 .map(row -> new Toggled(row.get("added", Long.class) > 0, row.get("removed", Long.class) > 0, row.get("like_count", Integer.class)))
-                .one()
-                .flatMap(toggled -> toggled.changed() || attemptsLeft <= 1 ? Mono.just(toggled) : toggle(projectId, userId, attemptsLeft - 1));
+                .one();
+        // One user's toggles of one project take turns (a lock for the transaction): ten at once (a double click, two
+        // tabs) then alternate exactly, where racing they could each lose their insert to the other until the attempts
+        // ran out (seen: 10 concurrent toggles once left a like). The retry stays for a concurrent like or unlike.
+        Mono<Toggled> inTurn = db.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .bind("key", "like-toggle:" + projectId + ":" + userId)
+                .map(row -> Boolean.TRUE)
+                .first()
+                .then(toggled);
+        return transactions.transactional(inTurn)
+                .flatMap(result -> result.changed() || attemptsLeft <= 1 ? Mono.just(result) : toggle(projectId, userId, attemptsLeft - 1));
     }
 
     /** What a toggle did: added or removed the user's like, and the count right after. */
