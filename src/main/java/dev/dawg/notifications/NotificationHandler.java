@@ -3,7 +3,6 @@ package dev.dawg.notifications;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,19 +97,7 @@ class NotificationHandler {
     Mono<ServerResponse> updateSettings(ServerRequest request, CurrentUser user) {
         return bodies.object(request)
                 .map(NotificationHandler::readSettings)
-                .flatMap(wanted -> notifications.muted(user.id()).flatMap(muted -> {
-                    Set<Activity.Type> next = EnumSet.noneOf(Activity.Type.class);
-                    next.addAll(muted);
-                    wanted.forEach((type, on) -> {
-                        if (on) {
-                            next.remove(type);
-                        }
-                        else {
-                            next.add(type);
-                        }
-                    });
-                    return notifications.mute(user.id(), next);
-                }))
+                .flatMap(wanted -> notifications.receive(user.id(), wanted))
                 .flatMap(NotificationHandler::settingsAnswer);
     }
 

@@ -1,5 +1,6 @@
 package dev.dawg.notifications;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -64,19 +65,9 @@ public class NotificationInbox {
 
     /** Receives ({@code true}) or mutes each type named; the others keep their setting. Answers the types received. */
     public Mono<Set<String>> receive(UUID userId, Map<String, Boolean> wanted) {
-        return notifications.muted(userId).flatMap(muted -> {
-            Set<Activity.Type> next = EnumSet.noneOf(Activity.Type.class);
-            next.addAll(muted);
-            wanted.forEach((name, on) -> Activity.Type.parse(name).ifPresent(type -> {
-                if (on) {
-                    next.remove(type);
-                }
-                else {
-                    next.add(type);
-                }
-            }));
-            return notifications.mute(userId, next);
-        }).map(NotificationInbox::receivedOf);
+        Map<Activity.Type, Boolean> byType = new EnumMap<>(Activity.Type.class);
+        wanted.forEach((name, on) -> Activity.Type.parse(name).ifPresent(type -> byType.put(type, on)));
+        return notifications.receive(userId, byType).map(NotificationInbox::receivedOf);
     }
 
     private static Set<String> receivedOf(Set<Activity.Type> muted) {

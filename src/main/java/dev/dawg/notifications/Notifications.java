@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -128,9 +129,7 @@ class Notifications {
 
     /** A page of the recipient's notifications, latest activity first, after the keyset {@code (updatedAt, id)}. */
     Flux<Stored> list(UUID recipientId, Filter filter, int fetch, Instant afterUpdatedAt, UUID afterId) {
-        String sql = SELECT + " WHERE n.recipient_id = :recipient"
-                + (filter.unreadOnly() ? " AND n.read_at IS NULL" : "")
-                + (filter.type() != null ? " AND n.type = :type" : "")
+        String sql = SELECT + " WHERE n.recipient_id = :recipient" + conditions(filter)
                 + (afterUpdatedAt != null ? " AND (n.updated_at, n.id) < (:afterUpdatedAt, :afterId)" : "")
                 + " ORDER BY n.updated_at DESC, n.id DESC LIMIT :fetch";
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("recipient", recipientId).bind("fetch", fetch);
@@ -204,6 +203,23 @@ class Notifications {
                 .map(row -> types(row.get("muted_types", String[].class)))
                 .one()
                 .defaultIfEmpty(EnumSet.noneOf(Activity.Type.class));
+    }
+
+    /** Receives ({@code true}) or mutes each type named; the others keep their setting. Answers the muted types. */
+    Mono<Set<Activity.Type>> receive(UUID userId, Map<Activity.Type, Boolean> wanted) {
+        return muted(userId).flatMap(muted -> {
+            Set<Activity.Type> next = EnumSet.noneOf(Activity.Type.class);
+            next.addAll(muted);
+            wanted.forEach((type, on) -> {
+                if (on) {
+                    next.remove(type);
+                }
+                else {
+                    next.add(type);
+                }
+            });
+            return mute(userId, next);
+        });
     }
 
     /** Replaces the user's muted types. */
