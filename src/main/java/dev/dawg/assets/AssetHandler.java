@@ -107,7 +107,7 @@ public class AssetHandler {
     }
 
     /** The asset's bytes, or the range asked for; 304 when the client has them (the ETag is the content's hash). */
-    private Mono<ServerResponse> bytes(ServerRequest request, Asset asset) {
+    Mono<ServerResponse> bytes(ServerRequest request, Asset asset) {
         String etag = "\"" + asset.sha256() + "\"";
         if (matches(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
             return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
@@ -140,6 +140,11 @@ public class AssetHandler {
                 .flatMap(asset -> store.delete(asset.id()))
                 .flatMap(this::removeObject)
                 .then(ServerResponse.noContent().build());
+    }
+
+    /** Deletes the asset whoever asks (the caller decided), and its object; empty when it was gone already. */
+    Mono<Void> delete(UUID assetId) {
+        return store.delete(assetId).flatMap(this::removeObject);
     }
 
     /** The deleted asset's object goes now; if the store fails, the queued object is the sweep's. */

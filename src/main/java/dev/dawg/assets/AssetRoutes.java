@@ -29,12 +29,18 @@ class AssetRoutes {
 
     @Bean
     RouterFunction<ServerResponse> assetRouter(AssetHandler assets, StreamedUploads streamed, PresignedUploads presigned,
-            LibraryHandler personal, ServerPutUploads throughServer, ProjectAccess projects) {
+            LibraryHandler personal, ServerPutUploads throughServer, ProjectPreviewHandler previews, ProjectAccess projects) {
         return RouterFunctions.route()
                 .path("/api/projects/{id}/assets", builder -> builder
                         .POST("/uploads", signedIn(ASSETS_WRITE, projects.onPath(EDIT, presigned::presign)))
                         .POST("", signedIn(ASSETS_WRITE, projects.onPath(EDIT, streamed::uploadToProject)))
                         .GET("", anyone(ASSETS_READ, projects.onPath(VIEW, assets::listProject))))
+                .path("/api/projects/{id}/preview", builder -> builder
+                        .POST("", signedIn(ASSETS_WRITE, projects.onPath(EDIT, previews::upload)))
+                        .PUT("", signedIn(ASSETS_WRITE, projects.onPath(EDIT, previews::reference)))
+                        .DELETE("", signedIn(ASSETS_WRITE, projects.onPath(EDIT, previews::delete)))
+                        .GET("/content", anyone(ASSETS_READ, projects.onPath(VIEW, previews::content)))
+                        .GET("", anyone(ASSETS_READ, projects.onPath(VIEW, previews::get))))
                 .path("/api/assets", builder -> builder
                         .GET("", signedIn(ASSETS_READ, personal::listAssets))
                         .POST("", signedIn(ASSETS_WRITE, streamed::uploadToLibrary))
@@ -88,6 +94,6 @@ class AssetRoutes {
     @Bean
     RequestBodyAllowance streamedUploadBodies(AssetProperties properties) {
         return RequestBodyAllowance.of(HttpMethod.POST, properties.maxUploadSize().toBytes() + 1024 * 1024,
-                "/api/projects/{id}/assets", "/api/assets");
+                "/api/projects/{id}/assets", "/api/assets", "/api/projects/{id}/preview");
     }
 }

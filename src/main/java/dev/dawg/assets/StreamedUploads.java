@@ -82,6 +82,22 @@ public class StreamedUploads {
 
     /** An upload into a project or a personal library (counted against the quota), or into the system library (not). */
     private Mono<Asset> upload(ServerRequest request, CurrentUser caller, UploadStore.Target target, LibraryEntry entry) {
+        return received(request, caller, target, entry).map(Stored::asset);
+    }
+
+    /** The stored asset and the form fields sent beside its file. */
+    record Stored(Asset asset, java.util.Map<String, String> fields) {
+    }
+
+    /**
+     * A project's rendered preview ({@link ProjectPreviews}): one part {@code file} into the project, counted against
+     * the uploader's quota like any of its assets, with its form fields (such as the duration).
+     */
+    Mono<Stored> uploadPreview(ServerRequest request, ProjectAccess.Grant grant) {
+        return received(request, grant.user(), UploadStore.Target.project(grant.projectId()), null);
+    }
+
+    private Mono<Stored> received(ServerRequest request, CurrentUser caller, UploadStore.Target target, LibraryEntry entry) {
         boolean quota = target.projectId() != null || target.personal();
         return Mono.defer(() -> precheck(request, caller, quota))
                 .then(Mono.defer(() -> receive(request, caller, target, entry)));
@@ -107,11 +123,12 @@ public class StreamedUploads {
     }
 
     /** Call inside {@code Mono.defer}: see {@link #withSlots}. */
-    private Mono<Asset> receive(ServerRequest request, CurrentUser caller, UploadStore.Target target, LibraryEntry entry) {
+    private Mono<Stored> receive(ServerRequest request, CurrentUser caller, UploadStore.Target target, LibraryEntry entry) {
         return withSlots(caller.id(), () -> Mono.usingWhen(
                 store.openStreamed(caller.id(), target, "assets/" + UUID.randomUUID(), properties.uploadTimeout())
                         .map(pending -> new InFlight(pending, writer(pending))),
-                upload -> bodies.read(request, upload.writer(), entry != null).flatMap(received -> finish(upload.pending(), received, entry)),
+                upload -> bodies.read(request, upload.writer(), entry != null)
+                        .flatMap(received -> finish(upload.pending(), received, entry).map(asset -> new Stored(asset, received.fields))),
                 upload -> Mono.empty(),
                 (upload, failure) -> StorageFailures.isUnreachable(failure)
                         // The store is down: trying it again would only hold the answer back by a timeout or

@@ -75,8 +75,9 @@ class ProjectCopyHandler {
     }
 
     Mono<ServerResponse> importProject(ServerRequest request, CurrentUser user) {
-        return bodies.object(request)
-                .flatMap(document -> writes.create(user, importOf(document).withVisibility(Visibility.PRIVATE), "imported"))
+        // The document's projectData is kept as the export wrote it: an import stores the same bytes.
+        return bodies.objectKeepingRaw(request, "project", "projectData")
+                .flatMap(document -> writes.create(user, importOf(document.members(), document.raw()).withVisibility(Visibility.PRIVATE), "imported"))
                 .flatMap(responses::created);
     }
 
@@ -107,7 +108,7 @@ class ProjectCopyHandler {
     }
 
     /** The project an export document holds, validated like a new project's. */
-    private ProjectInput importOf(ObjectNode document) {
+    private ProjectInput importOf(ObjectNode document, byte[] rawData) {
         JsonFields fields = JsonFields.of(document).allowOnly(Set.of("format", "formatVersion", "exportedAt", "source", "assets", "project"));
         String format = fields.requiredString("format", 1, 50);
         if (format != null && !EXPORT_FORMAT.equals(format)) {
@@ -122,7 +123,7 @@ class ProjectCopyHandler {
             fields.reject("project", "is required");
         }
         fields.validate();
-        return ProjectInput.read(project, ProjectInput.Data.REQUIRED, maxDataBytes, json);
+        return ProjectInput.read(project, rawData, ProjectInput.Data.REQUIRED, maxDataBytes, json);
     }
 
     /** The assets the document refers to (members such as {@code assetId} holding an id), each listed once. */

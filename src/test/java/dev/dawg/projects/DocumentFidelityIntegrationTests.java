@@ -61,6 +61,29 @@ class DocumentFidelityIntegrationTests {
         assertThat(export(id)).isEqualTo(DOCUMENT);
     }
 
+    /** An export imported again is the document as written: the import keeps the export's projectData bytes. */
+    @Test
+    void shouldImportAnExportedDocumentAsWritten() {
+        byte[] exported = api.http().get().uri("/api/projects/{id}/export", create(DOCUMENT)).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+        byte[] imported = api.http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(exported).exchange().expectStatus().isCreated()
+                .expectBody().returnResult().getResponseBody();
+        assertThat(projectData(imported)).isEqualTo(DOCUMENT);
+        assertThat(coldRead(id(imported))).isEqualTo(DOCUMENT);
+        assertThat(version(id(imported), 1)).isEqualTo(DOCUMENT);
+        // An export document written by hand, members in any order: the same.
+        String handWritten = "{\"project\": {\"projectData\":" + OTHER + ", \"title\":\"By hand\"}, \"formatVersion\":1,\"format\":\"dawg-project\"}";
+        byte[] byHand = api.http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(handWritten).exchange().expectStatus().isCreated()
+                .expectBody().returnResult().getResponseBody();
+        assertThat(coldRead(id(byHand))).isEqualTo(OTHER);
+        // A project without its document is still refused, naming it.
+        assertProblem(api.http().post().uri("/api/projects/import").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"format\":\"dawg-project\",\"formatVersion\":1,\"project\":{\"title\":\"x\"}}")
+                .exchange(), 400, "VALIDATION_FAILED");
+    }
+
     @Test
     void shouldReturnAPutDocumentAsWrittenAndKeepTheEarlierVersionAsWritten() {
         String id = create(DOCUMENT);

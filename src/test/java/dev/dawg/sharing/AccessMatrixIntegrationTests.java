@@ -154,6 +154,14 @@ public class AccessMatrixIntegrationTests {
         actual.put("POST remix", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/remix", cell.projectId()))));
         expected.put("GET asset content", AccessMatrixIntegrationTests::read);
         actual.put("GET asset content", cell -> status(cell.as(api.http().get().uri("/api/assets/{id}/content", cell.assetId()))));
+        // A project's preview (issue 17) is heard and changed under the project's rule, whatever the audio's own place.
+        expected.put("GET preview", AccessMatrixIntegrationTests::read);
+        actual.put("GET preview", cell -> status(cell.as(api.http().get().uri("/api/projects/{id}/preview", cell.projectId()))));
+        expected.put("GET preview content", AccessMatrixIntegrationTests::read);
+        actual.put("GET preview content", cell -> status(cell.as(api.http().get().uri("/api/projects/{id}/preview/content", cell.projectId()))));
+        expected.put("PUT preview", AccessMatrixIntegrationTests::write);
+        actual.put("PUT preview", cell -> status(cell.as(api.http().put().uri("/api/projects/{id}/preview", cell.projectId())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("assetId", cell.assetId().toString())))));
         expected.put("POST shares", cell -> cell.caller() == Caller.ANONYMOUS ? 401 : cell.caller() == Caller.OWNER ? 201
                 : read(cell) == 200 ? 403 : read(cell));
         actual.put("POST shares", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/shares", cell.projectId())
@@ -175,6 +183,9 @@ public class AccessMatrixIntegrationTests {
                 for (Token token : Token.values()) {
                     UUID projectId = fixtures.project(owner, visibility);
                     UUID assetId = fixtures.asset(owner, projectId);
+                    api.http().put().uri("/api/projects/{id}/preview", projectId).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                            .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("assetId", assetId.toString()))
+                            .exchange().expectStatus().isOk();
                     String tokenValue = switch (token) {
                         case NONE -> null;
                         case VIEW, REMIX, EDIT -> (String) fixtures.share(owner, projectId, token.name().toLowerCase()).get("token");

@@ -150,6 +150,13 @@ class CrossUserAccessIntegrationTests {
                 .expectStatus().isOk();
         String notificationId = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> notificationOf(owner),
                 java.util.Objects::nonNull);
+        // Both projects have a preview: an intruder hears the public one's and nothing of the private one's.
+        for (String id : List.of(projectId, publicId)) {
+            org.springframework.http.client.MultipartBodyBuilder preview = new org.springframework.http.client.MultipartBodyBuilder();
+            preview.part("file", new ClassPathResource("audio/tone-44k1-mono-cbr64-notag.mp3")).contentType(MediaType.APPLICATION_OCTET_STREAM);
+            api.http().post().uri("/api/projects/{id}/preview", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .body(org.springframework.web.reactive.function.BodyInserters.fromMultipartData(preview.build())).exchange().expectStatus().isOk();
+        }
         String presetId = (String) post(owner, "/api/presets", preset("Secret patch", false)).get("id");
         String publicPresetId = (String) post(owner, "/api/presets", preset("Open patch", true)).get("id");
         return new Victim(owner, projectId, publicId, token, commentId, publicCommentId, (String) key.get("id"), (String) key.get("key"),
@@ -361,5 +368,10 @@ class CrossUserAccessIntegrationTests {
         api.http().get().uri("/api/presets/{id}", victim.publicPresetId()).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.name").isEqualTo("Open patch").jsonPath("$.isPublic").isEqualTo(true).jsonPath("$.featured").isEqualTo(false)
                 .jsonPath("$.data.cutoff").isEqualTo(1200);
+        // Both previews are still there (nobody else could remove or replace them).
+        for (String id : List.of(victim.projectId(), victim.publicProjectId())) {
+            api.http().get().uri("/api/projects/{id}/preview", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                    .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("ready");
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.dawgclient.ClientPage;
+import dev.dawg.dawgclient.ClientPreviews;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.social.feed.FeedItem;
 import dev.dawg.social.feed.FeedPages;
@@ -30,9 +31,11 @@ class ClientFeedHandler {
     private static final int MAX_TRENDING = 50;
 
     private final FeedPages feed;
+    private final ClientPreviews previews;
 
-    ClientFeedHandler(FeedPages feed) {
+    ClientFeedHandler(FeedPages feed, ClientPreviews previews) {
         this.feed = feed;
+        this.previews = previews;
     }
 
     Mono<ServerResponse> feed(ServerRequest request, Optional<CurrentUser> caller) {
@@ -48,16 +51,17 @@ class ClientFeedHandler {
         boolean following = filter.equals("following");
         String genre = request.queryParam("genre").orElse(filter.equals("all") || following || filter.equals("genre") ? null : filter);
         return feed.page(order, genre, following, caller, page.limit(), page.offset())
-                .flatMap(found -> {
+                .flatMap(found -> items(found.items(), false).map(projects -> {
                     Map<String, Object> pagination = new LinkedHashMap<>();
                     pagination.put("page", page.page());
                     pagination.put("limit", page.limit());
                     pagination.put("hasMore", found.hasMore());
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("projects", items(found.items(), false));
+                    body.put("projects", projects);
                     body.put("pagination", pagination);
-                    return ServerResponse.ok().bodyValue(body);
-                });
+                    return body;
+                }))
+                .flatMap(body -> ServerResponse.ok().bodyValue(body));
     }
 
     /**
@@ -69,35 +73,36 @@ class ClientFeedHandler {
         String periodName = request.queryParam("period").map(String::trim).filter(PERIODS::containsKey).orElse("24h");
         int limit = limit(request);
         return feed.page(PERIODS.get(periodName), null, false, caller, limit, 0)
-                .flatMap(found -> {
+                .flatMap(found -> items(found.items(), true))
+                .flatMap(projects -> {
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("projects", items(found.items(), true));
+                    body.put("projects", projects);
                     body.put("period", periodName);
                     return ServerResponse.ok().bodyValue(body);
                 });
     }
 
-    private static List<Map<String, Object>> items(List<FeedItem> items, boolean withScore) {
-        return items.stream().map(item -> {
+    /** The page's items with their previews (one query for the page). */
+    private Mono<List<Map<String, Object>>> items(List<FeedItem> items, boolean withScore) {
+        return previews.of(items.stream().map(FeedItem::id).toList()).map(found -> items.stream().map(item -> {
             Map<String, Object> project = item(item);
+            previews.put(project, item.id(), found.get(item.id()));
             if (withScore) {
                 project.put("trendingScore", item.trendingScore());
             }
             return project;
-        }).toList();
+        }).toList());
     }
 
     /**
      * A feed project as the client reads one: counts under {@code stats} (plays as {@code views}), visibility as its
-     * two flags. Project previews and thumbnails are not served yet: those members are null, which the client shows
-     * as no preview.
+     * two flags; its preview members are put beside them ({@link ClientPreviews}).
      */
     static Map<String, Object> item(FeedItem item) {
         Map<String, Object> project = new LinkedHashMap<>();
         project.put("id", item.id());
         project.put("title", item.title());
         project.put("description", item.description());
-        project.put("thumbnailUrl", null);
         project.put("bpm", item.bpm());
         project.put("keySignature", item.keySignature());
         project.put("timeSignature", item.timeSignature());
@@ -105,9 +110,6 @@ class ClientFeedHandler {
         project.put("isUnlisted", "unlisted".equals(item.visibility()));
         project.put("createdAt", item.createdAt());
         project.put("updatedAt", item.updatedAt());
-        project.put("previewAudioUrl", null);
-        project.put("previewAudioDuration", null);
-        project.put("previewAudioStatus", null);
         Map<String, Object> author = new LinkedHashMap<>();
         author.put("id", item.author().id());
         author.put("username", item.author().username());

@@ -1,6 +1,7 @@
 package dev.dawg.dawgclient.projects;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,9 +12,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.assets.Asset;
+import dev.dawg.assets.ProjectPreviews;
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.RouteAccess;
 import dev.dawg.dawgclient.ClientPage;
+import dev.dawg.dawgclient.ClientPreviews;
 import dev.dawg.dawgclient.DawgClientProperties;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
@@ -42,15 +46,19 @@ class ClientProjectHandler {
     private final ProjectWrites writes;
     private final ClientProjectView view;
     private final JsonBodies bodies;
+    private final ProjectPreviews previews;
+    private final ClientPreviews clientPreviews;
     private final String basePath;
 
     ClientProjectHandler(ProjectLists lists, ProjectReads reads, ProjectWrites writes, ClientProjectView view, JsonBodies bodies,
-            DawgClientProperties properties) {
+            ProjectPreviews previews, ClientPreviews clientPreviews, DawgClientProperties properties) {
         this.lists = lists;
         this.reads = reads;
         this.writes = writes;
         this.view = view;
         this.bodies = bodies;
+        this.previews = previews;
+        this.clientPreviews = clientPreviews;
         this.basePath = properties.path();
     }
 
@@ -61,7 +69,8 @@ class ClientProjectHandler {
         boolean ascending = ascending(request, order);
         return owner(request, caller)
                 .flatMap(ownerId -> lists.ownedBy(caller, ownerId, order, ascending, page.offset(), page.limit()))
-                .flatMap(found -> ServerResponse.ok().bodyValue(view.page(found, page)));
+                .flatMap(found -> view.page(found, page))
+                .flatMap(body -> ServerResponse.ok().bodyValue(body));
     }
 
     Mono<ServerResponse> get(ServerRequest request, Optional<CurrentUser> caller) {
@@ -78,15 +87,54 @@ class ClientProjectHandler {
                         written.project(), written.document()));
     }
 
-    /** A PUT holds no version: saved over the project as it is now, the members it names and only those. */
+    /**
+     * A PUT holds no version: saved over the project as it is now, the members it names and only those. Its preview
+     * members set or remove the project's preview (not a project change); a body of those alone saves no version.
+     * A preview that cannot be set is refused before anything is saved.
+     */
     Mono<ServerResponse> update(ServerRequest request, Grant grant) {
-        return bodies.objectKeepingRaw(request, "projectData")
-                .doOnNext(body -> {
-                    ClientProjectView.dropPreview(body.members());
-                    ClientProjectView.translateVisibility(body.members(), grant.visibility());
-                })
-                .flatMap(body -> writes.saveNamed(grant, body.members(), body.raw()))
-                .flatMap(written -> view.full(ServerResponse.ok(), written.project(), written.document()));
+        return bodies.objectKeepingRaw(request, "projectData").flatMap(body -> {
+            ClientProjectView.PreviewChange preview = view.takePreview(body.members(), grant.projectId());
+            ClientProjectView.translateVisibility(body.members(), grant.visibility());
+            Mono<Asset> referable = preview instanceof ClientProjectView.Referenced referenced
+                    ? previews.referable(grant, referenced.assetId(), "previewAudioUrl") : Mono.empty();
+            return referable.map(Optional::of).defaultIfEmpty(Optional.empty())
+                    .flatMap(asset -> saved(grant, body).flatMap(shown -> changePreview(grant, preview, asset).thenReturn(shown)));
+        }).flatMap(shown -> view.full(ServerResponse.ok(), shown.project(), shown.document()));
+    }
+
+    /** The project after the PUT's members are saved, or as it is when the PUT named none. */
+    private Mono<ProjectReads.Read> saved(Grant grant, JsonBodies.ObjectWithRawMember body) {
+        if (body.members().isEmpty() && body.raw() == null) {
+            return reads.read(grant.caller(), grant.projectId(), null, -1);
+        }
+        return writes.saveNamed(grant, body.members(), body.raw()).map(written -> new ProjectReads.Read(written.project(), written.document()));
+    }
+
+    private Mono<Void> changePreview(Grant grant, ClientProjectView.PreviewChange change, Optional<Asset> asset) {
+        if (change instanceof ClientProjectView.Referenced referenced) {
+            return previews.reference(grant, asset.orElseThrow(), referenced.durationSeconds()).then();
+        }
+        return change instanceof ClientProjectView.Removed ? previews.remove(grant).then() : Mono.empty();
+    }
+
+    /**
+     * {@code POST /projects/:id/upload-preview}: multipart {@code duration} and {@code file} (the rendered WAV) become
+     * the project's preview, stored and checked as any of its audio; answered as DAWG's server does.
+     */
+    Mono<ServerResponse> uploadPreview(ServerRequest request, Grant grant) {
+        return previews.upload(request, grant, "duration").flatMap(preview -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("message", "Preview uploaded successfully");
+            body.put("previewAudioUrl", clientPreviews.url(grant.projectId()));
+            body.put("duration", Math.round(preview.durationSeconds()));
+            return ServerResponse.ok().bodyValue(body);
+        });
+    }
+
+    /** {@code GET /projects/:id/preview/file}: the preview's audio with ranges, to whoever may read the project. */
+    Mono<ServerResponse> previewFile(ServerRequest request, Grant grant) {
+        return previews.content(request, grant);
     }
 
     Mono<ServerResponse> delete(ServerRequest request, Grant grant) {

@@ -1,9 +1,12 @@
 package dev.dawg.dawgclient.projects;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,7 +21,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.assets.ProjectPreviews;
+import dev.dawg.assets.ProjectPreviews.Preview;
 import dev.dawg.dawgclient.ClientPage;
+import dev.dawg.dawgclient.ClientPreviews;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.projects.Project;
 import dev.dawg.projects.ProjectLists;
@@ -36,13 +42,18 @@ public class ClientProjectView {
     private static final byte[] CLOSING_BRACE = { '}' };
 
     private final ProjectResponses responses;
+    private final ClientPreviews previews;
 
-    ClientProjectView(ProjectResponses responses) {
+    ClientProjectView(ProjectResponses responses, ClientPreviews previews) {
         this.responses = responses;
+        this.previews = previews;
     }
 
-    /** The members the client reads of a project, without its document: ours, with the owner and visibility in its words. */
-    Map<String, Object> summary(Project project) {
+    /**
+     * The members the client reads of a project, without its document: ours, with the owner and visibility in its
+     * words, and its preview ({@code null} for none).
+     */
+    Map<String, Object> summary(Project project, Preview preview) {
         Map<String, Object> view = new LinkedHashMap<>();
         responses.summary(project).forEach((name, value) -> {
             switch (name) {
@@ -54,12 +65,17 @@ public class ClientProjectView {
                 default -> view.put(name, value);
             }
         });
+        previews.put(view, project.id(), preview);
         return view;
     }
 
     /** {@code {"project": {..., "projectData": <the document's bytes>}}}, with its length (not chunked). */
     public Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document) {
-        byte[][] inner = responses.parts(summary(project), document);
+        return previews.of(project.id()).flatMap(preview -> full(answer, project, document, preview.orElse(null)));
+    }
+
+    private Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document, Preview preview) {
+        byte[][] inner = responses.parts(summary(project, preview), document);
         byte[][] parts = new byte[inner.length + 2][];
         parts[0] = PROJECT_ENVELOPE;
         System.arraycopy(inner, 0, parts, 1, inner.length);
@@ -74,8 +90,10 @@ public class ClientProjectView {
                 .body(BodyInserters.fromDataBuffers(buffers));
     }
 
-    Map<String, Object> page(ProjectLists.Page page, ClientPage asked) {
-        return asked.body("projects", page.projects().stream().map(this::summary).toList(), page.total());
+    Mono<Map<String, Object>> page(ProjectLists.Page page, ClientPage asked) {
+        return previews.of(page.projects().stream().map(Project::id).toList())
+                .map(found -> asked.body("projects", page.projects().stream()
+                        .map(project -> summary(project, found.get(project.id()))).toList(), page.total()));
     }
 
     /**
@@ -98,17 +116,64 @@ public class ClientProjectView {
         members.put("visibility", wanted.wireName());
     }
 
-    /** The preview members the client's publish flow sends with a project. */
-    private static final List<String> PREVIEW_MEMBERS = List.of("previewAudioUrl", "previewAudioDuration", "previewAudioRenderedAt",
-            "previewAudioStatus");
+    /** What a PUT asks of the project's preview through {@code previewAudioUrl}. */
+    sealed interface PreviewChange {
+    }
+
+    /** Not named: the preview stays as it is. */
+    record Unchanged() implements PreviewChange {
+    }
+
+    /** Named null: the preview goes. */
+    record Removed() implements PreviewChange {
+    }
+
+    /** The URL of a file of the caller's library (as its upload answered it) becomes the preview. */
+    record Referenced(UUID assetId, Double durationSeconds) implements PreviewChange {
+    }
+
+    private static final Pattern LIBRARY_FILE = Pattern.compile(".*/assets/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/file");
 
     /**
-     * Takes out the preview members: project previews are not kept yet (feed items answer them null), and refusing
-     * them would stop the client's publish flow, which sends its rendered preview's URL before making the project
-     * public. The preview itself stays where the client uploaded it, in the musician's library.
+     * Takes out the preview members the client's publish flow sends ({@code previewAudioUrl}, {@code previewAudioDuration},
+     * and its own {@code previewAudioRenderedAt} / {@code previewAudioStatus}, which the server sets instead): the URL
+     * is the library file it uploaded the rendered preview as, or the project's own preview URL (nothing to change). A
+     * URL of somewhere else is refused: a listener's browser would fetch it.
      */
-    static void dropPreview(ObjectNode members) {
-        PREVIEW_MEMBERS.forEach(members::remove);
+    PreviewChange takePreview(ObjectNode members, UUID projectId) {
+        JsonNode url = members.remove("previewAudioUrl");
+        JsonNode duration = members.remove("previewAudioDuration");
+        members.remove("previewAudioRenderedAt");
+        members.remove("previewAudioStatus");
+        if (url == null) {
+            return new Unchanged();
+        }
+        if (url.isNull()) {
+            return new Removed();
+        }
+        String path = url.isString() ? pathOf(url.stringValue()) : null;
+        if (path != null && path.equals(previews.url(projectId))) {
+            return new Unchanged();
+        }
+        Matcher file = path == null ? null : LIBRARY_FILE.matcher(path);
+        if (file == null || !file.matches()) {
+            throw ApiProblem.validation("previewAudioUrl", "must be the URL of an audio file in your library, as its upload answered it");
+        }
+        if (duration != null && !duration.isNull() && !duration.isNumber()) {
+            throw ApiProblem.validation("previewAudioDuration", "must be a number of seconds");
+        }
+        Double seconds = duration == null || duration.isNull() ? null : ProjectPreviews.seconds(duration.asString(), "previewAudioDuration");
+        return new Referenced(UUID.fromString(file.group(1)), seconds);
+    }
+
+    /** The path of a URL, absolute or not; null when it is not one. */
+    private static String pathOf(String url) {
+        try {
+            return URI.create(url.strip()).getRawPath();
+        }
+        catch (IllegalArgumentException ex) {
+            return null;
+        }
     }
 
     /** The flag's value, taken out of {@code members}; null when not named (or named null). */

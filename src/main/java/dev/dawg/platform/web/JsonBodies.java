@@ -86,31 +86,22 @@ public class JsonBodies {
     public record ObjectWithRawMember(ObjectNode members, byte[] raw) {
     }
 
-    public Mono<ObjectWithRawMember> objectKeepingRaw(ServerRequest request, String name) {
-        return bytes(request, MediaType.APPLICATION_JSON).map(body -> parseKeepingRaw(body, name));
+    public Mono<ObjectWithRawMember> objectKeepingRaw(ServerRequest request, String... path) {
+        return bytes(request, MediaType.APPLICATION_JSON).map(body -> parseKeepingRaw(body, path));
     }
 
-    public ObjectWithRawMember parseKeepingRaw(byte[] body, String name) {
-        ObjectNode members = json.createObjectNode();
-        byte[] raw = null;
+    /**
+     * {@code path} names the member kept raw: one name for a member of the body, more for one nested in objects
+     * (such as an export document's {@code project.projectData}); the objects on the way are parsed without it.
+     */
+    public ObjectWithRawMember parseKeepingRaw(byte[] body, String... path) {
+        byte[][] raw = new byte[1][];
+        ObjectNode members;
         try (JsonParser parser = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiProblem.malformed("The request body must be a JSON object");
             }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String member = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (member.equals(name) && value == JsonToken.START_OBJECT) {
-                    int start = (int) parser.currentTokenLocation().getByteOffset();
-                    parser.skipChildren();
-                    int end = (int) parser.currentTokenLocation().getByteOffset() + 1;
-                    raw = java.util.Arrays.copyOfRange(body, start, end);
-                }
-                else {
-                    // A repeated name was refused by the parser already, so each member is seen once.
-                    members.set(member, (JsonNode) parser.readValueAsTree());
-                }
-            }
+            members = membersKeepingRaw(parser, body, path, 0, raw);
             if (parser.nextToken() != null) {
                 throw ApiProblem.malformed("The request body must be one JSON object, with nothing after it");
             }
@@ -118,7 +109,31 @@ public class JsonBodies {
         catch (JacksonException ex) {
             throw ApiProblem.malformed("The request body is not valid JSON (" + ex.getOriginalMessage() + ")");
         }
-        return new ObjectWithRawMember(members, raw);
+        return new ObjectWithRawMember(members, raw[0]);
+    }
+
+    /** The members of the object the parser has just entered, the one at {@code path[depth]} kept in {@code raw} as sent. */
+    private ObjectNode membersKeepingRaw(JsonParser parser, byte[] body, String[] path, int depth, byte[][] raw) {
+        ObjectNode members = json.createObjectNode();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String member = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (member.equals(path[depth]) && value == JsonToken.START_OBJECT) {
+                if (depth + 1 < path.length) {
+                    members.set(member, membersKeepingRaw(parser, body, path, depth + 1, raw));
+                    continue;
+                }
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentTokenLocation().getByteOffset() + 1;
+                raw[0] = java.util.Arrays.copyOfRange(body, start, end);
+            }
+            else {
+                // A repeated name was refused by the parser already, so each member is seen once.
+                members.set(member, (JsonNode) parser.readValueAsTree());
+            }
+        }
+        return members;
     }
 
     private static boolean isAccepted(MediaType type, MediaType[] accepted) {

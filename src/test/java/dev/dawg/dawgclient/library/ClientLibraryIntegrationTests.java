@@ -277,6 +277,155 @@ class ClientLibraryIntegrationTests {
         return db.sql("SELECT count(*) FROM asset_uploads WHERE owner_id = :id").bind("id", owner).map(row -> row.get(0, Long.class)).one().block();
     }
 
+    // ---- project previews (ProjectsPage's publish flow, uploadService.uploadProjectPreview)
+
+    /** projectService.createProject as the client sends it; returns the project's id. */
+    @SuppressWarnings("unchecked")
+    private String createProject(Api.User user, String title) {
+        Map<String, Object> body = ok(call(user, "POST", "/projects", Map.of("title", title, "bpm", 120, "projectData", Map.of("tracks", List.of()),
+                "isPublic", false, "isUnlisted", false)));
+        return (String) ((Map<String, Object>) body.get("project")).get("id");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> project(Api.User user, String id) {
+        return (Map<String, Object>) ok(call(user, "GET", "/projects/" + id, null)).get("project");
+    }
+
+    /** uploadToServer: multipart {@code duration} then {@code file} named {@code <projectId>-preview.wav}. */
+    private WebTestClient.ResponseSpec uploadPreview(Api.User user, String projectId, String duration, byte[] file) {
+        org.springframework.http.client.MultipartBodyBuilder form = new org.springframework.http.client.MultipartBodyBuilder();
+        form.part("duration", duration);
+        form.part("file", new org.springframework.core.io.ByteArrayResource(file)).filename(projectId + "-preview.wav")
+                .contentType(MediaType.valueOf("audio/wav"));
+        WebTestClient.RequestBodySpec request = api.http().post().uri(BASE + "/projects/" + projectId + "/upload-preview");
+        if (user != null) {
+            request.header(HttpHeaders.AUTHORIZATION, user.bearer());
+        }
+        return request.body(org.springframework.web.reactive.function.BodyInserters.fromMultipartData(form.build())).exchange();
+    }
+
+    private long projectAssets(String projectId) {
+        return db.sql("SELECT count(*) FROM assets WHERE project_id = :id").bind("id", UUID.fromString(projectId))
+                .map(row -> row.get(0, Long.class)).one().block();
+    }
+
+    /**
+     * The publish flow as the client runs it here: the rendered WAV goes to the musician's library (request,
+     * credentials, PUT with AccessKey, complete), its {@code storage_url} is PUT as the project's preview, then the
+     * project goes public. Listeners then hear the preview from the feed through the project's access rule, while the
+     * library file itself stays the musician's alone; no project version is made by the preview.
+     */
+    @Test
+    void shouldPublishWithThePreviewTheClientPutInTheLibrary() throws Exception {
+        Api.User owner = api.signUp();
+        byte[] wav = resource("tone-44k1-16bit-mono.wav");
+        String id = createProject(owner, "Release");
+        Map<String, Object> file = uploadUserAsset(owner, id + "-preview.wav", wav, "/", null);
+
+        Map<String, Object> preview = new HashMap<>();
+        preview.put("previewAudioUrl", file.get("storage_url"));
+        preview.put("previewAudioDuration", 3);
+        preview.put("previewAudioRenderedAt", "2026-12-06T16:00:00.000Z");
+        preview.put("previewAudioStatus", "ready");
+        ok(call(owner, "PUT", "/projects/" + id, preview));
+        ok(call(owner, "PUT", "/projects/" + id, Map.of("isPublic", true)));
+
+        String previewUrl = BASE + "/projects/" + id + "/preview/file";
+        assertThat(project(owner, id)).containsEntry("previewAudioUrl", previewUrl).containsEntry("previewAudioStatus", "ready")
+                .containsEntry("isPublic", true).containsEntry("version", 2).containsKeys("previewAudioRenderedAt", "thumbnailUrl");
+        assertThat(((Number) project(owner, id).get("previewAudioDuration")).doubleValue()).isPositive();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> feed = (List<Map<String, Object>>) ok(call(api.signUp(), "GET", "/feed?page=1&limit=50", null)).get("projects");
+        assertThat(row(feed, id)).containsEntry("previewAudioUrl", previewUrl);
+
+        // ProjectCard's <audio src>: no Authorization header; ranges as media elements ask.
+        assertThat(api.http().get().uri(previewUrl).exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody())
+                .isEqualTo(wav);
+        api.http().get().uri(previewUrl).header(HttpHeaders.RANGE, "bytes=0-9").exchange().expectStatus().isEqualTo(206)
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 0-9/" + wav.length);
+        api.http().get().uri(BASE + "/assets/" + file.get("id") + "/file").exchange().expectStatus().isNotFound();
+
+        // Unpublished, the preview is the owner's again.
+        ok(call(owner, "PUT", "/projects/" + id, Map.of("isPublic", false)));
+        api.http().get().uri(previewUrl).exchange().expectStatus().isNotFound();
+        api.http().get().uri(previewUrl).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isOk();
+        // A null URL removes the preview; the library file stays.
+        Map<String, Object> remove = new HashMap<>();
+        remove.put("previewAudioUrl", null);
+        ok(call(owner, "PUT", "/projects/" + id, remove));
+        assertThat(project(owner, id)).containsEntry("previewAudioUrl", null).containsEntry("previewAudioStatus", null);
+        assertThat(row(listAssets(owner), file.get("id"))).containsEntry("filename", id + "-preview.wav");
+    }
+
+    /** The server upload (the client's fallback): {@code {message, previewAudioUrl, duration}}, a new one replacing the old. */
+    @Test
+    void shouldTakeThePreviewUploadedThroughTheServerAndReplaceIt() {
+        Api.User owner = api.signUp();
+        byte[] wav = resource("tone-44k1-16bit-mono.wav");
+        byte[] stereo = resource("tone-48k-24bit-stereo.wav");
+        String id = createProject(owner, "Fallback");
+
+        Map<String, Object> first = ok(uploadPreview(owner, id, "12.75", wav));
+        assertThat(first).containsEntry("message", "Preview uploaded successfully")
+                .containsEntry("previewAudioUrl", BASE + "/projects/" + id + "/preview/file").containsKey("duration");
+        Map<String, Object> second = ok(uploadPreview(owner, id, "4", stereo));
+        assertThat(second).containsEntry("previewAudioUrl", first.get("previewAudioUrl"));
+        assertThat(projectAssets(id)).as("the replaced preview is deleted").isEqualTo(1);
+        assertThat(((Number) ok(call(owner, "GET", "/assets/quota", null)).get("used_bytes")).longValue()).isEqualTo(stereo.length);
+        assertThat(api.http().get().uri(BASE + "/projects/" + id + "/preview/file").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody()).isEqualTo(stereo);
+        assertThat(project(owner, id)).containsEntry("previewAudioStatus", "ready").containsEntry("version", 1);
+    }
+
+    /** Refusals in the dialect's shape, and nothing kept of a refused upload. */
+    @Test
+    void shouldRefuseBadPreviewsAndKeepNothingOfThem() {
+        Api.User owner = api.signUp();
+        Api.User other = api.signUp();
+        byte[] wav = resource("tone-44k1-16bit-mono.wav");
+        String id = createProject(owner, "Guarded");
+
+        clientError(uploadPreview(owner, id, "forever", wav), 400, "VALIDATION_FAILED");
+        clientError(uploadPreview(owner, id, "3", "not audio at all, just text".getBytes()), 415, "UNSUPPORTED_MEDIA_TYPE");
+        clientError(uploadPreview(other, id, "3", wav), 404, "NOT_FOUND");
+        clientError(uploadPreview(null, id, "3", wav), 401, "UNAUTHORIZED");
+        assertThat(projectAssets(id)).isZero();
+        assertThat(((Number) ok(call(owner, "GET", "/assets/quota", null)).get("used_bytes")).longValue()).isZero();
+
+        // Someone else's library file, a URL elsewhere, a duration that is not a number: 400, and the PUT saves nothing.
+        Map<String, Object> theirs = uploadUserAssetQuietly(other, wav);
+        for (Map<String, Object> body : List.<Map<String, Object>>of(
+                Map.of("title", "Hijacked", "previewAudioUrl", theirs.get("storage_url")),
+                Map.of("title", "Hijacked", "previewAudioUrl", "https://cdn.example.test/song.wav"),
+                Map.of("title", "Hijacked", "previewAudioUrl", BASE + "/assets/" + UUID.randomUUID() + "/file", "previewAudioDuration", "long"))) {
+            Map<String, Object> error = clientError(call(owner, "PUT", "/projects/" + id, body), 400, "VALIDATION_FAILED");
+            assertThat((String) error.get("message")).containsPattern("previewAudio(Url|Duration)");
+        }
+        assertThat(project(owner, id)).containsEntry("title", "Guarded").containsEntry("version", 1).containsEntry("previewAudioUrl", null);
+        api.http().get().uri(BASE + "/projects/" + id + "/preview/file").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isNotFound();
+    }
+
+    private Map<String, Object> uploadUserAssetQuietly(Api.User user, byte[] wav) {
+        try {
+            return uploadUserAsset(user, "theirs.wav", wav, "/", null);
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The AI co-producer is out of scope: 501 in the dialect's shape, so the client shows a message. */
+    @Test
+    void shouldAnswerTheCoProducerWithNotImplemented() {
+        Api.User user = api.signUp();
+        clientError(call(user, "POST", "/co-producer/suggestions", Map.of("context", Map.of("bpm", 120))), 501, "NOT_IMPLEMENTED");
+        clientError(call(user, "POST", "/co-producer/generate", Map.of("prompt", "lofi drums")), 501, "NOT_IMPLEMENTED");
+        clientError(api.http().post().uri(BASE + "/co-producer/generate").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange(),
+                401, "UNAUTHORIZED");
+    }
+
     static byte[] resource(String name) {
         try (InputStream in = ClientLibraryIntegrationTests.class.getResourceAsStream("/audio/" + name)) {
             return in.readAllBytes();

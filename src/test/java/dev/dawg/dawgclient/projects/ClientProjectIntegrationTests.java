@@ -156,15 +156,21 @@ class ClientProjectIntegrationTests {
         assertThat(rawGet(owner, id)).endsWith(",\"projectData\":" + DOCUMENT + "}}");
     }
 
-    /** The publish flow: the rendered preview's URL with the project, then public. Previews are not kept yet. */
+    /**
+     * The publish flow's preview members: a URL that is not a file of the musician's own library is refused and the
+     * PUT saves nothing; the status alone changes nothing. (The whole flow, with a real upload, is replayed in
+     * ClientLibraryIntegrationTests.)
+     */
     @Test
-    void shouldLetThePublishFlowSendItsPreviewAndGoPublic() {
+    void shouldRefuseAPreviewThatIsNotTheMusiciansAndStillGoPublic() {
         String id = createdId(owner, "Release");
-        put(owner, id, "{\"previewAudioUrl\":\"/dawg-client/api/assets/" + UUID.randomUUID() + "/file\",\"previewAudioDuration\":31.5,"
-                + "\"previewAudioRenderedAt\":\"2026-12-06T16:00:00.000Z\",\"previewAudioStatus\":\"ready\"}").expectStatus().isOk()
-                .expectBody().jsonPath("$.project.title").isEqualTo("Release").jsonPath("$.project.previewAudioUrl").doesNotExist();
+        assertThat(assertClientError(put(owner, id, "{\"title\":\"Renamed\",\"previewAudioUrl\":\"/dawg-client/api/assets/" + UUID.randomUUID()
+                + "/file\",\"previewAudioDuration\":31.5,\"previewAudioRenderedAt\":\"2026-12-06T16:00:00.000Z\",\"previewAudioStatus\":\"ready\"}"),
+                400, "VALIDATION_FAILED")).startsWith("previewAudioUrl: ");
+        get(owner, id).expectStatus().isOk().expectBody().jsonPath("$.project.title").isEqualTo("Release")
+                .jsonPath("$.project.version").isEqualTo(1).jsonPath("$.project.previewAudioUrl").isEmpty();
         put(owner, id, "{\"isPublic\":true,\"previewAudioStatus\":\"ready\"}").expectStatus().isOk().expectBody()
-                .jsonPath("$.project.isPublic").isEqualTo(true);
+                .jsonPath("$.project.isPublic").isEqualTo(true).jsonPath("$.project.previewAudioStatus").isEmpty();
         assertThat(rawGet(owner, id)).endsWith(",\"projectData\":" + DOCUMENT + "}}");
         // Other unknown members are still refused, naming the member.
         assertThat(assertClientError(put(owner, id, "{\"previewVideoUrl\":\"x\"}"), 400, "VALIDATION_FAILED")).startsWith("previewVideoUrl: ");
