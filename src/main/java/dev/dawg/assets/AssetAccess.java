@@ -41,6 +41,22 @@ class AssetAccess {
         });
     }
 
+    /**
+     * The asset named by the {@code id} path variable for a caller who holds its id: a personal-library file is
+     * readable by whoever presents its id (a random UUID, listed to its owner alone, as a capability URL); project and
+     * system-library files keep their rule ({@link #readable}). Only the DAWG client's dialect uses it: that client
+     * builds a sample's URL from its id and fetches it without credentials (buffer loading, waveforms, audio
+     * elements, the publish render), as it did DAWG's public CDN URLs.
+     */
+    Mono<Asset> readableByItsId(ServerRequest request, Optional<CurrentUser> caller) {
+        return find(request).map(found -> {
+            if (!found.asset().inPersonalLibrary()) {
+                grant(found, caller);
+            }
+            return found.asset();
+        });
+    }
+
     /** The asset, if the signed-in caller may delete it: the project's owner, or its uploader while they may edit. */
     Mono<Asset> deletable(ServerRequest request, CurrentUser caller) {
         return find(request).map(found -> {

@@ -97,6 +97,14 @@ public class AssetHandler {
         return access.readable(request, caller).flatMap(asset -> redirect ? redirect(asset) : bytes(request, asset));
     }
 
+    /**
+     * The bytes of a file named by its id, for the DAWG client's dialect: a personal-library file to whoever holds its
+     * id ({@link AssetAccess#readableByItsId}), any other by the asset's rule; ranges and validators as {@link #content}.
+     */
+    public Mono<ServerResponse> fileByItsId(ServerRequest request, Optional<CurrentUser> caller) {
+        return access.readableByItsId(request, caller).flatMap(asset -> bytes(request, asset));
+    }
+
     /** A 302 to a short-lived URL of the store, named and typed as the asset. */
     private Mono<ServerResponse> redirect(Asset asset) {
         String url = urls.get(asset.objectKey(), properties.downloadUrlTtl(), Map.of("response-content-type", asset.contentType(),

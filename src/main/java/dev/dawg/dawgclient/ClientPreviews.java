@@ -1,5 +1,6 @@
 package dev.dawg.dawgclient;
 
+import java.net.URI;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import java.util.UUID;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
 
 import dev.dawg.assets.ProjectPreviews;
 import dev.dawg.assets.ProjectPreviews.Preview;
@@ -35,14 +37,24 @@ public class ClientPreviews {
         return previews.findAll(projectIds);
     }
 
-    /** Where the client plays the project's preview. */
-    public String url(UUID projectId) {
+    /** The path of the project's preview file. */
+    public String path(UUID projectId) {
         return basePath + "/projects/" + projectId + "/preview/file";
     }
 
+    /**
+     * Where the client plays the project's preview: an absolute URL on the host the request came to. The client uses
+     * the URL as it is in an audio element (it rewrites only paths under {@code /api/}), so a path alone would be looked
+     * up on the client's own origin when it is served from another one.
+     */
+    public String url(ServerRequest request, UUID projectId) {
+        URI uri = request.uri();
+        return uri.getScheme() + "://" + uri.getRawAuthority() + path(projectId);
+    }
+
     /** Puts the preview members on {@code view}; null values when the project has no preview (the client then shows none). */
-    public void put(Map<String, Object> view, UUID projectId, Preview preview) {
-        view.put("previewAudioUrl", preview == null ? null : url(projectId));
+    public void put(Map<String, Object> view, ServerRequest request, UUID projectId, Preview preview) {
+        view.put("previewAudioUrl", preview == null ? null : url(request, projectId));
         view.put("previewAudioDuration", preview == null ? null : preview.durationSeconds());
         view.put("previewAudioRenderedAt", preview == null ? null : preview.renderedAt());
         view.put("previewAudioStatus", preview == null ? null : "ready");

@@ -51,7 +51,7 @@ class ClientFeedHandler {
         boolean following = filter.equals("following");
         String genre = request.queryParam("genre").orElse(filter.equals("all") || following || filter.equals("genre") ? null : filter);
         return feed.page(order, genre, following, caller, page.limit(), page.offset())
-                .flatMap(found -> items(found.items(), false).map(projects -> {
+                .flatMap(found -> items(request, found.items(), false).map(projects -> {
                     Map<String, Object> pagination = new LinkedHashMap<>();
                     pagination.put("page", page.page());
                     pagination.put("limit", page.limit());
@@ -73,7 +73,7 @@ class ClientFeedHandler {
         String periodName = request.queryParam("period").map(String::trim).filter(PERIODS::containsKey).orElse("24h");
         int limit = limit(request);
         return feed.page(PERIODS.get(periodName), null, false, caller, limit, 0)
-                .flatMap(found -> items(found.items(), true))
+                .flatMap(found -> items(request, found.items(), true))
                 .flatMap(projects -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("projects", projects);
@@ -83,10 +83,10 @@ class ClientFeedHandler {
     }
 
     /** The page's items with their previews (one query for the page). */
-    private Mono<List<Map<String, Object>>> items(List<FeedItem> items, boolean withScore) {
+    private Mono<List<Map<String, Object>>> items(ServerRequest request, List<FeedItem> items, boolean withScore) {
         return previews.of(items.stream().map(FeedItem::id).toList()).map(found -> items.stream().map(item -> {
             Map<String, Object> project = item(item);
-            previews.put(project, item.id(), found.get(item.id()));
+            previews.put(project, request, item.id(), found.get(item.id()));
             if (withScore) {
                 project.put("trendingScore", item.trendingScore());
             }

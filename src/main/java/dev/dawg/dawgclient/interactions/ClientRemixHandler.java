@@ -36,7 +36,7 @@ class ClientRemixHandler {
 
     Mono<ServerResponse> remix(ServerRequest request, Grant grant) {
         return RemixNote.of(request, bodies).flatMap(note -> writes.remix(grant, note))
-                .flatMap(written -> view.full(ServerResponse.created(URI.create(basePath + "/projects/" + written.project().id())),
+                .flatMap(written -> view.full(ServerResponse.created(URI.create(basePath + "/projects/" + written.project().id())), request,
                         written.project(), written.document()));
     }
 }

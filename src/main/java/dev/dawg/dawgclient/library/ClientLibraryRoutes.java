@@ -42,7 +42,7 @@ class ClientLibraryRoutes {
                         .DELETE("/folders/{id}", signedIn(ASSETS_WRITE, library::deleteFolder))
                         .PATCH("/{id}/rename", signedIn(ASSETS_WRITE, library::rename))
                         .PATCH("/{id}/move", signedIn(ASSETS_WRITE, library::move))
-                        .GET("/{id}/file", anyone(ASSETS_READ, assets::content))
+                        .GET("/{id}/file", anyone(ASSETS_READ, assets::fileByItsId))
                         .DELETE("/{id}", signedIn(ASSETS_WRITE, assets::delete)))
                 .build();
     }

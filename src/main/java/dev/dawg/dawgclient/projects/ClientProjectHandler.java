@@ -69,21 +69,21 @@ class ClientProjectHandler {
         boolean ascending = ascending(request, order);
         return owner(request, caller)
                 .flatMap(ownerId -> lists.ownedBy(caller, ownerId, order, ascending, page.offset(), page.limit()))
-                .flatMap(found -> view.page(found, page))
+                .flatMap(found -> view.page(request, found, page))
                 .flatMap(body -> ServerResponse.ok().bodyValue(body));
     }
 
     Mono<ServerResponse> get(ServerRequest request, Optional<CurrentUser> caller) {
         return Ids.parse(request.pathVariable("id"), "Project")
                 .flatMap(id -> reads.read(caller, id, ProjectAccess.shareToken(request), -1))
-                .flatMap(read -> view.full(ServerResponse.ok(), read.project(), read.document()));
+                .flatMap(read -> view.full(ServerResponse.ok(), request, read.project(), read.document()));
     }
 
     Mono<ServerResponse> create(ServerRequest request, CurrentUser user) {
         return bodies.objectKeepingRaw(request, "projectData")
                 .doOnNext(body -> ClientProjectView.translateVisibility(body.members(), Visibility.PRIVATE))
                 .flatMap(body -> writes.create(user, body.members(), body.raw()))
-                .flatMap(written -> view.full(ServerResponse.created(URI.create(basePath + "/projects/" + written.project().id())),
+                .flatMap(written -> view.full(ServerResponse.created(URI.create(basePath + "/projects/" + written.project().id())), request,
                         written.project(), written.document()));
     }
 
@@ -100,7 +100,7 @@ class ClientProjectHandler {
                     ? previews.referable(grant, referenced.assetId(), "previewAudioUrl") : Mono.empty();
             return referable.map(Optional::of).defaultIfEmpty(Optional.empty())
                     .flatMap(asset -> saved(grant, body).flatMap(shown -> changePreview(grant, preview, asset).thenReturn(shown)));
-        }).flatMap(shown -> view.full(ServerResponse.ok(), shown.project(), shown.document()));
+        }).flatMap(shown -> view.full(ServerResponse.ok(), request, shown.project(), shown.document()));
     }
 
     /** The project after the PUT's members are saved, or as it is when the PUT named none. */
@@ -126,7 +126,7 @@ class ClientProjectHandler {
         return previews.upload(request, grant, "duration").flatMap(preview -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("message", "Preview uploaded successfully");
-            body.put("previewAudioUrl", clientPreviews.url(grant.projectId()));
+            body.put("previewAudioUrl", clientPreviews.url(request, grant.projectId()));
             body.put("duration", Math.round(preview.durationSeconds()));
             return ServerResponse.ok().bodyValue(body);
         });

@@ -19,6 +19,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.assets.ProjectPreviews;
@@ -53,7 +54,7 @@ public class ClientProjectView {
      * The members the client reads of a project, without its document: ours, with the owner and visibility in its
      * words, and its preview ({@code null} for none).
      */
-    Map<String, Object> summary(Project project, Preview preview) {
+    Map<String, Object> summary(ServerRequest request, Project project, Preview preview) {
         Map<String, Object> view = new LinkedHashMap<>();
         responses.summary(project).forEach((name, value) -> {
             switch (name) {
@@ -65,17 +66,18 @@ public class ClientProjectView {
                 default -> view.put(name, value);
             }
         });
-        previews.put(view, project.id(), preview);
+        previews.put(view, request, project.id(), preview);
         return view;
     }
 
     /** {@code {"project": {..., "projectData": <the document's bytes>}}}, with its length (not chunked). */
-    public Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document) {
-        return previews.of(project.id()).flatMap(preview -> full(answer, project, document, preview.orElse(null)));
+    public Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, ServerRequest request, Project project, byte[] document) {
+        return previews.of(project.id()).flatMap(preview -> full(answer, request, project, document, preview.orElse(null)));
     }
 
-    private Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document, Preview preview) {
-        byte[][] inner = responses.parts(summary(project, preview), document);
+    private Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, ServerRequest request, Project project, byte[] document,
+            Preview preview) {
+        byte[][] inner = responses.parts(summary(request, project, preview), document);
         byte[][] parts = new byte[inner.length + 2][];
         parts[0] = PROJECT_ENVELOPE;
         System.arraycopy(inner, 0, parts, 1, inner.length);
@@ -90,10 +92,10 @@ public class ClientProjectView {
                 .body(BodyInserters.fromDataBuffers(buffers));
     }
 
-    Mono<Map<String, Object>> page(ProjectLists.Page page, ClientPage asked) {
+    Mono<Map<String, Object>> page(ServerRequest request, ProjectLists.Page page, ClientPage asked) {
         return previews.of(page.projects().stream().map(Project::id).toList())
                 .map(found -> asked.body("projects", page.projects().stream()
-                        .map(project -> summary(project, found.get(project.id()))).toList(), page.total()));
+                        .map(project -> summary(request, project, found.get(project.id()))).toList(), page.total()));
     }
 
     /**
@@ -152,7 +154,7 @@ public class ClientProjectView {
             return new Removed();
         }
         String path = url.isString() ? pathOf(url.stringValue()) : null;
-        if (path != null && path.equals(previews.url(projectId))) {
+        if (path != null && path.equals(previews.path(projectId))) {
             return new Unchanged();
         }
         Matcher file = path == null ? null : LIBRARY_FILE.matcher(path);

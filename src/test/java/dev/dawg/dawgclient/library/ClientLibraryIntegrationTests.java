@@ -249,6 +249,32 @@ class ClientLibraryIntegrationTests {
         assertThat(uploadRows(user.id())).isZero();
     }
 
+    /**
+     * The client builds a sample's URL from its id and fetches it without credentials in most places (its buffer pool,
+     * waveforms, audio elements with crossOrigin=anonymous, the publish render): found in a walk of the real client, where
+     * every such fetch of a musician's own sample was a 404. So the dialect serves a library file to whoever presents its
+     * id (a random UUID listed to its owner alone), as DAWG's public CDN URLs did; the native API keeps it the owner's.
+     */
+    @Test
+    void shouldServeALibraryFileToWhoeverHoldsItsId() throws Exception {
+        Api.User owner = api.signUp();
+        byte[] wav = resource("tone-44k1-16bit-mono.wav");
+        Map<String, Object> asset = uploadUserAsset(owner, "kick.wav", wav, "/", null);
+
+        byte[] anonymous = api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").exchange().expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(anonymous).isEqualTo(wav);
+        api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").header(HttpHeaders.AUTHORIZATION, api.signUp().bearer())
+                .header(HttpHeaders.RANGE, "bytes=0-3").exchange().expectStatus().isEqualTo(206);
+        clientError(api.http().get().uri(BASE + "/assets/" + UUID.randomUUID() + "/file").exchange(), 404, "NOT_FOUND");
+        clientError(api.http().get().uri(BASE + "/assets/not-an-id/file").exchange(), 404, "NOT_FOUND");
+        // The native content route keeps the owner's rule.
+        api.http().get().uri("/api/assets/" + asset.get("id") + "/content").exchange().expectStatus().isNotFound();
+        // Deleted, it is gone for everyone.
+        call(owner, "DELETE", "/assets/" + asset.get("id"), null).expectStatus().is2xxSuccessful();
+        clientError(api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").exchange(), 404, "NOT_FOUND");
+    }
+
     @Test
     void shouldAnswer404ForAnotherUsersAssetsFoldersAndUploads() throws Exception {
         Api.User owner = api.signUp();
@@ -257,9 +283,7 @@ class ClientLibraryIntegrationTests {
         Map<String, Object> asset = uploadUserAsset(owner, "kick.wav", resource("tone-44k1-16bit-mono.wav"), "/", folder);
         Map<String, Object> pending = requestAndCredentials(owner, "next.wav", 100, "/", null);
 
-        clientError(api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").header(HttpHeaders.AUTHORIZATION, other.bearer())
-                .exchange(), 404, "NOT_FOUND");
-        clientError(api.http().get().uri(BASE + "/assets/" + asset.get("id") + "/file").exchange(), 404, "NOT_FOUND");
+        // The file itself is served to whoever holds its id (see shouldServeALibraryFileToWhoeverHoldsItsId); nothing else.
         clientError(call(other, "PATCH", "/assets/" + asset.get("id") + "/rename", Map.of("newName", "mine.wav")), 404, "NOT_FOUND");
         clientError(call(other, "PATCH", "/assets/" + asset.get("id") + "/move", Map.of("folderPath", "/")), 404, "NOT_FOUND");
         clientError(call(other, "DELETE", "/assets/" + asset.get("id"), null), 404, "NOT_FOUND");
@@ -332,19 +356,21 @@ class ClientLibraryIntegrationTests {
         ok(call(owner, "PUT", "/projects/" + id, Map.of("isPublic", true)));
 
         String previewUrl = BASE + "/projects/" + id + "/preview/file";
-        assertThat(project(owner, id)).containsEntry("previewAudioUrl", previewUrl).containsEntry("previewAudioStatus", "ready")
+        // Absolute, on the host the request came to: the client puts it in an audio element as it is.
+        assertThat((String) project(owner, id).get("previewAudioUrl")).matches("http://[^/]+" + previewUrl);
+        assertThat(project(owner, id)).containsEntry("previewAudioStatus", "ready")
                 .containsEntry("isPublic", true).containsEntry("version", 2).containsKeys("previewAudioRenderedAt", "thumbnailUrl");
         assertThat(((Number) project(owner, id).get("previewAudioDuration")).doubleValue()).isPositive();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> feed = (List<Map<String, Object>>) ok(call(api.signUp(), "GET", "/feed?page=1&limit=50", null)).get("projects");
-        assertThat(row(feed, id)).containsEntry("previewAudioUrl", previewUrl);
+        assertThat((String) row(feed, id).get("previewAudioUrl")).endsWith(previewUrl);
 
         // ProjectCard's <audio src>: no Authorization header; ranges as media elements ask.
         assertThat(api.http().get().uri(previewUrl).exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody())
                 .isEqualTo(wav);
         api.http().get().uri(previewUrl).header(HttpHeaders.RANGE, "bytes=0-9").exchange().expectStatus().isEqualTo(206)
                 .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 0-9/" + wav.length);
-        api.http().get().uri(BASE + "/assets/" + file.get("id") + "/file").exchange().expectStatus().isNotFound();
+        api.http().get().uri("/api/assets/" + file.get("id") + "/content").exchange().expectStatus().isNotFound();
 
         // Unpublished, the preview is the owner's again.
         ok(call(owner, "PUT", "/projects/" + id, Map.of("isPublic", false)));
@@ -367,8 +393,8 @@ class ClientLibraryIntegrationTests {
         String id = createProject(owner, "Fallback");
 
         Map<String, Object> first = ok(uploadPreview(owner, id, "12.75", wav));
-        assertThat(first).containsEntry("message", "Preview uploaded successfully")
-                .containsEntry("previewAudioUrl", BASE + "/projects/" + id + "/preview/file").containsKey("duration");
+        assertThat(first).containsEntry("message", "Preview uploaded successfully").containsKey("duration");
+        assertThat((String) first.get("previewAudioUrl")).matches("http://[^/]+" + BASE + "/projects/" + id + "/preview/file");
         Map<String, Object> second = ok(uploadPreview(owner, id, "4", stereo));
         assertThat(second).containsEntry("previewAudioUrl", first.get("previewAudioUrl"));
         assertThat(projectAssets(id)).as("the replaced preview is deleted").isEqualTo(1);
