@@ -171,7 +171,9 @@ class ResumableUploads {
     Mono<ServerResponse> get(ServerRequest request, CurrentUser user) {
         return open(request, user)
                 .flatMap(pending -> storage.listParts(pending.objectKey(), pending.s3UploadId()).collectList()
-                        .map(parts -> view(pending, parts)))
+                        .map(parts -> view(pending, parts))
+                        // The store completed or aborted it a moment ago: a completion or abort is under way.
+                        .onErrorMap(ObjectStorage::isMissing, gone -> ApiProblem.conflict("This upload is being completed or aborted")))
                 .flatMap(body -> ServerResponse.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").bodyValue(body));
     }
 
