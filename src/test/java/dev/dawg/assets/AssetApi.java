@@ -156,6 +156,11 @@ public class AssetApi {
         return count("SELECT count(*) FROM assets WHERE project_id = :id", project);
     }
 
+    /** Rows of the user's assets, wherever they are. */
+    long assetsOf(UUID owner) {
+        return count("SELECT count(*) FROM assets WHERE owner_id = :id", owner);
+    }
+
     /** Uploads in flight of the user, and objects waiting to be removed. */
     long uploadRows(UUID owner) {
         return count("SELECT count(*) FROM asset_uploads WHERE owner_id = :id", owner);

@@ -247,7 +247,7 @@ class ResumableUploadIntegrationTests {
         byte[] wav = AssetApi.wav(2 * PART);
         Object id = started(owner, "take.wav", wav.length).get("uploadId"); // three parts
         for (Object bad : List.of(List.of(0), List.of(4), List.of(-1), List.of(1, 1), List.of(), List.of("1"), List.of(1.5), "1",
-                List.of(Long.MAX_VALUE), IntStream.rangeClosed(1, 1001).boxed().toList())) {
+                List.of(Long.MAX_VALUE), IntStream.rangeClosed(1, ResumableUploads.MAX_URLS_PER_REQUEST + 1).boxed().toList())) {
             assertProblem(partUrls(owner, id, bad), 400, "VALIDATION_FAILED");
         }
         assertProblem(assets.http().post().uri("/api/assets/multipart-uploads/" + id + "/parts").header(HttpHeaders.AUTHORIZATION, owner.bearer())
@@ -262,6 +262,49 @@ class ResumableUploadIntegrationTests {
         assertThat(putPart(first, Arrays.copyOf(part(wav, 1), PART + 1))).isEqualTo(403);
         Map<String, Object> state = state(owner, id).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
         assertThat(state).containsEntry("parts", List.of()).containsEntry("missingPartNumbers", List.of(1, 2, 3));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldNeverHandOutAPartUrlThatOutlivesItsUpload() {
+        Api.User owner = api.signUp();
+        Object id = started(owner, "take.wav", PART + 1).get("uploadId");
+        assets.sql("UPDATE asset_uploads SET expires_at = now() + interval '30 seconds' WHERE id = :id", UUID.fromString((String) id));
+
+        Map<String, Object> answer = partUrls(owner, id, List.of(1, 2)).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+
+        java.time.Instant expires = java.time.Instant.parse((String) answer.get("expiresAt"));
+        assertThat(expires).isBefore(java.time.Instant.now().plusSeconds(31));
+        assertThat((List<Map<String, Object>>) answer.get("parts")).allSatisfy(url -> assertThat((String) url.get("url"))
+                .containsPattern("X-Amz-Expires=(30|29|28|27|26|25)&"));
+    }
+
+    @Test
+    void shouldLetACompletionAndAnAbortRacingEndTheUploadOneWayOnly() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Api.User owner = api.signUp();
+            byte[] flac = AssetApi.resource("tone-44k1-16bit-stereo.flac");
+            Object id = started(owner, "tone.flac", flac.length).get("uploadId");
+            String s3Id = s3UploadId(id);
+            assertThat(putPart(urls(owner, id, List.of(1)).get(0), flac)).isEqualTo(200);
+
+            java.util.concurrent.CompletableFuture<Integer> completing = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> complete(owner, id).returnResult(Void.class).getStatus().value());
+            java.util.concurrent.CompletableFuture<Integer> aborting = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> abort(owner, id).returnResult(Void.class).getStatus().value());
+            int completed = completing.join();
+            int aborted = aborting.join();
+
+            // Exactly one wins; the other finds it taken (409) or gone (404).
+            assertThat(List.of(completed, aborted)).as("complete, abort").containsAnyOf(201, 204);
+            assertThat(completed == 201 ^ aborted == 204).as("one way only: complete " + completed + ", abort " + aborted).isTrue();
+            assertThat(completed == 201 ? aborted : completed).isIn(404, 409);
+            long assets = this.assets.assetsOf(owner.id());
+            assertThat(assets).isEqualTo(completed == 201 ? 1 : 0);
+            assertThat(this.assets.usedBytes(owner.id())).isEqualTo(completed == 201 ? flac.length : 0);
+            assertThat(this.assets.uploadRows(owner.id())).isZero();
+            assertThat(incompleteUploads()).doesNotContain(s3Id);
+        }
     }
 
     @Test
