@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param sweepInterval how often each node looks for abandoned uploads and orphaned objects
  * @param maxConcurrentUploadsPerUser streamed uploads one user runs at once on a node (429 with Retry-After beyond)
  * @param uploadIdleTimeout how long a streamed upload may wait for its client to send more of the body (408 after it)
+ * @param resumablePartSize bytes per part of a resumable upload (larger for a file that would need more than 10,000)
+ * @param resumableUploadTimeout how long a resumable upload may stay unfinished before the sweep aborts it
  */
 @ConfigurationProperties("dawg.assets")
 public record AssetProperties(
@@ -32,11 +34,19 @@ public record AssetProperties(
         @DefaultValue("5m") Duration downloadUrlTtl,
         @DefaultValue("1m") Duration sweepInterval,
         @DefaultValue("2") int maxConcurrentUploadsPerUser,
-        @DefaultValue("30s") Duration uploadIdleTimeout) {
+        @DefaultValue("30s") Duration uploadIdleTimeout,
+        @DefaultValue("8MB") DataSize resumablePartSize,
+        @DefaultValue("24h") Duration resumableUploadTimeout) {
 
     public AssetProperties {
         if (partSize.toBytes() < DataSize.ofMegabytes(5).toBytes() || partSize.toBytes() > DataSize.ofMegabytes(256).toBytes()) {
             throw new IllegalArgumentException("dawg.assets.part-size must be between 5MB (the S3 minimum) and 256MB");
+        }
+        if (resumablePartSize.toBytes() < DataSize.ofMegabytes(5).toBytes() || resumablePartSize.toBytes() > DataSize.ofGigabytes(5).toBytes()) {
+            throw new IllegalArgumentException("dawg.assets.resumable-part-size must be between 5MB and 5GB (the S3 part limits)");
+        }
+        if (resumableUploadTimeout.isNegative() || resumableUploadTimeout.isZero()) {
+            throw new IllegalArgumentException("dawg.assets.resumable-upload-timeout must be positive");
         }
         if (maxConcurrentUploads < 1) {
             throw new IllegalArgumentException("dawg.assets.max-concurrent-uploads must be at least 1");

@@ -29,10 +29,12 @@ class AssetRoutes {
 
     @Bean
     RouterFunction<ServerResponse> assetRouter(AssetHandler assets, StreamedUploads streamed, PresignedUploads presigned,
-            LibraryHandler personal, ServerPutUploads throughServer, ProjectPreviewHandler previews, ProjectAccess projects) {
+            LibraryHandler personal, ServerPutUploads throughServer, ResumableUploads resumable, ProjectPreviewHandler previews,
+            ProjectAccess projects) {
         return RouterFunctions.route()
                 .path("/api/projects/{id}/assets", builder -> builder
                         .POST("/uploads", signedIn(ASSETS_WRITE, projects.onPath(EDIT, presigned::presign)))
+                        .POST("/multipart-uploads", signedIn(ASSETS_WRITE, projects.onPath(EDIT, resumable::startInProject)))
                         .POST("", signedIn(ASSETS_WRITE, projects.onPath(EDIT, streamed::uploadToProject)))
                         .GET("", anyone(ASSETS_READ, projects.onPath(VIEW, assets::listProject))))
                 .path("/api/projects/{id}/preview", builder -> builder
@@ -49,6 +51,13 @@ class AssetRoutes {
                         .POST("/uploads/{uploadId}/key", signedIn(ASSETS_WRITE, throughServer::key))
                         // Authorised by the upload's own key (X-Upload-Key), not by a session: see ServerPutUploads.
                         .PUT("/uploads/{uploadId}/content", OpenRoute.anyCaller(throughServer::put))
+                        // Resumable uploads: the uploader's own, so the write scope throughout (reading one is part of writing it).
+                        .GET("/multipart-uploads", signedIn(ASSETS_WRITE, resumable::list))
+                        .POST("/multipart-uploads", signedIn(ASSETS_WRITE, resumable::startInLibrary))
+                        .GET("/multipart-uploads/{uploadId}", signedIn(ASSETS_WRITE, resumable::get))
+                        .DELETE("/multipart-uploads/{uploadId}", signedIn(ASSETS_WRITE, resumable::abort))
+                        .POST("/multipart-uploads/{uploadId}/parts", signedIn(ASSETS_WRITE, resumable::partUrls))
+                        .POST("/multipart-uploads/{uploadId}/complete", signedIn(ASSETS_WRITE, resumable::complete))
                         .GET("/quota", signedIn(ASSETS_READ, assets::quota))
                         .GET("/{id}/content", anyone(ASSETS_READ, assets::content))
                         .GET("/{id}", anyone(ASSETS_READ, assets::get))

@@ -24,7 +24,8 @@ import dev.dawg.events.ProjectDeleted;
  * The periodic, non-blocking sweep each node runs: uploads past their time are discarded (giving their
  * reservation back and queueing their objects), then queued objects are removed from the store, aborting
  * unfinished multipart uploads, and objects under the presigned uploads' staging prefix that no open upload owns
- * (PUT again through a URL that outlived its upload) are removed. Nodes share the work through leases
+ * (PUT again through a URL that outlived its upload) are removed, and the store's multipart uploads that no upload in
+ * flight owns are aborted. Nodes share the work through leases
  * ({@code FOR UPDATE SKIP LOCKED}). A deleted
  * project's objects are not left to the next tick: its deletion starts a pass at once.
  */
@@ -51,6 +52,7 @@ class AssetSweeper extends PeriodicPass {
         return store.discardExpiredUploads(BATCH)
                 .flatMap(expired -> removeQueuedOrphans().map(removed -> expired + removed))
                 .flatMap(removed -> removeUnownedStagedObjects().map(stray -> removed + stray))
+                .flatMap(removed -> abortUnownedMultipartUploads().map(stray -> removed + stray))
                 .doOnNext(total -> {
                     if (total > 0) {
                         log.info("Asset sweep discarded or removed {} uploads and objects", total);
@@ -80,6 +82,31 @@ class AssetSweeper extends PeriodicPass {
                 .reduce(0L, Long::sum)
                 .onErrorResume(ex -> {
                     log.warn("Could not look for unowned staging objects: {}", ex.toString());
+                    return Mono.just(0L);
+                });
+    }
+
+    /**
+     * A store-side multipart upload outlives its row when the row went without the orphan queue knowing its upload id
+     * (a node stopped between starting the store's upload and recording its id) or when the abort failed and its
+     * orphan was forgotten: the store keeps its parts, unseen by any listing of objects, until it is aborted. Every
+     * incomplete upload under the keys uploads write to (the staging prefix of presigned and resumable uploads, and the
+     * asset keys streamed uploads write to) that no upload in flight owns, or whose owner recorded another upload id,
+     * is aborted. An upload's row exists before its store-side upload is started, so one listed here without a row is
+     * not one being started.
+     */
+    private Mono<Long> abortUnownedMultipartUploads() {
+        return Flux.just(PresignedUploads.STAGING_PREFIX, "assets/")
+                .concatMap(storage::listIncompleteUploads)
+                .buffer(BATCH)
+                .concatMap(incomplete -> store.ownedUploads(incomplete.stream().map(ObjectStorage.IncompleteUpload::key).toList())
+                        .collectMap(CleanupStore.OwnedKey::objectKey, owned -> java.util.Optional.ofNullable(owned.s3UploadId()))
+                        .flatMapMany(owned -> Flux.fromIterable(incomplete).filter(upload -> !owned.containsKey(upload.key())
+                                || owned.get(upload.key()).filter(id -> !id.equals(upload.uploadId())).isPresent()))
+                        .concatMap(upload -> storage.abortMultipart(upload.key(), upload.uploadId()).thenReturn(1L)))
+                .reduce(0L, Long::sum)
+                .onErrorResume(ex -> {
+                    log.warn("Could not look for unowned multipart uploads: {}", ex.toString());
                     return Mono.just(0L);
                 });
     }

@@ -43,6 +43,18 @@ class CleanupStore {
                 .all();
     }
 
+    /** An upload in flight's key and the store's multipart upload id recorded for it (null while it starts, or for none). */
+    record OwnedKey(String objectKey, String s3UploadId) {
+    }
+
+    /** Those of {@code keys} an upload in flight writes to, with the store's multipart upload id it recorded. */
+    Flux<OwnedKey> ownedUploads(List<String> keys) {
+        return db.sql("SELECT object_key, s3_upload_id FROM asset_uploads WHERE object_key = ANY(:keys)")
+                .bind("keys", keys.toArray(String[]::new))
+                .map(row -> new OwnedKey(row.get("object_key", String.class), row.get("s3_upload_id", String.class)))
+                .all();
+    }
+
     /** Leases a batch of orphans for five minutes, so nodes sweeping together do not all take the same ones. */
     Flux<Orphan> leaseOrphans(int batch) {
         return db.sql("UPDATE orphaned_objects SET attempted_at = now() WHERE object_key IN (SELECT object_key FROM orphaned_objects "

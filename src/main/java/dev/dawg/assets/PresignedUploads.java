@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,11 +93,15 @@ public class PresignedUploads {
     /** A presigned upload into the caller's library, from a body as {@code POST /api/assets/uploads} takes it. */
     public Mono<Presigned> presignToLibrary(CurrentUser user, ObjectNode body) {
         return Mono.fromCallable(() -> PresignRequest.of(body, properties.maxUploadSize().toBytes(), true))
-                .flatMap(asked -> (asked.folderId() == null ? Mono.<UUID>empty() : folders.find(user.id(), asked.folderId()).map(AssetFolder::id))
-                        .map(UploadStore.Target::personalLibrary)
-                        .defaultIfEmpty(UploadStore.Target.personalLibrary(null))
-                        .flatMap(target -> open(user, target, asked)))
+                .flatMap(asked -> libraryTarget(user, asked).flatMap(target -> open(user, target, asked)))
                 .onErrorMap(SqlErrors::isForeignKeyViolation, ex -> LibraryFolders.notFound());
+    }
+
+    /** The caller's library, or the folder of theirs the request names (404 for another's). */
+    Mono<UploadStore.Target> libraryTarget(CurrentUser user, PresignRequest asked) {
+        return (asked.folderId() == null ? Mono.<UUID>empty() : folders.find(user.id(), asked.folderId()).map(AssetFolder::id))
+                .map(UploadStore.Target::personalLibrary)
+                .defaultIfEmpty(UploadStore.Target.personalLibrary(null));
     }
 
     private static Mono<ServerResponse> created(Presigned body) {
@@ -189,18 +194,34 @@ public class PresignedUploads {
 
     /** Completes the caller's presigned upload (see {@link #complete(ServerRequest, CurrentUser)}); the share token may be null. */
     public Mono<Asset> complete(CurrentUser user, UUID uploadId, String shareToken) {
-        return claim(uploadId, user).flatMap(pending -> completeClaimed(shareToken, user, pending));
+        return complete(user, uploadId, shareToken, UploadStore.PRESIGNED, this::putObject);
     }
 
-    /** Takes the caller's presigned upload for completion, so two concurrent completions cannot both run. */
-    private Mono<UploadStore.PendingUpload> claim(UUID uploadId, CurrentUser caller) {
-        return store.claim(uploadId, caller.id()).switchIfEmpty(Mono.defer(() -> notClaimable(uploadId, caller)));
+    /**
+     * Completes the caller's upload of {@code kind} whose bytes {@code staged} brings together at its staging key: the
+     * presigned PUT's object, or a resumable upload's parts ({@link ResumableUploads}). Everything after is the same for
+     * both: the copy to the asset's key, the checks there, and the asset. {@code staged} may end the upload
+     * ({@link #endWith}) or give the claim back ({@link #unclaimAndRefuse}) with a problem of its own.
+     */
+    Mono<Asset> complete(CurrentUser user, UUID uploadId, String shareToken, String kind,
+            Function<UploadStore.PendingUpload, Mono<ObjectStorage.StoredObject>> staged) {
+        return claim(uploadId, user, kind).flatMap(pending -> completeClaimed(shareToken, user, pending, staged.apply(pending)));
+    }
+
+    /** The object PUT to a presigned upload's URL; none yet leaves the upload open for another try. */
+    private Mono<ObjectStorage.StoredObject> putObject(UploadStore.PendingUpload pending) {
+        return storage.stat(pending.objectKey()).switchIfEmpty(Mono.defer(() -> unclaimAndRefuse(pending, nothingUploaded())));
+    }
+
+    /** Takes the caller's upload of {@code kind} for completion (or removal), so two concurrent completions cannot both run. */
+    Mono<UploadStore.PendingUpload> claim(UUID uploadId, CurrentUser caller, String kind) {
+        return store.claim(uploadId, caller.id(), kind).switchIfEmpty(Mono.defer(() -> notClaimable(uploadId, caller, kind)));
     }
 
     /** 409 while another request completes the caller's upload; 404 for an upload that is not theirs (or not there). */
-    private Mono<UploadStore.PendingUpload> notClaimable(UUID uploadId, CurrentUser caller) {
+    private Mono<UploadStore.PendingUpload> notClaimable(UUID uploadId, CurrentUser caller, String kind) {
         return store.findUpload(uploadId)
-                .filter(found -> found.ownerId().equals(caller.id()) && "presigned".equals(found.kind()))
+                .filter(found -> found.ownerId().equals(caller.id()) && kind.equals(found.kind()))
                 .flatMap(found -> Mono.<UploadStore.PendingUpload>error(ApiProblem.conflict("This upload is being completed by another request")))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Upload not found")));
     }
@@ -209,13 +230,13 @@ public class PresignedUploads {
      * A refusal (expired, access lost, wrong bytes) ends the upload; a failure of the store or the database gives
      * the claim back, so that the completion can be retried.
      */
-    private Mono<Asset> completeClaimed(String shareToken, CurrentUser caller, UploadStore.PendingUpload pending) {
+    private Mono<Asset> completeClaimed(String shareToken, CurrentUser caller, UploadStore.PendingUpload pending,
+            Mono<ObjectStorage.StoredObject> stagedObject) {
         if (pending.expired(Instant.now())) {
             return endWith(pending, ApiProblem.gone("This upload expired; request a new upload URL"));
         }
         return requireEdit(shareToken, caller, pending)
-                .then(storage.stat(pending.objectKey()))
-                .switchIfEmpty(Mono.defer(() -> store.unclaim(pending.id()).then(Mono.error(nothingUploaded()))))
+                .then(stagedObject)
                 .flatMap(staged -> copyCheckAndFinish(pending, staged))
                 .switchIfEmpty(Mono.error(Uploads::discardedMeanwhile))
                 .flatMap(asset -> removeStaged(pending).thenReturn(asset))
@@ -224,6 +245,11 @@ public class PresignedUploads {
 
     private static ApiProblem nothingUploaded() {
         return ApiProblem.conflict("Nothing has been uploaded to this upload's URL yet: PUT the file, then complete");
+    }
+
+    /** Gives the claim back, the upload staying open as it was, and refuses the completion with {@code problem}. */
+    <T> Mono<T> unclaimAndRefuse(UploadStore.PendingUpload pending, ApiProblem problem) {
+        return store.unclaim(pending.id()).then(Mono.error(problem));
     }
 
     /** Gives the claim back so that the completion may be retried, then fails with {@code failure}. */
@@ -280,7 +306,13 @@ public class PresignedUploads {
     }
 
     /** Ends the upload for good (its objects and its row go, its reservation is given back), then fails with {@code problem}. */
-    private <T> Mono<T> endWith(UploadStore.PendingUpload pending, Throwable problem) {
-        return uploads.end(pending, storage.remove(pending.objectKey()).then(storage.remove(pending.assetKey()))).then(Mono.error(problem));
+    <T> Mono<T> endWith(UploadStore.PendingUpload pending, Throwable problem) {
+        return end(pending).then(Mono.error(problem));
+    }
+
+    /** Ends the upload for good: its store-side multipart upload (if any) is aborted, its objects, row and reservation go. */
+    Mono<Void> end(UploadStore.PendingUpload pending) {
+        Mono<Void> abort = pending.s3UploadId() == null ? Mono.empty() : storage.abortMultipart(pending.objectKey(), pending.s3UploadId());
+        return uploads.end(pending, abort.then(storage.remove(pending.objectKey())).then(storage.remove(pending.assetKey())));
     }
 }

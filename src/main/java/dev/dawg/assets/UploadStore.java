@@ -29,10 +29,10 @@ class UploadStore {
      */
     record PendingUpload(UUID id, String kind, UUID ownerId, UUID projectId, String filename,
             String declaredType, Long declaredSize, long reservedBytes, String objectKey, String assetKey, String s3UploadId,
-            Instant expiresAt, boolean personal, UUID folderId) {
+            Instant expiresAt, boolean personal, UUID folderId, Long partSize) {
 
         static final String COLUMNS = " u.id, u.kind, u.owner_id, u.project_id, u.filename, u.declared_type, u.declared_size,"
-                + " u.reserved_bytes, u.object_key, u.asset_key, u.s3_upload_id, u.expires_at, u.personal, u.folder_id ";
+                + " u.reserved_bytes, u.object_key, u.asset_key, u.s3_upload_id, u.expires_at, u.personal, u.folder_id, u.part_size ";
 
         static PendingUpload from(Readable row) {
             return new PendingUpload(row.get("id", UUID.class), row.get("kind", String.class), row.get("owner_id", UUID.class),
@@ -40,7 +40,7 @@ class UploadStore {
                     row.get("declared_type", String.class), row.get("declared_size", Long.class), row.get("reserved_bytes", Long.class),
                     row.get("object_key", String.class), row.get("asset_key", String.class), row.get("s3_upload_id", String.class),
                     row.get("expires_at", OffsetDateTime.class).toInstant(), Boolean.TRUE.equals(row.get("personal", Boolean.class)),
-                    row.get("folder_id", UUID.class));
+                    row.get("folder_id", UUID.class), row.get("part_size", Long.class));
         }
 
         /** Into the built-in system library: an administrator's, counted against no quota. */
@@ -61,6 +61,9 @@ class UploadStore {
             return usedBytes + reservedBytes;
         }
     }
+
+    static final String PRESIGNED = "presigned";
+    static final String MULTIPART = "multipart";
 
     private final DatabaseClient db;
 
@@ -134,6 +137,17 @@ class UploadStore {
      */
     Mono<PendingUpload> openPresigned(UUID ownerId, Target target, String filename, String declaredType, long size,
             String stagingKey, String assetKey, Duration lifetime, long limit) {
+        return openReserved(PRESIGNED, null, ownerId, target, filename, declaredType, size, stagingKey, assetKey, lifetime, limit);
+    }
+
+    /** As {@link #openPresigned}, for a resumable (multipart) upload whose parts are {@code partSize} bytes. */
+    Mono<PendingUpload> openMultipart(long partSize, UUID ownerId, Target target, String filename, String declaredType, long size,
+            String stagingKey, String assetKey, Duration lifetime, long limit) {
+        return openReserved(MULTIPART, partSize, ownerId, target, filename, declaredType, size, stagingKey, assetKey, lifetime, limit);
+    }
+
+    private Mono<PendingUpload> openReserved(String kind, Long partSize, UUID ownerId, Target target, String filename, String declaredType,
+            long size, String stagingKey, String assetKey, Duration lifetime, long limit) {
         if (size > limit) {
             return Mono.empty();
         }
@@ -141,10 +155,12 @@ class UploadStore {
                         + "  ON CONFLICT (user_id) DO UPDATE SET reserved_bytes = s.reserved_bytes + excluded.reserved_bytes "
                         + "  WHERE s.used_bytes + s.reserved_bytes + excluded.reserved_bytes <= :limit RETURNING user_id) "
                         + "INSERT INTO asset_uploads AS u (kind, owner_id, project_id, personal, folder_id, filename, declared_type, "
-                        + "  declared_size, reserved_bytes, object_key, asset_key, expires_at) "
-                        + "SELECT 'presigned', :owner, :project, :personal, :folder, :filename, :type, :n, :n, :key, :assetKey, "
-                        + "  now() + make_interval(secs => :lifetime) "
+                        + "  declared_size, reserved_bytes, object_key, asset_key, expires_at, part_size) "
+                        + "SELECT :kind, :owner, :project, :personal, :folder, :filename, :type, :n, :n, :key, :assetKey, "
+                        + "  now() + make_interval(secs => :lifetime), :partSize "
                         + "FROM usage RETURNING " + PendingUpload.COLUMNS)
+                .bind("kind", kind)
+                .bind("partSize", Parameter.fromOrEmpty(partSize, Long.class))
                 .bind("owner", ownerId)
                 .bind("project", Parameter.fromOrEmpty(target.projectId(), UUID.class))
                 .bind("personal", target.personal())
@@ -188,13 +204,29 @@ class UploadStore {
      * Takes a presigned upload for completion, so two concurrent completions cannot both run (a claim older
      * than ten minutes is taken to be abandoned). Empty when it is not there to take.
      */
-    Mono<PendingUpload> claim(UUID uploadId, UUID ownerId) {
+    Mono<PendingUpload> claim(UUID uploadId, UUID ownerId, String kind) {
         return db.sql("UPDATE asset_uploads u SET state = 'completing', claimed_at = now() "
-                        + "WHERE u.id = :id AND u.owner_id = :owner AND u.kind = 'presigned' "
+                        + "WHERE u.id = :id AND u.owner_id = :owner AND u.kind = :kind "
                         + "  AND (u.state = 'open' OR u.claimed_at < now() - interval '10 minutes') "
                         + "RETURNING " + PendingUpload.COLUMNS)
+                .bind("id", uploadId).bind("owner", ownerId).bind("kind", kind)
+                .map(PendingUpload::from).one();
+    }
+
+    /** The owner's resumable upload (being completed or not); empty when there is none of theirs. */
+    Mono<PendingUpload> findMultipart(UUID uploadId, UUID ownerId) {
+        return db.sql("SELECT " + PendingUpload.COLUMNS + " FROM asset_uploads u WHERE u.id = :id AND u.owner_id = :owner "
+                        + " AND u.kind = 'multipart'")
                 .bind("id", uploadId).bind("owner", ownerId)
                 .map(PendingUpload::from).one();
+    }
+
+    /** The owner's resumable uploads still open, oldest first (at most {@code limit}). */
+    reactor.core.publisher.Flux<PendingUpload> openMultiparts(UUID ownerId, int limit) {
+        return db.sql("SELECT " + PendingUpload.COLUMNS + " FROM asset_uploads u WHERE u.owner_id = :owner AND u.kind = 'multipart' "
+                        + " AND u.state = 'open' AND u.expires_at > now() ORDER BY u.created_at, u.id LIMIT :limit")
+                .bind("owner", ownerId).bind("limit", limit)
+                .map(PendingUpload::from).all();
     }
 
     /** Gives a claimed upload back, for a completion that may be retried (nothing was uploaded yet). */

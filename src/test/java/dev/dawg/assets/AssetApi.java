@@ -131,9 +131,34 @@ public class AssetApi {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The bytes of a download, read as a stream (larger than the client's in-memory limit is fine). */
+    byte[] download(String uri, String authorization) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        get(uri, authorization).expectStatus().isOk().returnResult(DataBuffer.class).getResponseBody()
+                .doOnNext(buffer -> {
+                    try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
+                        chunks.forEachRemaining(chunk -> {
+                            byte[] bytes = new byte[chunk.remaining()];
+                            chunk.get(bytes);
+                            out.writeBytes(bytes);
+                        });
+                    }
+                    finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .blockLast();
+        return out.toByteArray();
+    }
+
     /** Rows of the project's assets. */
     long assetRows(UUID project) {
         return count("SELECT count(*) FROM assets WHERE project_id = :id", project);
+    }
+
+    /** Rows of the user's assets, wherever they are. */
+    long assetsOf(UUID owner) {
+        return count("SELECT count(*) FROM assets WHERE owner_id = :id", owner);
     }
 
     /** Uploads in flight of the user, and objects waiting to be removed. */
@@ -161,6 +186,11 @@ public class AssetApi {
 
     String uploadObjectKey(UUID upload) {
         return db.sql("SELECT object_key FROM asset_uploads WHERE id = :id").bind("id", upload).map(row -> row.get(0, String.class)).one().block();
+    }
+
+    /** The store's multipart upload id an upload recorded. */
+    String uploadS3Id(UUID upload) {
+        return db.sql("SELECT s3_upload_id FROM asset_uploads WHERE id = :id").bind("id", upload).map(row -> row.get(0, String.class)).one().block();
     }
 
     /** Stores {@code bytes} under {@code key} straight through the store client, as a store that checks nothing would take them. */

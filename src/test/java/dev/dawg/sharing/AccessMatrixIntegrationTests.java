@@ -162,6 +162,10 @@ public class AccessMatrixIntegrationTests {
         expected.put("PUT preview", AccessMatrixIntegrationTests::write);
         actual.put("PUT preview", cell -> status(cell.as(api.http().put().uri("/api/projects/{id}/preview", cell.projectId())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("assetId", cell.assetId().toString())))));
+        // Starting a resumable upload into the project (issue 19) writes it: edit access, as a presigned upload does.
+        expected.put("POST multipart upload", cell -> write(cell) == 200 ? 201 : write(cell));
+        actual.put("POST multipart upload", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/assets/multipart-uploads", cell.projectId())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("filename", "take.wav", "sizeBytes", 1000, "contentType", "audio/wav")))));
         expected.put("POST shares", cell -> cell.caller() == Caller.ANONYMOUS ? 401 : cell.caller() == Caller.OWNER ? 201
                 : read(cell) == 200 ? 403 : read(cell));
         actual.put("POST shares", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/shares", cell.projectId())

@@ -43,7 +43,8 @@ class CrossUserAccessIntegrationTests {
 
     /** The owner's resources the intruders aim at. */
     record Victim(User owner, String projectId, String publicProjectId, String shareToken, String commentId,
-            String publicCommentId, String apiKeyId, String apiKey, String notificationId, String presetId, String publicPresetId) {
+            String publicCommentId, String apiKeyId, String apiKey, String notificationId, String presetId, String publicPresetId,
+            String resumableUploadId) {
     }
 
     @Test
@@ -159,8 +160,11 @@ class CrossUserAccessIntegrationTests {
         }
         String presetId = (String) post(owner, "/api/presets", preset("Secret patch", false)).get("id");
         String publicPresetId = (String) post(owner, "/api/presets", preset("Open patch", true)).get("id");
+        // A resumable upload in flight (issue 19): only its uploader may see, extend, complete or abort it.
+        String resumableUploadId = (String) post(owner, "/api/assets/multipart-uploads",
+                Map.of("filename", "secret take.wav", "sizeBytes", 1000, "contentType", "audio/wav")).get("uploadId");
         return new Victim(owner, projectId, publicId, token, commentId, publicCommentId, (String) key.get("id"), (String) key.get("key"),
-                notificationId, presetId, publicPresetId);
+                notificationId, presetId, publicPresetId, resumableUploadId);
     }
 
     private static Map<String, Object> preset(String name, boolean isPublic) {
@@ -228,6 +232,9 @@ class CrossUserAccessIntegrationTests {
         }
         if (path.startsWith("/api/users/{id}")) {
             return privateTarget ? filled.replace("{id}", victim.owner().id().toString()) : null;
+        }
+        if (path.startsWith("/api/assets/multipart-uploads/{uploadId}")) {
+            return privateTarget ? filled.replace("{uploadId}", victim.resumableUploadId()) : null;
         }
         // Routes of features without fixtures here (e.g. assets): a random id still must not answer 2xx or 5xx.
         return privateTarget ? filled.replaceAll("\\{[^}]+}", java.util.UUID.randomUUID().toString()) : null;
@@ -373,5 +380,8 @@ class CrossUserAccessIntegrationTests {
             api.http().get().uri("/api/projects/{id}/preview", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
                     .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("ready");
         }
+        api.http().get().uri("/api/assets/multipart-uploads/{id}", victim.resumableUploadId()).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.filename").isEqualTo("secret take.wav")
+                .jsonPath("$.parts.length()").isEqualTo(0);
     }
 }

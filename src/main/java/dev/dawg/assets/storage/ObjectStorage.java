@@ -19,7 +19,9 @@ import io.minio.CopyObjectArgs;
 import io.minio.CreateMultipartUploadArgs;
 import io.minio.GetObjectArgs;
 import io.minio.Http;
+import io.minio.ListMultipartUploadsArgs;
 import io.minio.ListObjectsV2Args;
+import io.minio.ListPartsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectAPIArgs;
@@ -177,6 +179,15 @@ public class ObjectStorage {
 
     public Mono<Void> completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
         Part[] list = parts.stream().map(UploadedPart::part).toArray(Part[]::new);
+        return complete(key, uploadId, list);
+    }
+
+    /** Completes a multipart upload with {@code parts} as the store listed them (their numbers and ETags). */
+    public Mono<Void> completeListedParts(String key, String uploadId, List<Part> parts) {
+        return complete(key, uploadId, parts.stream().map(part -> new Part(part.partNumber(), part.etag())).toArray(Part[]::new));
+    }
+
+    private Mono<Void> complete(String key, String uploadId, Part[] list) {
         return call(() -> client.completeMultipartUpload(CompleteMultipartUploadArgs.builder().bucket(bucket)
                         .object(key).uploadId(uploadId).parts(list).build()))
                 .then();
@@ -188,6 +199,52 @@ public class ObjectStorage {
                         .object(key).uploadId(uploadId).build()))
                 .then()
                 .onErrorResume(StorageFailures::isMissing, ex -> Mono.empty());
+    }
+
+    /** The parts of a multipart upload the store holds, in part-number order, page after page; an upload that is gone fails as missing. */
+    public Flux<Part> listParts(String key, String uploadId) {
+        return partsPage(key, uploadId, null)
+                .expand(page -> page.result().isTruncated() && page.result().nextPartNumberMarker() != null
+                        ? partsPage(key, uploadId, page.result().nextPartNumberMarker()) : Mono.empty())
+                .concatMapIterable(page -> page.result().parts() == null ? List.<Part>of() : page.result().parts());
+    }
+
+    private Mono<io.minio.ListPartsResponse> partsPage(String key, String uploadId, Integer marker) {
+        ListPartsArgs.Builder args = ListPartsArgs.builder().bucket(bucket).object(key).uploadId(uploadId).maxParts(1000);
+        if (marker != null) {
+            args.partNumberMarker(marker);
+        }
+        return call(() -> client.listParts(args.build()));
+    }
+
+    /** Whether a failure of a store call means the object or multipart upload does not exist. */
+    public static boolean isMissing(Throwable failure) {
+        return StorageFailures.isMissing(failure);
+    }
+
+    /** A multipart upload the store has not completed nor aborted yet. */
+    public record IncompleteUpload(String key, String uploadId, java.time.Instant initiated) {
+    }
+
+    /** The multipart uploads under {@code prefix} that are neither completed nor aborted, page by page. */
+    public Flux<IncompleteUpload> listIncompleteUploads(String prefix) {
+        return uploadsPage(prefix, null, null)
+                .expand(page -> page.result().isTruncated() && page.result().nextKeyMarker() != null
+                        ? uploadsPage(prefix, page.result().nextKeyMarker(), page.result().nextUploadIdMarker()) : Mono.empty())
+                .concatMapIterable(page -> page.result().uploads() == null ? List.<IncompleteUpload>of()
+                        : page.result().uploads().stream().map(upload -> new IncompleteUpload(upload.objectName(), upload.uploadId(),
+                                upload.initiated() == null ? null : upload.initiated().toInstant())).toList());
+    }
+
+    private Mono<io.minio.ListMultipartUploadsResponse> uploadsPage(String prefix, String keyMarker, String uploadIdMarker) {
+        ListMultipartUploadsArgs.Builder args = ListMultipartUploadsArgs.builder().bucket(bucket).prefix(prefix).maxUploads(1000);
+        if (keyMarker != null) {
+            args.keyMarker(keyMarker);
+        }
+        if (uploadIdMarker != null) {
+            args.uploadIdMarker(uploadIdMarker);
+        }
+        return call(() -> client.listMultipartUploads(args.build()));
     }
 
     /** Copies an object within the bucket on the store's side: no byte passes through this server. */

@@ -54,7 +54,21 @@ public class PresignedUrls {
      * The MinIO client signs only the host of a presigned URL, hence the request is signed here with its signer.
      */
     public String put(String key, Duration ttl, Map<String, String> signedHeaders) {
-        HttpUrl url = publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build();
+        return put(publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build(), key, ttl, signedHeaders);
+    }
+
+    /**
+     * A URL a browser may PUT part {@code partNumber} of multipart upload {@code uploadId} to until {@code ttl} passes
+     * (S3's UploadPart: the upload id and part number are query parameters, signed like the rest of the URL), with
+     * {@code signedHeaders} (such as the part's Content-Length) part of the signature.
+     */
+    public String putPart(String key, String uploadId, int partNumber, Duration ttl, Map<String, String> signedHeaders) {
+        return put(publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key)
+                .addQueryParameter("partNumber", Integer.toString(partNumber)).addQueryParameter("uploadId", uploadId).build(),
+                key, ttl, signedHeaders);
+    }
+
+    private String put(HttpUrl url, String key, Duration ttl, Map<String, String> signedHeaders) {
         Request.Builder request = new Request.Builder().url(url).put(RequestBody.create(new byte[0], null, 0, 0))
                 .header("Host", Utils.getHostHeader(url))
                 .header(Http.Headers.X_AMZ_DATE, ZonedDateTime.now(ZoneOffset.UTC).format(Time.AMZ_DATE_FORMAT));
