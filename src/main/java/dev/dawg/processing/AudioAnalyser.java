@@ -1,0 +1,172 @@
+package dev.dawg.processing;
+
+import java.nio.Buffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Decodes an audio file once with FFmpeg and, from the same samples, builds the waveform peaks at every zoom level,
+ * the loudness measurement and an Opus preview. Blocking and CPU-bound: call it only on the processing workers.
+ */
+final class AudioAnalyser {
+
+    /** Zoom levels of the stored peaks, finest first; each a multiple of the finest (coarser ones are merged from it). */
+    static final List<Integer> ZOOM_LEVELS = List.of(256, 1024, 4096);
+    static final int PREVIEW_RATE = 48_000;
+    static final int PREVIEW_BITRATE = 96_000;
+    /** Channels beyond these are not measured or drawn (a DAW's assets are mono or stereo, at most 7.1). */
+    static final int MAX_CHANNELS = 8;
+
+    static {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
+    private AudioAnalyser() {
+    }
+
+    /** What one decoding pass found. */
+    record Analysis(int sampleRate, int channels, List<WaveformPeaks> peaks, LoudnessMeter.Loudness loudness) {
+    }
+
+    /**
+     * Decodes {@code source}, writes the preview to {@code preview} and answers the peaks and loudness. Throws
+     * {@link UndecodableAudioException} when FFmpeg cannot decode it, {@link ProcessingTimeoutException} once
+     * {@code stop} answers true (checked between frames, so the decoder stops within one frame).
+     */
+    static Analysis analyse(Path source, Path preview, BooleanSupplier stop) throws Exception {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.toFile())) {
+            grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+            try {
+                grabber.start();
+            }
+            catch (FrameGrabber.Exception ex) {
+                throw new UndecodableAudioException("FFmpeg could not open the audio: " + reason(ex), ex);
+            }
+            int rate = grabber.getSampleRate();
+            int channels = grabber.getAudioChannels();
+            if (grabber.getAudioStream() < 0 || rate <= 0 || channels <= 0) {
+                throw new UndecodableAudioException("the file holds no audio stream FFmpeg can decode");
+            }
+            if (channels > MAX_CHANNELS) {
+                throw new UndecodableAudioException("the audio has " + channels + " channels; at most " + MAX_CHANNELS + " are processed");
+            }
+            WaveformPeaks.Builder finest = new WaveformPeaks.Builder(rate, channels, ZOOM_LEVELS.get(0));
+            LoudnessMeter meter = new LoudnessMeter(rate, channels);
+            long frames = 0;
+            try (FFmpegFrameRecorder recorder = previewRecorder(preview, Math.min(channels, 2))) {
+                recorder.start();
+                float[] samples = new float[0];
+                Frame frame;
+                while ((frame = grab(grabber)) != null) {
+                    if (stop.getAsBoolean()) {
+                        throw new ProcessingTimeoutException();
+                    }
+                    if (frame.samples == null || frame.samples.length == 0) {
+                        continue;
+                    }
+                    FloatBuffer buffer = (FloatBuffer) frame.samples[0];
+                    int count = buffer.remaining();
+                    if (samples.length < count) {
+                        samples = new float[count];
+                    }
+                    buffer.duplicate().get(samples, 0, count);
+                    int frameCount = count / channels;
+                    finest.add(samples, frameCount);
+                    meter.add(samples, frameCount);
+                    frames += frameCount;
+                    recorder.recordSamples(rate, channels, downmixed(samples, frameCount, channels));
+                }
+                if (frames == 0) {
+                    throw new UndecodableAudioException("FFmpeg decoded no audio from the file");
+                }
+                recorder.stop();
+            }
+            WaveformPeaks peaks = finest.build();
+            List<WaveformPeaks> levels = new ArrayList<>();
+            for (int level : ZOOM_LEVELS) {
+                levels.add(level == peaks.samplesPerPixel() ? peaks : peaks.zoomOut(level / peaks.samplesPerPixel()));
+            }
+            return new Analysis(rate, channels, levels, meter.result(rate));
+        }
+    }
+
+    /** The next frame of samples; a decoding error mid-stream is undecodable audio, not a crash. */
+    private static Frame grab(FFmpegFrameGrabber grabber) throws UndecodableAudioException {
+        try {
+            return grabber.grabSamples();
+        }
+        catch (FrameGrabber.Exception ex) {
+            throw new UndecodableAudioException("FFmpeg failed decoding the audio: " + reason(ex), ex);
+        }
+    }
+
+    /** The samples for the preview: as decoded when mono or stereo, else folded into two channels. */
+    private static Buffer downmixed(float[] samples, int frames, int channels) {
+        if (channels <= 2) {
+            return FloatBuffer.wrap(samples, 0, frames * channels);
+        }
+        float[] stereo = new float[frames * 2];
+        for (int f = 0; f < frames; f++) {
+            float left = 0;
+            float right = 0;
+            for (int c = 0; c < channels; c++) {
+                float x = samples[f * channels + c];
+                if (c % 2 == 0) {
+                    left += x;
+                }
+                else {
+                    right += x;
+                }
+            }
+            stereo[f * 2] = left / ((channels + 1) / 2);
+            stereo[f * 2 + 1] = right / (channels / 2);
+        }
+        return FloatBuffer.wrap(stereo);
+    }
+
+    private static FFmpegFrameRecorder previewRecorder(Path preview, int channels) {
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(preview.toFile(), channels);
+        recorder.setFormat("ogg");
+        recorder.setAudioCodec(avcodec.AV_CODEC_ID_OPUS);
+        recorder.setAudioCodecName("libopus");
+        recorder.setSampleRate(PREVIEW_RATE);
+        recorder.setAudioChannels(channels);
+        recorder.setAudioBitrate(PREVIEW_BITRATE);
+        return recorder;
+    }
+
+    private static String reason(Exception ex) {
+        String message = ex.getMessage();
+        return message == null ? ex.getClass().getSimpleName() : message;
+    }
+
+    /** Audio FFmpeg cannot decode: processing fails for good with this reason (it is never retried). */
+    static final class UndecodableAudioException extends Exception {
+
+        UndecodableAudioException(String message) {
+            super(message);
+        }
+
+        UndecodableAudioException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Decoding was stopped after the processing timeout. */
+    static final class ProcessingTimeoutException extends Exception {
+
+        ProcessingTimeoutException() {
+            super("decoding was stopped after the processing timeout");
+        }
+    }
+}
