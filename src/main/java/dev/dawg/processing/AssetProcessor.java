@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,7 @@ class AssetProcessor {
         Sinks.Empty<Void> finished = Sinks.empty();
         Duration period = properties.claimAfter().dividedBy(3);
         Mono<Void> heartbeat = Flux.interval(period, period)
+                .onBackpressureDrop()
                 .takeUntilOther(finished.asMono())
                 .concatMap(tick -> queue.renew(consumer, job).then(store.renew(job.assetId(), job.entryId(), properties.claimAfter()))
                         .onErrorResume(ex -> {
@@ -67,9 +69,10 @@ class AssetProcessor {
                             return Mono.empty();
                         }))
                 .then();
-        Mono<Void> work = store.source(job.assetId())
-                .flatMap(source -> "done".equals(source.status()) ? queue.acknowledge(job) : attempt(job, source, workers))
-                .switchIfEmpty(Mono.defer(() -> queue.acknowledge(job))) // the asset is gone
+        Mono<Void> work = store.source(job.assetId()).map(Optional::of).defaultIfEmpty(Optional.empty())
+                // An asset that is gone or done needs nothing more.
+                .flatMap(source -> source.isEmpty() || "done".equals(source.get().status()) ? queue.acknowledge(job)
+                        : attempt(job, source.get(), workers))
                 .doFinally(signal -> finished.tryEmitEmpty());
         return Mono.when(work, heartbeat);
     }
@@ -78,7 +81,13 @@ class AssetProcessor {
     private Mono<Void> attempt(JobQueue.Job job, ProcessingStore.Source source, Scheduler workers) {
         UUID assetId = source.id();
         return store.begin(assetId, job.entryId(), properties.claimAfter(), ProcessedOutputs.all(assetId))
-                .flatMap(attempts -> {
+                .map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(taken -> {
+                    if (taken.isEmpty()) {
+                        // Another job holds an unexpired lease on the asset (a duplicate of this one), or it is done.
+                        return queue.acknowledge(job);
+                    }
+                    int attempts = taken.get();
                     if (attempts > properties.maxAttempts()) {
                         return giveUp(job, "processing was abandoned " + (attempts - 1) + " times (its node stopped); given up");
                     }
@@ -93,11 +102,9 @@ class AssetProcessor {
                                 }
                                 Duration pause = properties.retryBackoff().multipliedBy(1L << Math.min(attempts - 1, 10));
                                 log.info("Processing asset {} failed ({}); attempt {} in {}", assetId, describe(ex), attempts + 1, pause);
-                                return Mono.delay(pause).then(attempt(job, source, workers));
+                                return Mono.delay(pause).then(Mono.defer(() -> attempt(job, source, workers)));
                             });
-                })
-                // Another job holds an unexpired lease on the asset (a duplicate of this one), or it is done.
-                .switchIfEmpty(Mono.defer(() -> queue.acknowledge(job).then(Mono.empty())));
+                });
     }
 
     /** Downloads, decodes and stores the outputs; answers the loudness. */
@@ -129,6 +136,10 @@ class AssetProcessor {
             }
             catch (AudioAnalyser.UndecodableAudioException ex) {
                 throw new PermanentFailure("the audio could not be decoded: " + ex.getMessage());
+            }
+            catch (LinkageError ex) {
+                // Reactor treats linkage errors as fatal and would drop the job silently: a failure to retry instead.
+                throw new IllegalStateException("FFmpeg's native libraries could not be loaded: " + ex, ex);
             }
             return new Result(analysis, Files.readAllBytes(preview));
         }
@@ -170,9 +181,10 @@ class AssetProcessor {
     }
 
     private Mono<Void> done(JobQueue.Job job, LoudnessMeter.Loudness loudness) {
-        return store.done(job.assetId(), loudness)
-                .flatMap(outcome -> announce(outcome, loudness).then(queue.acknowledge(job)))
-                .switchIfEmpty(Mono.defer(() -> removeOutputs(job.assetId()).then(queue.acknowledge(job))));
+        return store.done(job.assetId(), loudness).map(Optional::of).defaultIfEmpty(Optional.empty())
+                // Deleted while it was processed: the outputs written after its deletion go now.
+                .flatMap(outcome -> outcome.isPresent() ? announce(outcome.get(), loudness) : removeOutputs(job.assetId()))
+                .then(queue.acknowledge(job));
     }
 
     /** Fails the asset for good (bad audio, too long, no object): the job is acknowledged, never tried again. */

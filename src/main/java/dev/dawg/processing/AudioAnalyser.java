@@ -20,15 +20,21 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 final class AudioAnalyser {
 
-    /** Zoom levels of the stored peaks, finest first; each a multiple of the finest (coarser ones are merged from it). */
-    static final List<Integer> ZOOM_LEVELS = List.of(256, 1024, 4096);
+    static final List<Integer> ZOOM_LEVELS = ProcessedOutputs.ZOOM_LEVELS;
     static final int PREVIEW_RATE = 48_000;
     static final int PREVIEW_BITRATE = 96_000;
     /** Channels beyond these are not measured or drawn (a DAW's assets are mono or stereo, at most 7.1). */
     static final int MAX_CHANNELS = 8;
 
-    static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    /** Loads FFmpeg's natives (blocking file reads) on the first worker that needs them, never on an event loop. */
+    private static final class Natives {
+
+        static {
+            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        }
+
+        static void load() {
+        }
     }
 
     private AudioAnalyser() {
@@ -44,6 +50,7 @@ final class AudioAnalyser {
      * {@code stop} answers true (checked between frames, so the decoder stops within one frame).
      */
     static Analysis analyse(Path source, Path preview, BooleanSupplier stop) throws Exception {
+        Natives.load();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.toFile())) {
             grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
             try {

@@ -64,13 +64,13 @@ class ProcessedOutputHandler {
     }
 
     private static int samplesPerPixel(ServerRequest request) {
-        String value = request.queryParam("samplesPerPixel").orElse(Integer.toString(AudioAnalyser.ZOOM_LEVELS.get(1)));
-        for (int level : AudioAnalyser.ZOOM_LEVELS) {
+        String value = request.queryParam("samplesPerPixel").orElse(Integer.toString(ProcessedOutputs.ZOOM_LEVELS.get(1)));
+        for (int level : ProcessedOutputs.ZOOM_LEVELS) {
             if (Integer.toString(level).equals(value.strip())) {
                 return level;
             }
         }
-        throw ApiProblem.validation("samplesPerPixel", "must be one of " + AudioAnalyser.ZOOM_LEVELS);
+        throw ApiProblem.validation("samplesPerPixel", "must be one of " + ProcessedOutputs.ZOOM_LEVELS);
     }
 
     private static String format(ServerRequest request) {

@@ -10,6 +10,9 @@ import java.util.UUID;
  */
 final class ProcessedOutputs {
 
+    /** Zoom levels of the stored peaks, finest first; each a multiple of the finest (coarser ones are merged from it). */
+    static final List<Integer> ZOOM_LEVELS = List.of(256, 1024, 4096);
+
     private ProcessedOutputs() {
     }
 
@@ -24,7 +27,7 @@ final class ProcessedOutputs {
 
     static List<String> all(UUID assetId) {
         List<String> keys = new ArrayList<>();
-        for (int level : AudioAnalyser.ZOOM_LEVELS) {
+        for (int level : ZOOM_LEVELS) {
             keys.add(peaks(assetId, level, "json"));
             keys.add(peaks(assetId, level, "dat"));
         }

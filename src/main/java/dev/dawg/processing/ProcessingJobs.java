@@ -115,10 +115,15 @@ class ProcessingJobs implements AssetProcessingQueue, SmartLifecycle {
                 });
     }
 
-    /** Queues every asset the backfill is for (see the class comment); answers how many. */
+    /** The backfill, unless another node ran it within {@code claimAfter}; answers how many assets it queued. */
     Mono<Long> backfill() {
         return redis.opsForValue().setIfAbsent(properties.keyPrefix() + ":backfill", consumer, properties.claimAfter())
-                .flatMap(mine -> mine ? backfillAfter(new UUID(0, 0)) : Mono.just(0L));
+                .flatMap(mine -> mine ? queueUnprocessed() : Mono.just(0L));
+    }
+
+    /** Queues every asset the backfill is for (see the class comment); answers how many. */
+    Mono<Long> queueUnprocessed() {
+        return backfillAfter(new UUID(0, 0));
     }
 
     private Mono<Long> backfillAfter(UUID after) {
