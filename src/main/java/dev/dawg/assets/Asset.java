@@ -69,7 +69,7 @@ public record Asset(UUID id, UUID projectId, UUID ownerId, String category, Stri
         public record State(String status, String error) {
         }
 
-        public record Loudness(Double integratedLufs, Double rangeLu, Double truePeakDbtp, double decodedDurationSeconds) {
+        public record Loudness(Double integratedLufs, Double loudnessRange, Double truePeakDbtp, double decodedDurationSeconds) {
         }
     }
 }

@@ -25,6 +25,7 @@ import reactor.core.scheduler.Scheduler;
 
 import org.springframework.stereotype.Component;
 
+import dev.dawg.assets.Asset;
 import dev.dawg.assets.storage.ObjectStorage;
 import dev.dawg.events.UserEvent;
 import dev.dawg.events.UserEventPublisher;
@@ -210,7 +211,8 @@ class AssetProcessor {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("assetId", outcome.assetId());
         data.put("processing", processing);
-        data.put("loudness", loudness);
+        data.put("loudness", loudness == null ? null : new Asset.Processing.Loudness(loudness.integratedLufs(), loudness.rangeLu(),
+                loudness.truePeakDbtp(), loudness.decodedDurationSeconds()));
         return events.publish(new UserEvent(UserEvent.ASSET_PROCESSED, outcome.ownerId(), data));
     }
 

@@ -154,6 +154,11 @@ public class AccessMatrixIntegrationTests {
         actual.put("POST remix", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/remix", cell.projectId()))));
         expected.put("GET asset content", AccessMatrixIntegrationTests::read);
         actual.put("GET asset content", cell -> status(cell.as(api.http().get().uri("/api/assets/{id}/content", cell.assetId()))));
+        // Processing is off in this suite: where the asset is readable its outputs are 409 NOT_PROCESSED, else the same refusal.
+        expected.put("GET asset peaks", cell -> read(cell) == 200 ? 409 : read(cell));
+        actual.put("GET asset peaks", cell -> status(cell.as(api.http().get().uri("/api/assets/{id}/peaks", cell.assetId()))));
+        expected.put("GET asset preview", cell -> read(cell) == 200 ? 409 : read(cell));
+        actual.put("GET asset preview", cell -> status(cell.as(api.http().get().uri("/api/assets/{id}/preview", cell.assetId()))));
         expected.put("POST shares", cell -> cell.caller() == Caller.ANONYMOUS ? 401 : cell.caller() == Caller.OWNER ? 201
                 : read(cell) == 200 ? 403 : read(cell));
         actual.put("POST shares", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/shares", cell.projectId())
