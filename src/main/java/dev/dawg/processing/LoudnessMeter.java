@@ -33,6 +33,8 @@ final class LoudnessMeter {
     private final double[][] phaseTaps;
     /** The last samples of each channel, a ring indexed by the frame number, for the true-peak interpolation. */
     private final float[][] history;
+    /** The largest sum of absolute taps of a phase: no interpolated point exceeds the window's largest sample times this. */
+    private final double maxGain;
     private double peak;
 
     LoudnessMeter(int sampleRate, int channels) {
@@ -60,7 +62,12 @@ final class LoudnessMeter {
                 phaseTaps[p][k] = sinc(distance) * window;
             }
         }
-        this.history = new float[channels][TRUE_PEAK_TAPS];
+        this.history = new float[channels][2 * TRUE_PEAK_TAPS];
+        double gain = 1;
+        for (double[] taps : phaseTaps) {
+            gain = Math.max(gain, java.util.Arrays.stream(taps).map(Math::abs).sum());
+        }
+        this.maxGain = gain;
     }
 
     /** Adds {@code frames} interleaved frames from {@code samples} (as decoded, full scale 1.0). */
@@ -87,20 +94,38 @@ final class LoudnessMeter {
         }
     }
 
-    /** Records sample {@code x} at ring {@code position} and raises the peak to it and to the points interpolated before it. */
+    /**
+     * Records sample {@code x} at ring {@code position} and raises the peak to it and to the points interpolated before
+     * it. The interpolation is skipped when no point of the window could pass the peak found so far (the window's
+     * largest sample times the largest sum of a phase's absolute taps bounds them).
+     */
     private void truePeak(int channel, float x, int position) {
         float[] h = history[channel];
+        // Each sample is kept twice, so the window (oldest first) is h[position + 1 .. position + TAPS] without wrapping.
         h[position] = x;
+        h[position + TRUE_PEAK_TAPS] = x;
         double magnitude = Math.abs(x);
+        if (magnitude > peak) {
+            peak = magnitude;
+        }
+        if (oversampling == 1) {
+            return;
+        }
+        float windowMax = 0;
+        for (int k = 1; k <= TRUE_PEAK_TAPS; k++) {
+            windowMax = Math.max(windowMax, Math.abs(h[position + k]));
+        }
+        if (windowMax * maxGain <= peak) {
+            return;
+        }
         for (int p = 1; p < oversampling; p++) {
             double sum = 0;
             double[] taps = phaseTaps[p];
             for (int k = 0; k < TRUE_PEAK_TAPS; k++) {
-                sum += taps[k] * h[(position + 1 + k) % TRUE_PEAK_TAPS];
+                sum += taps[k] * h[position + 1 + k];
             }
-            magnitude = Math.max(magnitude, Math.abs(sum));
+            peak = Math.max(peak, Math.abs(sum));
         }
-        peak = Math.max(peak, magnitude);
     }
 
     /** The measurement of everything added. */

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -132,7 +133,9 @@ public final class TestAudio {
                     int chunk = 4096 * signal.channels();
                     for (int i = 0; i < signal.samples().length; i += chunk) {
                         int length = Math.min(chunk, signal.samples().length - i);
-                        recorder.recordSamples(signal.sampleRate(), signal.channels(), FloatBuffer.wrap(signal.samples(), i, length).slice());
+                        // A copy: JavaCPP reads a heap buffer's array from its start, whatever the buffer's offset.
+                        recorder.recordSamples(signal.sampleRate(), signal.channels(),
+                                FloatBuffer.wrap(Arrays.copyOfRange(signal.samples(), i, i + length)));
                     }
                     recorder.stop();
                 }
