@@ -68,6 +68,12 @@ class ProcessingIntegrationTests {
     @Autowired
     DatabaseClient db;
 
+    @Autowired
+    org.springframework.data.redis.core.ReactiveStringRedisTemplate redis;
+
+    @Autowired
+    ProcessingProperties properties;
+
     @TempDir
     Path dir;
 
@@ -198,6 +204,28 @@ class ProcessingIntegrationTests {
     }
 
     @Test
+    void shouldDeadLetterAJobWhoseNodesKeptDying() {
+        Api.User owner = api.signUp();
+        jobs.stop();
+        UUID id;
+        try {
+            id = upload(owner, "tone.wav", TestAudio.wav(TestAudio.sine(1000, -20, 1.0, 44_100, 2)));
+            JobQueue.Job job = queue.takeNew("node-that-dies", 10).filter(candidate -> candidate.assetId().equals(id)).blockFirst();
+            // Its last allowed attempt (max-attempts is 3) was taken by a node that died too.
+            db.sql("UPDATE assets SET processing_attempts = 2 WHERE id = :id").bind("id", id).fetch().rowsUpdated().block();
+            assertThat(store.begin(id, job.entryId(), Duration.ofSeconds(2), ProcessedOutputs.all(id)).block()).isEqualTo(3);
+        }
+        finally {
+            jobs.start();
+        }
+        awaitStatus(owner, id, "failed");
+        assertThat((String) ((Map<?, ?>) asset(owner, id).get("processing")).get("error")).contains("abandoned 3 times");
+        assertThat(redis.opsForStream().range(deadLetters(), org.springframework.data.domain.Range.unbounded()).collectList().block())
+                .anySatisfy(entry -> assertThat(entry.getValue()).containsEntry("asset", id.toString()));
+        await().atMost(WAIT).until(() -> queue.size().block() == 0);
+    }
+
+    @Test
     void shouldRemoveTheOutputsWithTheAsset() {
         Api.User owner = api.signUp();
         UUID id = upload(owner, "tone.wav", TestAudio.wav(TestAudio.sine(1000, -20, 1.0, 44_100, 2)));
@@ -228,6 +256,10 @@ class ProcessingIntegrationTests {
         assertThat(attempts(pending)).isEqualTo(1);
         assertThat(attempts(done)).isEqualTo(1);
         assertThat(((Map<?, ?>) asset(owner, pending).get("loudness")).get("integratedLufs")).isNotNull();
+    }
+
+    private String deadLetters() {
+        return properties.deadLetters();
     }
 
     private UUID upload(Api.User owner, String filename, byte[] bytes) {
