@@ -35,6 +35,7 @@ class ArchitectureTest {
                 .layer("projects").definedBy("dev.dawg.projects..")
                 .layer("social").definedBy("dev.dawg.social..")
                 .layer("assets").definedBy("dev.dawg.assets..")
+                .layer("processing").definedBy("dev.dawg.processing..")
                 .layer("realtime").definedBy("dev.dawg.realtime..")
                 .layer("avatars").definedBy("dev.dawg.avatars..")
                 .layer("notifications").definedBy("dev.dawg.notifications..")
@@ -48,6 +49,8 @@ class ArchitectureTest {
                 .whereLayer("projects").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("social").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing", "projects")
                 .whereLayer("assets").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
+                .whereLayer("processing").mayOnlyAccessLayers("platform", "auth", "events", "assets")
+                .whereLayer("processing").mayNotBeAccessedByAnyLayer()
                 .whereLayer("realtime").mayOnlyAccessLayers("platform", "users", "auth", "events", "sharing")
                 .whereLayer("avatars").mayOnlyAccessLayers("platform", "users", "auth", "assets")
                 // Features report activities through events.ActivityNotifier and it reaches sessions through

@@ -20,10 +20,11 @@ import dev.dawg.sharing.Visibility;
  * readable exactly when its project is, and someone else's private asset is a 404 like its project. Library
  * assets are readable by anyone and deleted by administrators. The routes resolve the caller and check the API
  * key's scope ({@code assets:read} to read, {@code assets:write} to delete). An asset in a user's personal library is
- * theirs alone: anyone else gets a 404.
+ * theirs alone: anyone else gets a 404. Derived outputs (peaks, previews in {@code dev.dawg.processing}) are read under
+ * the same rule.
  */
 @Component
-class AssetAccess {
+public class AssetAccess {
 
     private final AssetStore store;
     private final ProjectAccess access;
@@ -34,7 +35,7 @@ class AssetAccess {
     }
 
     /** The asset named by the {@code id} path variable, if the caller may read it; 404 otherwise. */
-    Mono<Asset> readable(ServerRequest request, Optional<CurrentUser> caller) {
+    public Mono<Asset> readable(ServerRequest request, Optional<CurrentUser> caller) {
         return find(request).map(found -> {
             grant(found, caller);
             return found.asset();

@@ -9,20 +9,21 @@ import dev.dawg.platform.web.ApiProblem;
 /**
  * One byte range of a download (RFC 9110 §14): {@code bytes=first-last}, {@code bytes=first-} or the suffix
  * {@code bytes=-length}. A header the server does not understand, or one asking for several ranges, is ignored
- * (the whole file is sent, as the RFC allows); a range that starts past the end is a 416.
+ * (the whole file is sent, as the RFC allows); a range that starts past the end is a 416. Used by the asset content
+ * route and the processing preview route.
  */
-record ByteRange(long first, long last) {
+public record ByteRange(long first, long last) {
 
-    long length() {
+    public long length() {
         return last - first + 1;
     }
 
-    String contentRange(long size) {
+    public String contentRange(long size) {
         return "bytes " + first + "-" + last + "/" + size;
     }
 
     /** The range asked for in {@code header} of a file of {@code size} bytes; empty means the whole file. */
-    static Optional<ByteRange> parse(String header, long size) {
+    public static Optional<ByteRange> parse(String header, long size) {
         if (header == null) {
             return Optional.empty();
         }

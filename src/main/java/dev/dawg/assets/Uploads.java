@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.dawg.events.AssetProcessingQueue;
 import dev.dawg.platform.web.ApiProblem;
 
 /**
@@ -27,23 +28,26 @@ class Uploads {
     private final CleanupStore cleanup;
     private final AudioInspector inspector;
     private final AssetProperties properties;
+    private final AssetProcessingQueue processing;
 
-    Uploads(UploadStore store, CleanupStore cleanup, AudioInspector inspector, AssetProperties properties) {
+    Uploads(UploadStore store, CleanupStore cleanup, AudioInspector inspector, AssetProperties properties, AssetProcessingQueue processing) {
         this.store = store;
         this.cleanup = cleanup;
         this.inspector = inspector;
         this.properties = properties;
+        this.processing = processing;
     }
 
     /**
      * Reads the metadata of the bytes at {@code key} (415/422 when they are not audio) and makes them the upload's
-     * asset, named after the format found. Empty if the upload was discarded meanwhile.
+     * asset, named after the format found, and queues its processing. Empty if the upload was discarded meanwhile.
      */
     Mono<Asset> finish(UploadStore.PendingUpload pending, String key, String filename, String category, UUID folderId, long size,
             Mono<String> sha256) {
         return inspector.probe(key, size)
                 .flatMap(info -> sha256.flatMap(digest -> store.finish(pending.id(), Filenames.clean(filename, info.format()), category,
-                        folderId, size, digest, info)));
+                        folderId, size, digest, info)))
+                .flatMap(asset -> processing.enqueue(asset.id()).thenReturn(asset));
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.UUID;
 public record UserEvent(String type, UUID userId, Object data) {
 
     public static final String NOTIFICATION_NEW = "notification:new";
+    /** An asset's processing ended, done or failed (issue 19). */
+    public static final String ASSET_PROCESSED = "asset:processed";
 
     public static UserEvent notificationNew(UUID userId, Object notification) {
         return new UserEvent(NOTIFICATION_NEW, userId, notification);

@@ -166,6 +166,11 @@ public class AccessMatrixIntegrationTests {
         expected.put("POST multipart upload", cell -> write(cell) == 200 ? 201 : write(cell));
         actual.put("POST multipart upload", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/assets/multipart-uploads", cell.projectId())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("filename", "take.wav", "sizeBytes", 1000, "contentType", "audio/wav")))));
+        // Processing is off in this suite: where the asset is readable its outputs are 409 NOT_PROCESSED, else the same refusal.
+        expected.put("GET asset peaks", cell -> read(cell) == 200 ? 409 : read(cell));
+        actual.put("GET asset peaks", cell -> status(cell.as(api.http().get().uri("/api/assets/{id}/peaks", cell.assetId()))));
+        expected.put("GET asset preview", cell -> read(cell) == 200 ? 409 : read(cell));
+        actual.put("GET asset preview", cell -> status(cell.as(api.http().get().uri("/api/assets/{id}/preview", cell.assetId()))));
         expected.put("POST shares", cell -> cell.caller() == Caller.ANONYMOUS ? 401 : cell.caller() == Caller.OWNER ? 201
                 : read(cell) == 200 ? 403 : read(cell));
         actual.put("POST shares", cell -> status(cell.as(api.http().post().uri("/api/projects/{id}/shares", cell.projectId())

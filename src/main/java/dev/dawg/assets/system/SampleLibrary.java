@@ -24,6 +24,7 @@ import dev.dawg.assets.audio.AudioInfo;
 import dev.dawg.assets.audio.AudioProbe;
 import dev.dawg.assets.audio.AudioSource;
 import dev.dawg.assets.storage.ObjectStorage;
+import dev.dawg.events.AssetProcessingQueue;
 
 /**
  * The built-in sample library: on first start each {@link SampleSynth} sound is rendered, stored and
@@ -38,11 +39,13 @@ public class SampleLibrary {
 
     private final AssetStore store;
     private final ObjectStorage storage;
+    private final AssetProcessingQueue processing;
     private final Mono<Void> seeded;
 
-    public SampleLibrary(AssetStore store, ObjectStorage storage) {
+    public SampleLibrary(AssetStore store, ObjectStorage storage, AssetProcessingQueue processing) {
         this.store = store;
         this.storage = storage;
+        this.processing = processing;
         // Done once per node; a failure (store or database down) is not cached, so the next ask tries again.
         this.seeded = Mono.defer(this::seedMissing).cache(ok -> Duration.ofDays(36500), error -> Duration.ZERO, () -> Duration.ofDays(36500));
     }
@@ -101,6 +104,7 @@ public class SampleLibrary {
                 .flatMap(rendered -> storage.put(key, rendered.bytes(), rendered.bytes().length, rendered.info().format().contentType())
                         .then(store.seed(sample.key(), sample.category(), sample.filename(), key, rendered.bytes().length, rendered.sha256(),
                                 rendered.info()))
+                        .flatMap(asset -> processing.enqueue(asset.id()).thenReturn(asset))
                         // Another node (or an earlier start) seeded it first: drop this copy.
                         .switchIfEmpty(Mono.defer(() -> storage.remove(key).then(Mono.empty()))));
     }

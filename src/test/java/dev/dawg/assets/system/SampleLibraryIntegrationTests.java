@@ -68,7 +68,8 @@ class SampleLibraryIntegrationTests {
         int before = listed("?limit=100").size();
         // A second node, or a restart: seeding finds every sample recorded and stores nothing.
         java.util.Set<String> keys = assets.storedKeys();
-        new SampleLibrary(context().getBean(AssetStore.class), context().getBean(dev.dawg.assets.storage.ObjectStorage.class))
+        new SampleLibrary(context().getBean(AssetStore.class), context().getBean(dev.dawg.assets.storage.ObjectStorage.class),
+                context().getBean(dev.dawg.events.AssetProcessingQueue.class))
                 .ready().block();
         library.ready().block();
         assertThat(listed("?limit=100")).hasSize(before);
@@ -82,7 +83,8 @@ class SampleLibraryIntegrationTests {
         context().getBean(dev.dawg.assets.storage.ObjectStorage.class).remove(key).block();
         assertThat(assets.objectExists(key)).isFalse();
 
-        new SampleLibrary(context().getBean(AssetStore.class), context().getBean(dev.dawg.assets.storage.ObjectStorage.class))
+        new SampleLibrary(context().getBean(AssetStore.class), context().getBean(dev.dawg.assets.storage.ObjectStorage.class),
+                context().getBean(dev.dawg.events.AssetProcessingQueue.class))
                 .ready().block();
 
         byte[] content = assets.get((String) kick.get("contentUrl"), null).expectStatus().isOk()
