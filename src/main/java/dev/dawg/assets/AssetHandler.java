@@ -27,6 +27,7 @@ import dev.dawg.auth.CurrentUser;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.HeadRequestFilter;
 import dev.dawg.platform.web.Pages;
+import dev.dawg.platform.web.RequestIds;
 import dev.dawg.sharing.ProjectAccess;
 
 /** Reading assets: metadata, project lists, ranged downloads, deletion, the quota and search. */
@@ -159,10 +160,8 @@ public class AssetHandler {
     private Mono<Void> removeObject(Asset deleted) {
         return storage.remove(deleted.objectKey())
                 .then(cleanup.forgetOrphan(deleted.objectKey()))
-                .onErrorResume(ex -> {
-                    log.warn("Could not remove object of deleted asset {} at once: {}", deleted.id(), ex.toString());
-                    return Mono.empty();
-                });
+                .onErrorResume(ex -> RequestIds.logged(() ->
+                        log.warn("Could not remove object of deleted asset {} at once: {}", deleted.id(), ex.toString())));
     }
 
     /** {@code GET /api/assets/quota}: bytes in use (stored plus held for uploads in flight) and the limit. */

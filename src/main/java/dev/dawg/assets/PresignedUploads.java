@@ -29,6 +29,7 @@ import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
 import dev.dawg.platform.web.JsonBodies;
 import dev.dawg.platform.web.JsonFields;
+import dev.dawg.platform.web.RequestIds;
 import dev.dawg.sharing.AccessLevel;
 import dev.dawg.sharing.ProjectAccess;
 
@@ -299,10 +300,8 @@ public class PresignedUploads {
     private Mono<Void> removeStaged(UploadStore.PendingUpload pending) {
         return storage.remove(pending.objectKey())
                 .then(cleanup.forgetOrphan(pending.objectKey()))
-                .onErrorResume(ex -> {
-                    log.warn("Could not remove the staging object of upload {} at once ({}); the sweep will", pending.id(), ex.toString());
-                    return Mono.empty();
-                });
+                .onErrorResume(ex -> RequestIds.logged(() ->
+                        log.warn("Could not remove the staging object of upload {} at once ({}); the sweep will", pending.id(), ex.toString())));
     }
 
     /** Ends the upload for good (its objects and its row go, its reservation is given back), then fails with {@code problem}. */

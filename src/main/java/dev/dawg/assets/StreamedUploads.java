@@ -22,6 +22,7 @@ import dev.dawg.platform.ratelimit.ConcurrencySlots;
 import dev.dawg.platform.persistence.SqlErrors;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Ids;
+import dev.dawg.platform.web.RequestIds;
 import dev.dawg.sharing.ProjectAccess;
 
 /**
@@ -251,7 +252,7 @@ public class StreamedUploads {
 
     /** Ends an upload without touching the store: its row goes, its object (if any) is queued for the sweep. */
     private Mono<Void> forget(UploadStore.PendingUpload pending) {
-        log.warn("Object storage unavailable during upload {}; its object is left to the sweep", pending.id());
-        return store.discard(pending.id()).onErrorResume(ex -> Mono.empty());
+        return RequestIds.logged(() -> log.warn("Object storage unavailable during upload {}; its object is left to the sweep", pending.id()))
+                .then(store.discard(pending.id()).onErrorResume(ex -> Mono.empty()));
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.dawg.events.AssetProcessingQueue;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.RequestIds;
 
 /**
  * What streamed ({@link StreamedUploads}) and presigned ({@link PresignedUploads}) uploads share: turning checked
@@ -59,10 +60,8 @@ class Uploads {
                 .then(store.discard(pending.id()))
                 .then(cleanup.forgetOrphan(pending.objectKey()))
                 .then(pending.assetKey() == null ? Mono.<Void>empty() : cleanup.forgetOrphan(pending.assetKey()))
-                .onErrorResume(ex -> {
-                    log.warn("Could not remove upload {} at once ({}); the sweep will", pending.id(), ex.toString());
-                    return store.discard(pending.id()).onErrorResume(again -> Mono.empty());
-                });
+                .onErrorResume(ex -> RequestIds.logged(() -> log.warn("Could not remove upload {} at once ({}); the sweep will", pending.id(), ex.toString()))
+                        .then(store.discard(pending.id()).onErrorResume(again -> Mono.empty())));
     }
 
     /** Fails with 413 {@code QUOTA_EXCEEDED}, naming what the owner has in use now. */

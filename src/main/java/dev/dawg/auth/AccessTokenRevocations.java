@@ -25,6 +25,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.RequestIds;
 
 /**
  * The access tokens ended before their expiry (by logout), by {@code jti}: a sorted set in Redis scored by each
@@ -109,8 +110,8 @@ public class AccessTokenRevocations implements SmartLifecycle, AccessTokens.Revo
                 .onErrorResume(ex -> {
                     failOpen.increment();
                     memoryOnlyUntil = System.nanoTime() + MEMORY_ONLY_NANOS;
-                    log.warn("Could not ask Redis whether an access token was revoked ({}); going by this node's memory", ex.toString());
-                    return Mono.just(false);
+                    return RequestIds.logged(() -> log.warn("Could not ask Redis whether an access token was revoked ({}); going by this node's memory",
+                            ex.toString())).thenReturn(false);
                 });
     }
 
@@ -126,10 +127,8 @@ public class AccessTokenRevocations implements SmartLifecycle, AccessTokens.Revo
                         List.of(tokenId, Long.toString(expiresAt.toEpochMilli()), Long.toString(clock.millis())))
                 .then()
                 .timeout(REDIS_TIMEOUT)
-                .onErrorResume(ex -> {
-                    log.warn("Could not record an access token's revocation in Redis ({}); only this node refuses it", ex.toString());
-                    return Mono.empty();
-                });
+                .onErrorResume(ex -> RequestIds.logged(() ->
+                        log.warn("Could not record an access token's revocation in Redis ({}); only this node refuses it", ex.toString())));
     }
 
     private void learn(String tokenId) {

@@ -121,5 +121,14 @@ public record RouteAccess(Kind kind, Set<Scope> scopes) {
                         return handler.handle(request, caller);
                     });
         }
+
+        /**
+         * Fixed: Spring's dispatcher names the handler in a checkpoint on every request, and a record's own
+         * {@code toString} formatted the rule and its scope set each time (issue 20).
+         */
+        @Override
+        public String toString() {
+            return "RouteAccess.Guarded";
+        }
     }
 }

@@ -11,6 +11,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
@@ -21,14 +23,15 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
-import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
@@ -101,24 +104,69 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler((exchange, ex) -> problems.write(exchange,
                                 ApiProblem.forbidden("You may not do this"))))
-                .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/v3/springdoc", "/v3/springdoc.yaml").denyAll()
-                        // The realtime handshake authenticates its own ?token= (and lets anonymous callers in).
-                        .pathMatchers(org.springframework.http.HttpMethod.GET, "/ws").permitAll()
-                        // Health and its probes are public, statuses only (management.endpoint.health); the rest of
-                        // the actuator (metrics, prometheus, info) is for a signed-in administrator, unless it came
-                        // in on the management port (DAWG_MANAGEMENT_PORT), which a deployment keeps private.
-                        .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .matchers(new AndServerWebExchangeMatcher(ACTUATOR, arrivedOnManagementPort(environment))).permitAll()
-                        .matchers(ACTUATOR).access(SIGNED_IN_ADMINISTRATOR)
-                        .anyExchange().permitAll())
+                .authorizeExchange(exchanges -> exchanges.anyExchange().access(new PathRules(environment)))
                 .build();
     }
 
-    private static final ServerWebExchangeMatcher ACTUATOR = ServerWebExchangeMatchers.pathMatchers("/actuator", "/actuator/**");
+    /**
+     * The path rules, decided at once from the path: Spring Security's list of matchers asked each of its matchers
+     * through a reactive chain on every request, for rules that all but the actuator's answer "permit" (issue 20).
+     * Per route rules (scopes, signed-in) are each router's {@link RouteAccess}.
+     * <ol>
+     * <li>Springdoc's generated document: denied (the served one is the hand-kept {@code /v3/api-docs}).
+     * <li>{@code /actuator/health} and its probes: public, statuses only (management.endpoint.health).
+     * <li>The rest of the actuator (metrics, prometheus, info): a signed-in administrator, unless the request came in
+     * on the management port (DAWG_MANAGEMENT_PORT), which a deployment keeps private.
+     * <li>Everything else, {@code GET /ws} included (the realtime handshake authenticates its own {@code ?token=} and
+     * lets anonymous callers in): permitted here.
+     * </ol>
+     */
+    static final class PathRules implements ReactiveAuthorizationManager<AuthorizationContext> {
+
+        private static final Mono<AuthorizationResult> GRANTED = Mono.just(new AuthorizationDecision(true));
+        private static final Mono<AuthorizationResult> DENIED = Mono.just(new AuthorizationDecision(false));
+        private static final List<PathPattern> SPRINGDOC = patterns("/v3/springdoc", "/v3/springdoc.yaml");
+        private static final List<PathPattern> HEALTH = patterns("/actuator/health", "/actuator/health/**");
+        private static final List<PathPattern> ACTUATOR = patterns("/actuator", "/actuator/**");
+
+        private final ServerWebExchangeMatcher managementPort;
+
+        PathRules(Environment environment) {
+            this.managementPort = arrivedOnManagementPort(environment);
+        }
+
+        @Override
+        public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, AuthorizationContext context) {
+            ServerWebExchange exchange = context.getExchange();
+            PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+            if (matches(SPRINGDOC, path)) {
+                return DENIED;
+            }
+            if (!matches(ACTUATOR, path) || matches(HEALTH, path)) {
+                return GRANTED;
+            }
+            return managementPort.matches(exchange).flatMap(onManagementPort -> onManagementPort.isMatch() ? GRANTED
+                    : SIGNED_IN_ADMINISTRATOR.authorize(authentication, context));
+        }
+
+        private static boolean matches(List<PathPattern> patterns, PathContainer path) {
+            for (PathPattern pattern : patterns) {
+                if (pattern.matches(path)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Parsed as Spring Security's {@code pathMatchers} parse them. */
+        private static List<PathPattern> patterns(String... patterns) {
+            PathPatternParser parser = PathPatternParser.defaultInstance;
+            return java.util.Arrays.stream(patterns).map(pattern -> parser.parse(parser.initFullPathPattern(pattern))).toList();
+        }
+    }
 
     /** An administrator signed in with an access token: an API key, whatever its owner, carries no scope for this. */
-    private static final ReactiveAuthorizationManager<AuthorizationContext> SIGNED_IN_ADMINISTRATOR = (authentication, context) ->
+    static final ReactiveAuthorizationManager<AuthorizationContext> SIGNED_IN_ADMINISTRATOR = (authentication, context) ->
             authentication.map(found -> {
                 CurrentUser user = CallerAuthentication.currentUser(found);
                 return (AuthorizationResult) new AuthorizationDecision(user != null && !user.viaApiKey() && user.isAdmin());

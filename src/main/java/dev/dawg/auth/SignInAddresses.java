@@ -11,6 +11,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.RequestIds;
 
 /**
  * The addresses each account was signed in from (a right password, a sign-up or a refresh), remembered in Redis
@@ -37,19 +38,15 @@ class SignInAddresses {
     Mono<Boolean> known(UUID userId, String address) {
         return redis.hasKey(key(userId, address))
                 .timeout(REDIS_TIMEOUT)
-                .onErrorResume(ex -> {
-                    log.warn("Could not look up the sign-in addresses of an account ({})", ex.toString());
-                    return Mono.just(false);
-                });
+                .onErrorResume(ex -> RequestIds.logged(() -> log.warn("Could not look up the sign-in addresses of an account ({})", ex.toString()))
+                        .thenReturn(false));
     }
 
     Mono<Void> remember(UUID userId, String address) {
         return redis.opsForValue().set(key(userId, address), "1", REMEMBERED)
                 .timeout(REDIS_TIMEOUT)
-                .onErrorResume(ex -> {
-                    log.warn("Could not remember a sign-in address ({})", ex.toString());
-                    return Mono.just(false);
-                })
+                .onErrorResume(ex -> RequestIds.logged(() -> log.warn("Could not remember a sign-in address ({})", ex.toString()))
+                        .thenReturn(false))
                 .then();
     }
 

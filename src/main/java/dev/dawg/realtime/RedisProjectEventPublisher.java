@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.events.ProjectEvent;
 import dev.dawg.events.ProjectEventPublisher;
+import dev.dawg.platform.web.RequestIds;
 
 /**
  * The publishing side of the realtime hub: features hand it their {@link ProjectEvent}s after a write has
@@ -102,11 +103,10 @@ class RedisProjectEventPublisher implements ProjectEventPublisher {
         return Mono.defer(() -> ProjectEvent.ACCESS_CHANGED.equals(event.type()) ? announceAccessChange(event) : append(event))
                 .timeout(PUBLISH_TIMEOUT)
                 .doOnSuccess(done -> metrics.published())
-                .doOnError(ex -> {
+                .onErrorResume(ex -> {
                     metrics.publishFailed();
-                    log.warn("Could not publish {} for project {}: {}", event.type(), event.projectId(), ex.toString());
+                    return RequestIds.logged(() -> log.warn("Could not publish {} for project {}: {}", event.type(), event.projectId(), ex.toString()));
                 })
-                .onErrorComplete()
                 .then();
     }
 

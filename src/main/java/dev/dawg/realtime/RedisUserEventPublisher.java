@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.events.UserEvent;
 import dev.dawg.events.UserEventPublisher;
+import dev.dawg.platform.web.RequestIds;
 
 /**
  * Publishes a {@link UserEvent} on the user's Redis channel, the one every signed-in connection of theirs listens
@@ -51,11 +52,10 @@ class RedisUserEventPublisher implements UserEventPublisher {
                 })
                 .timeout(PUBLISH_TIMEOUT)
                 .doOnSuccess(receivers -> metrics.published())
-                .doOnError(ex -> {
+                .onErrorResume(ex -> {
                     metrics.publishFailed();
-                    log.warn("Could not publish {} for user {}: {}", event.type(), event.userId(), ex.toString());
+                    return RequestIds.logged(() -> log.warn("Could not publish {} for user {}: {}", event.type(), event.userId(), ex.toString()));
                 })
-                .onErrorComplete()
                 .then();
     }
 

@@ -14,6 +14,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.RequestIds;
 import dev.dawg.projects.ProjectWrites;
 
 /**
@@ -52,8 +53,8 @@ class Plays {
                 .onErrorResume(ex -> {
                     // Without Redis a play cannot be deduplicated; not counting it is the choice that cannot inflate.
                     skipped.increment();
-                    log.warn("Play of project {} not counted, Redis could not be asked: {}", projectId, ex.toString());
-                    return Mono.just(false);
+                    return RequestIds.logged(() -> log.warn("Play of project {} not counted, Redis could not be asked: {}", projectId, ex.toString()))
+                            .thenReturn(false);
                 })
                 .flatMap(first -> !first ? Mono.just(false)
                         : db.sql("UPDATE projects SET play_count = play_count + 1 WHERE id = :id RETURNING play_count")

@@ -24,6 +24,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.web.RequestIds;
 
 /**
  * Where a read that can tolerate a little lag goes: to the streaming replica named by {@code DAWG_DB_REPLICA_URL}
@@ -102,8 +103,8 @@ public class ReadRouting implements DisposableBean {
             AtomicBoolean sent = new AtomicBoolean();
             return query.apply(replica).doOnNext(row -> sent.set(true)).onErrorResume(failure -> !sent.get(), failure -> {
                 replicaFailures.increment();
-                log.debug("A read failed on the replica ({}); made again on the primary", failure.toString());
-                return query.apply(primary);
+                return RequestIds.logged(() -> log.debug("A read failed on the replica ({}); made again on the primary", failure.toString()))
+                        .thenMany(query.apply(primary));
             });
         });
     }

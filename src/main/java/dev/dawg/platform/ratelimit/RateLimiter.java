@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.RequestIds;
 
 /**
  * Fixed-window request counters in Redis, shared by every API node. When Redis is unreachable the limiter
@@ -70,10 +71,8 @@ public class RateLimiter {
         return Flux.fromIterable(limits)
                 .concatMap(limit -> redis.execute(GIVE_BACK, List.of(keyPrefix + limit.key()), List.of())
                         .timeout(Duration.ofSeconds(1))
-                        .onErrorResume(ex -> {
-                            log.warn("Rate limiter could not give back a hit on {} ({})", limit.key(), ex.toString());
-                            return Mono.empty();
-                        }))
+                        .onErrorResume(ex -> RequestIds.logged(() ->
+                                log.warn("Rate limiter could not give back a hit on {} ({})", limit.key(), ex.toString()))))
                 .then();
     }
 
@@ -91,8 +90,8 @@ public class RateLimiter {
                 .timeout(Duration.ofSeconds(1))
                 .onErrorResume(ex -> !(ex instanceof ApiProblem), ex -> {
                     failOpen.increment();
-                    log.warn("Rate limiter could not reach Redis ({}); letting the request through", ex.toString());
-                    return Mono.just(RateLimitDecision.unlimited(limit.limit()));
+                    return RequestIds.logged(() -> log.warn("Rate limiter could not reach Redis ({}); letting the request through", ex.toString()))
+                            .thenReturn(RateLimitDecision.unlimited(limit.limit()));
                 });
     }
 }

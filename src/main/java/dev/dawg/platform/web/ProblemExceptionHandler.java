@@ -12,7 +12,6 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -87,20 +86,8 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                         .withHeader(HttpHeaders.ALLOW, String.join(", ", allowed)));
             });
         }
-        String previousId = MDC.get(RequestIds.CONTEXT_KEY);
         // The request id filter's context is gone once the chain has failed: this handler runs after it.
-        MDC.put(RequestIds.CONTEXT_KEY, RequestIds.of(exchange));
-        try {
-            return writer.write(exchange, toProblem(failure, exchange));
-        }
-        finally {
-            if (previousId != null) {
-                MDC.put(RequestIds.CONTEXT_KEY, previousId);
-            }
-            else {
-                MDC.remove(RequestIds.CONTEXT_KEY);
-            }
-        }
+        return RequestIds.inMdc(RequestIds.of(exchange), () -> writer.write(exchange, toProblem(failure, exchange)));
     }
 
     private ApiProblem toProblem(Throwable failure, ServerWebExchange exchange) {

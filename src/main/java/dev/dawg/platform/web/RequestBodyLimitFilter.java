@@ -61,7 +61,7 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long length = exchange.getRequest().getHeaders().getContentLength();
-        long limit = limitOf(exchange.getRequest());
+        long limit = length > 0 ? limitOf(exchange.getRequest()) : Long.MAX_VALUE;
         if (length > limit) {
             // Refused before a byte is read, and without closing: Reactor Netty reads and drops the declared bytes, so
             // that a client still sending them reads this answer (a close while it sends would reset the connection).
@@ -73,10 +73,19 @@ class RequestBodyLimitFilter implements WebFilter, HttpHandlerDecoratorFactory {
     @Override
     public HttpHandler apply(HttpHandler handler) {
         return (request, response) -> {
+            if (hasNoBody(request)) {
+                // Neither a length nor chunks: the request has no body (RFC 9112 §6.3), nothing to bound or settle.
+                return handler.handle(request, response);
+            }
             BoundedBody bounded = new BoundedBody(request, limitOf(request));
             response.beforeCommit(() -> bounded.settle(response).doOnTerminate(() -> bounded.lingerIfClosing(response)));
             return handler.handle(bounded, response);
         };
+    }
+
+    private static boolean hasNoBody(ServerHttpRequest request) {
+        HttpHeaders headers = request.getHeaders();
+        return headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
     }
 
     long limitOf(ServerHttpRequest request) {

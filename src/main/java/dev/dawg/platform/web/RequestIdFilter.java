@@ -15,7 +15,8 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * First filter of every request: assigns the request id, puts it on the response and into the Reactor
- * context (hence every log line), and writes one access-log line when the exchange completes.
+ * context (where {@link RequestIds#logged} finds it for a log line), and writes one access-log line when the
+ * exchange completes.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -32,9 +33,12 @@ class RequestIdFilter implements WebFilter {
                 .doFinally(signal -> {
                     if (accessLog.isDebugEnabled()) {
                         HttpStatusCode status = exchange.getResponse().getStatusCode();
-                        accessLog.debug("{} {} -> {} in {} ms", exchange.getRequest().getMethod(),
-                                exchange.getRequest().getPath().value(), status == null ? "-" : status.value(),
-                                (System.nanoTime() - started) / 1_000_000);
+                        RequestIds.inMdc(requestId, () -> {
+                            accessLog.debug("{} {} -> {} in {} ms", exchange.getRequest().getMethod(),
+                                    exchange.getRequest().getPath().value(), status == null ? "-" : status.value(),
+                                    (System.nanoTime() - started) / 1_000_000);
+                            return null;
+                        });
                     }
                 })
                 .contextWrite(Context.of(RequestIds.CONTEXT_KEY, requestId));
