@@ -163,8 +163,12 @@ class AssetStorageFaultIntegrationTests {
         int firstChunk = 10 * 1024 * 1024;
         // The client holds the rest of the body back until the link is cut, so the cut lands mid-upload: after the
         // store started a multipart upload (more than one part's worth was sent), before the server has every byte.
+        // The clock starts just before the cut, in the thread that cuts: the server may answer before that thread has
+        // completed the future, so a time taken in a callback of the future could still be unset when the 503 arrives.
+        java.util.concurrent.atomic.AtomicLong cutAt = new java.util.concurrent.atomic.AtomicLong();
         CompletableFuture<Void> linkCut = CompletableFuture.runAsync(() -> {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> multipartStarted(scene.owner));
+            cutAt.set(System.nanoTime());
             link.refuse();
         });
         Flux<DataBuffer> slowClient = Flux.concat(
@@ -172,15 +176,16 @@ class AssetStorageFaultIntegrationTests {
                 Mono.fromFuture(linkCut).then(Mono.fromSupplier(() ->
                         DefaultDataBufferFactory.sharedInstance.wrap(Arrays.copyOfRange(body, firstChunk, body.length)))));
 
-        long[] cutAt = new long[1];
-        linkCut.thenRun(() -> cutAt[0] = System.nanoTime());
         assertUnavailable(assets.http().post().uri("/api/projects/" + scene.project + "/assets")
                 .header(HttpHeaders.AUTHORIZATION, scene.owner.bearer())
                 .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + AssetApi.MULTIPART_BOUNDARY)
                 .body(slowClient, DataBuffer.class)
                 .exchange());
 
-        assertThat((System.nanoTime() - cutAt[0]) / 1_000_000).as("ms from the reset to the 503").isLessThan(FAST.toMillis());
+        long answeredAt = System.nanoTime();
+        linkCut.join();
+        assertThat(answeredAt).as("the 503 came after the cut, not for another reason before it").isGreaterThan(cutAt.get());
+        assertThat((answeredAt - cutAt.get()) / 1_000_000).as("ms from the reset to the 503").isLessThan(FAST.toMillis());
         scene.assertNothingLeftOnceStorageIsBack();
     }
 
