@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 15, finding 2: a small JSON Patch that copies the whole document into itself, again and again, doubles it
  * with each copy (40 copies: about 2^40 nodes). The document's size is bounded while the patch is applied, so the
- * patch is refused (413) as soon as it would pass the limit, in well under a second, and the node stays healthy.
+ * patch is refused (413) at the operation that would pass the limit, and the node stays healthy.
  */
 @IntegrationTest
 class PatchBombIntegrationTests {
@@ -36,7 +36,7 @@ class PatchBombIntegrationTests {
     Api api;
 
     @Test
-    void shouldRefuseAPatchThatCopiesTheDocumentIntoItselfWithin1Second() {
+    void shouldRefuseAPatchThatCopiesTheDocumentIntoItselfAtTheCopyThatWouldPassTheLimit() {
         Api.User owner = api.signUp();
         String id = (String) api.createProject(owner, Map.of("projectData", Map.of("tracks", List.of(Map.of("name", "drums",
                 "clips", List.of(Map.of("start", 0, "length", 4))))))).get("id");
@@ -52,7 +52,11 @@ class PatchBombIntegrationTests {
         Map<String, Object> problem = assertProblem(refused, 413, "PAYLOAD_TOO_LARGE");
         System.out.println("[patch bomb] " + COPIES + " copies refused in " + elapsedMillis + " ms: " + problem.get("detail"));
 
-        assertThat(elapsedMillis).as("time to refuse the patch").isLessThan(1000);
+        // Bounded work, shown by where the patch stopped rather than by a stopwatch (which a loaded CI machine failed at
+        // 1.4 s with the refusal right): each copy doubles the document, so the copy that would first pass the limit comes
+        // about log2(limit / its size) operations in, and nothing past it was applied. An unbounded patch would reach
+        // the 40th copy, 2^40 nodes.
+        assertThat(((Number) problem.get("operationIndex")).intValue()).as("operation at which the patch was refused").isBetween(10, 30);
         assertThat(problem.get("detail").toString()).contains("larger than");
         // The node is healthy and nothing was written.
         Map<String, Object> project = api.getProject(owner, id).expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
