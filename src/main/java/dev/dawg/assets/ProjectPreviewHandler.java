@@ -43,8 +43,7 @@ class ProjectPreviewHandler {
                 fields.reject("durationSeconds", "must be a number of seconds");
             }
             fields.validate();
-            Double declared = seconds == null || seconds.isNull() ? null
-                    : ProjectPreviews.seconds(seconds.asString(), "durationSeconds");
+            Double declared = ProjectPreviews.seconds(seconds, "durationSeconds");
             return Ids.parse(assetId, "Asset")
                     .onErrorMap(ApiProblem.class, ex -> ApiProblem.validation("assetId", "must be an asset's id"))
                     .flatMap(id -> previews.reference(grant, id, declared));

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -134,6 +135,17 @@ public class ProjectPreviews {
 
     static ApiProblem notFound() {
         return ApiProblem.notFound("This project has no preview");
+    }
+
+    /** A duration sent as a JSON member: null when absent or null, else a number of seconds in range (a 400 naming {@code field}). */
+    public static Double seconds(JsonNode value, String field) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw ApiProblem.validation(field, "must be a number of seconds");
+        }
+        return seconds(value.asString(), field);
     }
 
     /** The seconds a client declared, or 0 when it sent none; the stored file's own duration wins when it has one. */

@@ -161,11 +161,7 @@ public class ClientProjectView {
         if (file == null || !file.matches()) {
             throw ApiProblem.validation("previewAudioUrl", "must be the URL of an audio file in your library, as its upload answered it");
         }
-        if (duration != null && !duration.isNull() && !duration.isNumber()) {
-            throw ApiProblem.validation("previewAudioDuration", "must be a number of seconds");
-        }
-        Double seconds = duration == null || duration.isNull() ? null : ProjectPreviews.seconds(duration.asString(), "previewAudioDuration");
-        return new Referenced(UUID.fromString(file.group(1)), seconds);
+        return new Referenced(UUID.fromString(file.group(1)), ProjectPreviews.seconds(duration, "previewAudioDuration"));
     }
 
     /** The path of a URL, absolute or not; null when it is not one. */
