@@ -325,6 +325,9 @@ class AssetStorageFaultIntegrationTests {
      * it is seeded in the background and tried again after a failure, so it may grow during a test.
      */
     private Set<String> storedObjects() {
+        // The app creates its bucket in the background at start-up (its own calls wait for it); so does this listing,
+        // which the first test of a fresh context can otherwise make before the bucket exists (NoSuchBucket, seen once).
+        storage.ready().block(Duration.ofSeconds(30));
         Set<String> keys = new TreeSet<>();
         for (Result<Item> result : storage.client().listObjects(ListObjectsArgs.builder().bucket(storage.bucket()).recursive(true).build())) {
             try {
