@@ -11,7 +11,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -48,6 +52,9 @@ class ResumableUploadIntegrationTests {
 
     @Autowired
     AssetSweeper sweeper;
+
+    @Autowired
+    ConnectionFactory pool;
 
     private final AssetApi.StoreClient store = new AssetApi.StoreClient();
 
@@ -380,8 +387,19 @@ class ResumableUploadIntegrationTests {
         assertThat(stray).isNotBlank();
         assertThat(incompleteUploads()).contains(s3Id);
 
-        assets.sql("UPDATE asset_uploads SET expires_at = now() - interval '1 second' WHERE id = :id", UUID.fromString((String) id));
-        assertProblem(partUrls(owner, id, List.of(2)), 410, "GONE");
+        // The one-second sweep would delete the expired row before the 410 could be seen (a 404 then); a key-share lock
+        // held meanwhile makes the sweep skip it (FOR UPDATE SKIP LOCKED) without blocking the request's plain read.
+        Connection held = Mono.from(pool.create()).block();
+        try {
+            Mono.from(held.beginTransaction()).block();
+            Flux.from(held.createStatement("SELECT id FROM asset_uploads WHERE id = $1 FOR KEY SHARE").bind("$1", UUID.fromString((String) id))
+                    .execute()).flatMap(result -> result.map(row -> row.get(0))).blockLast();
+            assets.sql("UPDATE asset_uploads SET expires_at = now() - interval '1 second' WHERE id = :id", UUID.fromString((String) id));
+            assertProblem(partUrls(owner, id, List.of(2)), 410, "GONE");
+        } finally {
+            Mono.from(held.rollbackTransaction()).block();
+            Mono.from(held.close()).block();
+        }
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(assets.uploadRows(owner.id())).isZero();
