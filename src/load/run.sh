@@ -24,7 +24,7 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${LOAD_DB:-dawg_load}
 WORK=target/load
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-auth revalidate search autosave-patch autosave-put)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-framework get-auth revalidate search comment autosave-patch autosave-put)
 BASE=http://127.0.0.1:$PORT
 
 say() { printf '==> %s\n' "$*"; }
@@ -66,13 +66,20 @@ TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/js
   -d '{"login":"loadtemplate","password":"load test password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 echo "document size: $(wc -c < "$WORK/put-body.json") bytes; public projects: $(wc -l < "$WORK/ids.txt")"
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+
 run_wrk() { # name, wrk args...
   local name=$1; shift
   # A discarded warm-up run first: the JIT and the connection pools settle before anything is counted.
   (cd "$WORK" && wrk -d "$WARMUP" "$@") > "$WORK/$name.warmup.txt" 2>&1
   for run in $(seq 1 "$RUNS"); do
+    local before; before=$(cpu_ticks $SERVER)
     (cd "$WORK" && wrk --latency -d "$DURATION" "$@") > "$WORK/$name.$run.txt" 2>&1
-    grep -E "Requests/sec|99%|Non-2xx|autosave" "$WORK/$name.$run.txt" | tr '\n' ' '; echo
+    # The server's CPU per request answered: what a request costs, whatever else the machine is doing.
+    local requests; requests=$(grep -E "requests in" "$WORK/$name.$run.txt" | awk '{print $1}')
+    echo "server CPU per request: $(( ($(cpu_ticks $SERVER) - before) * TICK_US / (requests > 0 ? requests : 1) )) us" >> "$WORK/$name.$run.txt"
+    grep -E "Requests/sec|99%|Non-2xx|autosave|CPU per" "$WORK/$name.$run.txt" | tr '\n' ' '; echo
   done
 }
 
@@ -81,15 +88,17 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms
 
 RESULTS=$WORK/results.md
 {
-  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | errors (non-2xx/3xx) |"
-  echo "|---|---|---|---|---|"
+  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | server CPU µs/request | errors (non-2xx/3xx) |"
+  echo "|---|---|---|---|---|---|"
 } > "$RESULTS"
 for scenario in "${SCENARIOS[@]}"; do
   say "Scenario $scenario ($RUNS × $DURATION)"
   case $scenario in
     get-anon) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
+    get-framework) REQUEST_ID=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-auth) TOKEN=$TOKEN IDS=owned.txt run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     revalidate) ETAG_ONE=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
+    comment) TOKEN=$TOKEN run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/comment.lua "$BASE" ;;
     search) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/search.lua "$BASE" ;;
     autosave-patch) TOKEN=$TOKEN MODE=patch run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/autosave.lua "$BASE" ;;
     autosave-put) TOKEN=$TOKEN MODE=put run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/autosave.lua "$BASE" ;;
@@ -98,8 +107,9 @@ for scenario in "${SCENARIOS[@]}"; do
   rps=$(cat "$WORK/$scenario".[0-9]*.txt | grep "Requests/sec" | awk '{print $2}' | median)
   p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +50%" "$f" | awk '{print $2}' | to_ms; done | median)
   p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +99%" "$f" | awk '{print $2}' | to_ms; done | median)
+  cpu=$(cat "$WORK/$scenario".[0-9]*.txt | grep "CPU per request" | awk '{print $5}' | median)
   errors=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "Non-2xx" "$f" || echo "x 0") | awk '{print $NF}'; done | median)
-  echo "| $scenario | $rps | $p50 | $p99 | $errors |" >> "$RESULTS"
+  echo "| $scenario | $rps | $p50 | $p99 | $cpu | $errors |" >> "$RESULTS"
 done
 rss=$(ps -o rss= -p $SERVER | awk '{printf "%d", $1/1024}')
 {

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Where a scenario's server CPU goes: starts the jar on the database src/load/run.sh seeded (dawg_load), warms the
+# scenario up with wrk, records JDK Flight Recorder CPU samples while wrk drives it again, and prints the frames
+# most often on top of the stack (self) and anywhere on it (total), by method and by package.
+#
+#   src/load/run.sh get-anon            # once, to seed dawg_load
+#   src/load/profile.sh get-framework   # or get-anon, search, comment
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SCENARIO=${1:-get-framework}
+PORT=${PORT:-18091}
+WARMUP=${WARMUP:-30s}
+DURATION=${DURATION:-20}
+PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export PGHOST PGPORT PGUSER
+DB=${LOAD_DB:-dawg_load}
+WORK=target/load
+BASE=http://127.0.0.1:$PORT
+JAR=${JAR:-$(ls target/dawg-server-*.jar | head -1)}
+mkdir -p "$WORK/profile"
+DAWG_DATA_DIR=$WORK/profile/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$DB DAWG_DB_USER=$PGUSER \
+  DAWG_REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379} DAWG_RATE_LIMIT_LOGIN=100000 DAWG_RATE_LIMIT_WRITES=1000000 \
+  java ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/profile/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+until curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1; do
+  kill -0 $SERVER 2>/dev/null || { echo "The server died; see $WORK/profile/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+psql -qAt -d "$DB" -c "SELECT id FROM projects WHERE visibility = 'public'" > "$WORK/ids.txt"
+TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"login":"loadtemplate","password":"load test password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+export TOKEN
+case $SCENARIO in
+  get-anon) args=(-t2 -c64 -s ../../src/load/get.lua) ;;
+  get-framework) export REQUEST_ID=1; args=(-t2 -c64 -s ../../src/load/get.lua) ;;
+  search) args=(-t2 -c64 -s ../../src/load/search.lua) ;;
+  comment) args=(-t16 -c16 -s ../../src/load/comment.lua) ;;
+  *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
+esac
+(cd "$WORK" && wrk -d "$WARMUP" "${args[@]}" "$BASE") > /dev/null
+jcmd $SERVER JFR.start name=profile settings=profile filename="$PWD/$WORK/profile/$SCENARIO.jfr" > /dev/null
+(cd "$WORK" && wrk --latency -d "${DURATION}s" "${args[@]}" "$BASE") | grep -E "Requests/sec|99%"
+jcmd $SERVER JFR.stop name=profile > /dev/null
+jfr print --events jdk.ExecutionSample --stack-depth 96 "$WORK/profile/$SCENARIO.jfr" > "$WORK/profile/$SCENARIO.samples.txt"
+python3 - "$WORK/profile/$SCENARIO.samples.txt" <<'PY'
+import re, sys, collections
+stacks, current = [], None
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith('jdk.ExecutionSample'):
+        current = []; stacks.append(current)
+    elif current is not None and re.match(r'^[\w$.<>/]+\(.*\)\s+line:', line):
+        current.append(line.split('(')[0])
+total = len(stacks) or 1
+self_counts = collections.Counter(s[0] for s in stacks if s)
+incl = collections.Counter(); pkg_incl = collections.Counter()
+for s in stacks:
+    incl.update(set(s))
+    pkg_incl.update(set('.'.join(f.split('.')[:3]) for f in s))
+print(f"{len(stacks)} samples")
+print("\ntop self frames"); [print(f"{100*c/total:5.1f}%  {f}") for f, c in self_counts.most_common(25)]
+print("\ntop total frames"); [print(f"{100*c/total:5.1f}%  {f}") for f, c in incl.most_common(60)]
+print("\npackages on the stack"); [print(f"{100*c/total:5.1f}%  {p}") for p, c in pkg_incl.most_common(30)]
+PY
