@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Wrapped;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -19,6 +18,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.dawg.platform.config.DawgProperties;
+import dev.dawg.platform.persistence.DriverConnections;
 
 /**
  * Listens on one connection of its own to the database's {@code dawg_project_changed} notifications (sent by a
@@ -43,8 +43,7 @@ class ProjectChangeListener implements SmartLifecycle {
 
     ProjectChangeListener(ConnectionFactory pool, ProjectMetadataCache metadata, DawgProperties properties, MeterRegistry meters) {
         // A LISTEN belongs to its connection for as long as it lives: it must not be one the pool lends out.
-        this.connections = pool instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory direct
-                ? direct : pool;
+        this.connections = DriverConnections.under(pool);
         this.metadata = metadata;
         this.connectTimeout = properties.db().connectTimeout();
         Gauge.builder("dawg.projects.head.cache.serving", metadata, h -> h.serving() ? 1 : 0)

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Wrapped;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import dev.dawg.platform.persistence.DriverConnections;
 import dev.dawg.sharing.SocialFixtures;
 import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
@@ -56,8 +56,7 @@ class PlayCountIntegrationTests {
 
     @BeforeEach
     void listen() {
-        ConnectionFactory direct = pool instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory unwrapped
-                ? unwrapped : pool;
+        ConnectionFactory direct = DriverConnections.under(pool);
         listener = (PostgresqlConnection) Mono.from(direct.create()).block(WAIT);
         listener.getNotifications().subscribe(notification -> heard.add(notification.getParameter()));
         Flux.from(listener.createStatement("LISTEN dawg_project_changed").execute())

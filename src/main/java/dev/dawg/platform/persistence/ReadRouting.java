@@ -71,11 +71,10 @@ public class ReadRouting implements DisposableBean {
                     .maxSize(db.poolSize())
                     .maxAcquireTime(db.connectTimeout())
                     .maxCreateConnectionTime(db.connectTimeout())
-                    .validationQuery("SELECT 1")
                     .maxValidationTime(db.connectTimeout())
                     .name("replica")
                     .build());
-            this.replica = DatabaseConfiguration.client(replicaPool, db.queryTimeout());
+            this.replica = DatabaseConfiguration.client(new DeadlineConnectionFactory(replicaPool, db.queryTimeout()));
             log.info("Reads that tolerate lag go to the replica at {}", db.replicaUrl().replaceAll("//[^@/]*@", "//"));
         }
         this.replicaReads = Counter.builder("dawg.db.reads").tag("target", "replica").register(meters);
