@@ -32,7 +32,7 @@ for tool in wrk psql curl; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y wrk postgresql-client curl" >&2; exit 1; }
 done
 mkdir -p "$WORK" && rm -rf "$WORK/data"
-JAR=$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)
+JAR=${JAR:-$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)}
 if [ -z "$JAR" ]; then
   say "Building the server jar"
   ./mvnw -B -q -DskipTests package

@@ -141,7 +141,8 @@ public class ProjectWrites {
                 .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
                         : PatchWork.run(patch.cost(current), () -> patch.applyTo(responses.tree(current), maxDataBytes, json))
                                 .map(input -> patch.touchesDocument() ? input : input.withData(current.projectData())))
-                .flatMap(input -> save(grant, patch.expectedVersion(), input, label, patch));
+                .flatMap(input -> save(grant, patch.expectedVersion(), input, label, patch,
+                        DocumentDelta.of(patch, input.projectData(), json)));
     }
 
     /**
@@ -194,10 +195,15 @@ public class ProjectWrites {
      * {@code project:updated} (with the patch, if the write was one) and sets old snapshots pruning now and then.
      */
     Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch) {
+        return save(grant, expected, input, label, patch, null);
+    }
+
+    /** The same, with the version stored in history as {@code delta} when it may be ({@link ProjectStore#update}). */
+    private Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch, DocumentDelta delta) {
         if (input.visibility() != null && input.visibility() != grant.visibility() && !grant.isOwner()) {
             return Mono.error(ApiProblem.forbidden("Only the project's owner may change its visibility"));
         }
-        return store.update(grant.projectId(), expected, input, grant.user().id(), label)
+        return store.update(grant.projectId(), expected, input, grant.user().id(), label, delta)
                 .switchIfEmpty(Mono.defer(() -> store.currentVersion(grant.projectId())
                         .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                         .flatMap(current -> Mono.error(Preconditions.conflict(current)))))
