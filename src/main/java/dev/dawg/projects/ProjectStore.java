@@ -129,7 +129,7 @@ class ProjectStore {
      * gone), which the caller turns into a 409 or 404.
      */
     Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label) {
-        return update(id, expectedVersion, content, authorId, label, null);
+        return update(id, expectedVersion, content, authorId, label, null, false);
     }
 
     /**
@@ -138,10 +138,11 @@ class ProjectStore {
      * {@link #CHAIN_VERSIONS} versions and {@link #CHAIN_DELTA_BYTES} bytes of deltas. The decision is taken in the
      * statement, from the history as it is there, under the project row's lock that the UPDATE holds.
      */
-    Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label, DocumentDelta delta) {
+    Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label, DocumentDelta delta,
+            boolean documentChecked) {
         String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
-                + "project_data = " + DOCUMENT + ", version = version + 1, updated_at = now() "
+                + "project_data = " + (documentChecked ? CHECKED_DOCUMENT : DOCUMENT) + ", version = version + 1, updated_at = now() "
                 + "WHERE id = :id AND version = :expected AND deleted_at IS NULL AND " + STATES_LIMITS + " RETURNING *), "
                 + (delta == null ? "as_delta AS (SELECT false AS yes), "
                         : "chain AS (SELECT max(version) AS first FROM project_versions WHERE project_id = :id AND version <= :expected "
@@ -365,6 +366,11 @@ class ProjectStore {
      * jsonb, whose normalised form is not what was written. dawg_document refuses what jsonb refuses (a 400).
      */
     private static final String DOCUMENT = "dawg_document(:data)";
+    /**
+     * A document the server serialised and found plainly storable ({@link DocumentCheck}): json's own parse checks its
+     * syntax, without the second parse as jsonb.
+     */
+    private static final String CHECKED_DOCUMENT = "(:data)::json";
 
     /** The SQL condition by which a write states its limits to the V15 triggers (always true). */
     private static final String STATES_LIMITS = "dawg_project_limits(:historyQuota, :maxLabelled, :maxProjects)";
