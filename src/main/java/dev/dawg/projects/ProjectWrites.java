@@ -204,7 +204,7 @@ public class ProjectWrites {
      * The same, with the version stored in history as {@code delta} when it may be, and the document stored without
      * PostgreSQL's jsonb check when {@code documentChecked} ({@link ProjectStore#update}).
      */
-    private Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch, DocumentDelta delta,
+    Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch, DocumentDelta delta,
             boolean documentChecked) {
         if (input.visibility() != null && input.visibility() != grant.visibility() && !grant.isOwner()) {
             return Mono.error(ApiProblem.forbidden("Only the project's owner may change its visibility"));

@@ -56,6 +56,21 @@ class DocumentDeltaTest {
         }
     }
 
+    @Test
+    void shouldTellPlainlyStorableBytesAsSentFromThoseOnlyPostgresqlMayJudge() {
+        assertThat(DocumentCheck.plainlyStorable(bytes("{ \"a\" : [1, 2.50, -0.0, 1e300, 2E-300, \"\\ud83c\\udfb5\", null, true] }"), JSON)).isTrue();
+        for (String refused : new String[] { "{\"a\":\"\\u0000\"}", "{\"\\ud800\":1}", "{\"a\":[\"x\\udc00\"]}", "{\"a\":1e999999999}",
+                "{\"a\":-1e1001}", "{\"a\":1e301}", "{\"a\":" + "1".repeat(500) + "}" }) {
+            assertThat(DocumentCheck.plainlyStorable(bytes(refused), JSON)).as(refused).isFalse();
+        }
+        assertThat(DocumentCheck.plainlyStorable(new byte[] { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}' }, JSON)).isFalse();
+        assertThat(DocumentCheck.plainlyStorable(bytes("{\"a\":\"" + "x".repeat((int) PatchWork.INLINE_MAX_COST) + "\"}"), JSON)).isFalse();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     private static ProjectPatch operations(String text) {
         JsonNode body = JSON.readTree(text);
         return new ProjectPatch(body, JsonPatch.parse(body), 1, text.length());
