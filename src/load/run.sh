@@ -47,6 +47,7 @@ say "Starting the server on port $PORT"
 started=$(date +%s%N)
 DAWG_DATA_DIR=$WORK/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$DB DAWG_DB_USER=$PGUSER \
   DAWG_REDIS_URL=$REDIS_URL DAWG_RATE_LIMIT_LOGIN=100000 DAWG_RATE_LIMIT_REGISTER=100000 DAWG_RATE_LIMIT_WRITES=1000000 \
+  DAWG_RATE_LIMIT_REGISTER_PER_ACCOUNT=100000 \
   java ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
