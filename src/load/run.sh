@@ -47,7 +47,7 @@ say "Starting the server on port $PORT"
 started=$(date +%s%N)
 DAWG_DATA_DIR=$WORK/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$DB DAWG_DB_USER=$PGUSER \
   DAWG_REDIS_URL=$REDIS_URL DAWG_RATE_LIMIT_LOGIN=100000 DAWG_RATE_LIMIT_REGISTER=100000 DAWG_RATE_LIMIT_WRITES=1000000 \
-  DAWG_RATE_LIMIT_REGISTER_PER_ACCOUNT=100000 \
+  DAWG_RATE_LIMIT_REGISTER_PER_ACCOUNT=100000 DAWG_RATE_LIMIT_PROJECT_WRITES=100000000 \
   java ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
@@ -109,8 +109,8 @@ for scenario in "${SCENARIOS[@]}"; do
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   rps=$(cat "$WORK/$scenario".[0-9]*.txt | grep "Requests/sec" | awk '{print $2}' | median)
-  p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +50%" "$f" | awk '{print $2}' | to_ms; done | median)
-  p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +99%" "$f" | awk '{print $2}' | to_ms; done | median)
+  p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +50%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
+  p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +99%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
   errors=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "Non-2xx" "$f" || echo "x 0") | awk '{print $NF}'; done | median)
   echo "| $scenario | $rps | $p50 | $p99 | $errors |" >> "$RESULTS"
 done
