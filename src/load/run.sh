@@ -83,11 +83,14 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms
 
 RESULTS=$WORK/results.md
 {
-  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | errors (non-2xx/3xx) |"
-  echo "|---|---|---|---|---|"
+  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | errors (non-2xx/3xx) | server CPU ms per request |"
+  echo "|---|---|---|---|---|---|"
 } > "$RESULTS"
+# The server's CPU time (user + system, ms) so far: per request, it holds even when the machine is shared and busy.
+server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d\n", ($14 + $15) * 1000 / hz}' "/proc/$SERVER/stat"; }
 for scenario in "${SCENARIOS[@]}"; do
   say "Scenario $scenario ($RUNS × $DURATION)"
+  cpu_before=$(server_cpu_ms)
   case $scenario in
     get-anon) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-auth) TOKEN=$TOKEN IDS=owned.txt run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
@@ -112,7 +115,10 @@ for scenario in "${SCENARIOS[@]}"; do
   p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +50%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
   p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +99%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
   errors=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "Non-2xx" "$f" || echo "x 0") | awk '{print $NF}'; done | median)
-  echo "| $scenario | $rps | $p50 | $p99 | $errors |" >> "$RESULTS"
+  cpu_ms=$(( $(server_cpu_ms) - cpu_before ))
+  requests=$(cat "$WORK/$scenario".*.txt | awk '/requests in/ {n += $1} END {print n + 0}')
+  per_request=$(awk -v c="$cpu_ms" -v n="$requests" 'BEGIN {print (n > 0 ? sprintf("%.2f", c / n) : "-")}')
+  echo "| $scenario | $rps | $p50 | $p99 | $errors | $per_request |" >> "$RESULTS"
 done
 rss=$(ps -o rss= -p $SERVER | awk '{printf "%d", $1/1024}')
 {
