@@ -4,6 +4,7 @@
 #
 #   src/load/run.sh                      # every scenario
 #   src/load/run.sh get-anon autosave-patch
+#   JAR=/tmp/before.jar src/load/run.sh autosave-patch autosave-put ceiling-update   # a given build; the PUT's ceiling
 #
 # Needs wrk and psql (Debian: apt-get install -y wrk postgresql-client), PostgreSQL on PGHOST:PGPORT (trust
 # auth as PGUSER) and Redis on REDIS_URL. Results: target/load/results.md (and the raw wrk output beside it).
@@ -24,7 +25,7 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${LOAD_DB:-dawg_load}
 WORK=target/load
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-framework get-auth revalidate search comment autosave-patch autosave-put)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-framework get-auth revalidate search comment autosave-patch autosave-put ceiling-update)
 BASE=http://127.0.0.1:$PORT
 
 say() { printf '==> %s\n' "$*"; }
@@ -46,6 +47,7 @@ say "Starting the server on port $PORT"
 started=$(date +%s%N)
 DAWG_DATA_DIR=$WORK/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$DB DAWG_DB_USER=$PGUSER \
   DAWG_REDIS_URL=$REDIS_URL DAWG_RATE_LIMIT_LOGIN=100000 DAWG_RATE_LIMIT_REGISTER=100000 DAWG_RATE_LIMIT_WRITES=1000000 \
+  DAWG_RATE_LIMIT_REGISTER_PER_ACCOUNT=100000 DAWG_RATE_LIMIT_PROJECT_WRITES=100000000 \
   java ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
@@ -102,11 +104,22 @@ for scenario in "${SCENARIOS[@]}"; do
     search) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/search.lua "$BASE" ;;
     autosave-patch) TOKEN=$TOKEN MODE=patch run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/autosave.lua "$BASE" ;;
     autosave-put) TOKEN=$TOKEN MODE=put run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/autosave.lua "$BASE" ;;
+    ceiling-update)
+      # The ceiling autosave-put is compared with, in the same run: pgbench's conditional UPDATE of the seeded document's
+      # bytes (parsed as jsonb, as ceilings.sh does), 8 clients, on 1,000 rows of the load database. wrk's columns stay empty.
+      psql -q -d "$DB" -c "DROP TABLE IF EXISTS ceiling_projects" -c "CREATE TABLE ceiling_projects AS SELECT g AS id, 1 AS version, \
+        d.doc AS data_text, d.doc::jsonb AS data FROM generate_series(1, 1000) g, (SELECT project_data::text AS doc FROM projects \
+        WHERE title LIKE 'Load song autosave%' LIMIT 1) d" -c "ALTER TABLE ceiling_projects ADD PRIMARY KEY (id)" -c "VACUUM ANALYZE ceiling_projects"
+      printf '\\set id random(1, 1000)\nUPDATE ceiling_projects SET data = (SELECT data_text FROM ceiling_projects WHERE id = 1)::jsonb, version = version + 1 WHERE id = :id AND version = (SELECT version FROM ceiling_projects WHERE id = :id);\n' > "$WORK/ceiling-update.sql"
+      for run in $(seq 1 "$RUNS"); do
+        pgbench -n -c 8 -j 2 -T "${DURATION%s}" -f "$WORK/ceiling-update.sql" "$DB" 2>/dev/null | awk '/^tps/ {printf "Requests/sec: %.0f\n", $3}' > "$WORK/$scenario.$run.txt"
+        cat "$WORK/$scenario.$run.txt"
+      done ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   rps=$(cat "$WORK/$scenario".[0-9]*.txt | grep "Requests/sec" | awk '{print $2}' | median)
-  p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +50%" "$f" | awk '{print $2}' | to_ms; done | median)
-  p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do grep -E "^ +99%" "$f" | awk '{print $2}' | to_ms; done | median)
+  p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +50%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
+  p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +99%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
   cpu=$(cat "$WORK/$scenario".[0-9]*.txt | grep "CPU per request" | awk '{print $5}' | median)
   errors=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "Non-2xx" "$f" || echo "x 0") | awk '{print $NF}'; done | median)
   echo "| $scenario | $rps | $p50 | $p99 | $cpu | $errors |" >> "$RESULTS"

@@ -62,7 +62,7 @@ class ProjectHandler {
             int expected = Preconditions.expectedVersion(request, body);
             String label = ProjectInput.versionLabel(request, body);
             ProjectInput input = ProjectInput.read(body, read.raw(), ProjectInput.Data.REQUIRED, maxDataBytes, json);
-            return writes.save(grant, expected, input, label, null);
+            return writes.save(grant, expected, input, label, null, null, DocumentCheck.plainlyStorable(read.raw(), json));
         }).flatMap(responses::ok);
     }
 

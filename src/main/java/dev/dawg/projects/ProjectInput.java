@@ -89,8 +89,7 @@ public record ProjectInput(String title, String description, List<String> tags, 
         else {
             // Written as parsed, for PostgreSQL to store or refuse (a 400): an overflowing number stays a bare
             // Infinity rather than becoming the string "Infinity", an unpaired surrogate stays an escape, not "?".
-            byte[] bytes = data == null || data.isNull() ? new byte[] { '{', '}' }
-                    : json.writer().without(JsonWriteFeature.WRITE_NAN_AS_STRINGS).writeValueAsBytes(data);
+            byte[] bytes = data == null || data.isNull() ? new byte[] { '{', '}' } : serialized(data, json);
             dataText = new String(bytes, StandardCharsets.UTF_8);
             size = bytes.length;
         }
@@ -119,6 +118,14 @@ public record ProjectInput(String title, String description, List<String> tags, 
         byte[] data = rawData != null ? rawData
                 : named.has("projectData") ? null : current.projectData().getBytes(StandardCharsets.UTF_8);
         return read(merged, data, Data.REQUIRED, maxDataBytes, json);
+    }
+
+    /**
+     * A parsed (patched) document as the server writes it, for PostgreSQL to store or refuse. A version stored as a
+     * delta ({@link DocumentDelta}) is rebuilt with this same serialisation, so it must stay the one writes use.
+     */
+    static byte[] serialized(JsonNode data, JsonMapper json) {
+        return json.writer().without(JsonWriteFeature.WRITE_NAN_AS_STRINGS).writeValueAsBytes(data);
     }
 
     int sizeBytes() {

@@ -115,8 +115,15 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
         return operations == null ? input : PatchWork.cost(operations, input);
     }
 
+    /**
+     * A project after a patch, and whether its document is plainly storable ({@link DocumentCheck}): then it is
+     * stored as json without PostgreSQL parsing it a second time as jsonb.
+     */
+    record Patched(ProjectInput input, boolean documentChecked) {
+    }
+
     /** The project after the patch, validated like a PUT; the server's own members must come out unchanged. */
-    ProjectInput applyTo(ObjectNode before, long maxDataBytes, JsonMapper json) {
+    Patched applyTo(ObjectNode before, long maxDataBytes, JsonMapper json) {
         JsonNode after;
         try {
             // The document is bounded while the patch is applied (a copy of a copy doubles it), not only after.
@@ -139,7 +146,8 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
         if (!changed.isEmpty()) {
             throw ApiProblem.validation(changed);
         }
-        return ProjectInput.read(result, ProjectInput.Data.REQUIRED, maxDataBytes, json);
+        boolean checked = DocumentCheck.plainlyStorable(result.get("projectData"));
+        return new Patched(ProjectInput.read(result, ProjectInput.Data.REQUIRED, maxDataBytes, json), checked);
     }
 
     private static ApiProblem problem(PatchException ex) {

@@ -15,6 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
 import reactor.util.function.Tuples;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -47,11 +48,13 @@ class ProjectStore {
     private final DatabaseClient db;
     private final ReadRouting reads;
     private final ProjectLimits limits;
+    private final JsonMapper json;
 
-    ProjectStore(DatabaseClient db, ReadRouting reads, ProjectLimits limits) {
+    ProjectStore(DatabaseClient db, ReadRouting reads, ProjectLimits limits, JsonMapper json) {
         this.db = db;
         this.reads = reads;
         this.limits = limits;
+        this.json = json;
     }
 
     /** A history entry without its document. */
@@ -126,19 +129,53 @@ class ProjectStore {
      * gone), which the caller turns into a 409 or 404.
      */
     Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label) {
+        return update(id, expectedVersion, content, authorId, label, null, false);
+    }
+
+    /**
+     * The same, with the version stored in history as {@code delta} (a PATCH's) rather than as a snapshot when it
+     * may be: the version it patches is stored, the version is not labelled, and the chain stays within
+     * {@link #CHAIN_VERSIONS} versions and {@link #CHAIN_DELTA_BYTES} bytes of deltas. The decision is taken in the
+     * statement, from the history as it is there, under the project row's lock that the UPDATE holds.
+     */
+    Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label, DocumentDelta delta,
+            boolean documentChecked) {
         String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
-                + "project_data = " + DOCUMENT + ", version = version + 1, updated_at = now() "
+                + "project_data = " + (documentChecked ? CHECKED_DOCUMENT : DOCUMENT) + ", version = version + 1, updated_at = now() "
                 + "WHERE id = :id AND version = :expected AND deleted_at IS NULL AND " + STATES_LIMITS + " RETURNING *), "
-                + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ") SELECT id, version, title, description, "
-                + "tags, bpm, key_signature, time_signature, project_data, :author, :size, :label FROM updated) "
+                + (delta == null ? "as_delta AS (SELECT false AS yes), "
+                        : "chain AS (SELECT max(version) AS first FROM project_versions WHERE project_id = :id AND version <= :expected "
+                        + "AND project_data IS NOT NULL), "
+                        + "as_delta AS (SELECT coalesce(count(v.version) = :expected - chain.first + 1 AND count(v.version) < :chainVersions "
+                        + "AND sum(coalesce(octet_length(v.delta::text), 0)) + coalesce(octet_length(:delta::text), 0) <= :chainBytes "
+                        + "AND :label::text IS NULL, false) AS yes FROM chain LEFT JOIN project_versions v ON v.project_id = :id "
+                        + "AND v.version >= chain.first AND v.version <= :expected GROUP BY chain.first), ")
+                + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ", delta, delta_kind, document_crc32c) "
+                + "SELECT id, version, title, description, tags, bpm, key_signature, time_signature, "
+                + "CASE WHEN as_delta.yes THEN NULL ELSE project_data END, :author, :size, :label, "
+                + (delta == null ? "NULL, NULL, NULL" : "CASE WHEN as_delta.yes THEN :delta::json END, "
+                        + "CASE WHEN as_delta.yes THEN :deltaKind END, CASE WHEN as_delta.yes THEN :crc END")
+                + " FROM updated, as_delta) "
                 + "SELECT " + Project.columns("") + " FROM updated";
         GenericExecuteSpec spec = bindContent(db.sql(sql), content, label)
                 .bind("id", id)
                 .bind("expected", expectedVersion)
                 .bind("author", authorId);
+        if (delta != null) {
+            spec = nullable(spec, "delta", delta.patch(), String.class)
+                    .bind("deltaKind", delta.kind())
+                    .bind("crc", delta.crc32c())
+                    .bind("chainVersions", CHAIN_VERSIONS)
+                    .bind("chainBytes", CHAIN_DELTA_BYTES);
+        }
         return written(nullable(spec, "visibility", content.visibility() == null ? null : content.visibility().wireName(), String.class), content);
     }
+
+    /** The most versions a chain (a snapshot and the deltas after it) holds: a rebuild applies at most one fewer deltas. */
+    static final int CHAIN_VERSIONS = 32;
+    /** The most bytes of deltas a chain holds: past them the next version is a snapshot again. */
+    static final int CHAIN_DELTA_BYTES = 32 * 1024;
 
     /** Runs a write of {@code content} with its snapshot: the project as stored, with the document written. */
     private static Mono<Project> written(GenericExecuteSpec spec, ProjectInput content) {
@@ -176,11 +213,44 @@ class ProjectStore {
                 .all();
     }
 
-    /** One snapshot as a project (its id and owner, the snapshot's content and version, the document text). */
+    /**
+     * One version as a project (its id and owner, the version's content and number, its document), the document
+     * rebuilt from the version's snapshot and deltas when it was stored as a delta (off the event loop when that is
+     * more than a little work, see {@link PatchWork}). Empty when the version is not stored.
+     */
     Mono<Tuple2<VersionSummary, Project>> version(Project current, int version) {
+        return versionChain(current, version).flatMap(chain -> {
+            StoredVersion wanted = chain.get(chain.size() - 1);
+            if (chain.get(0).summary().version() + chain.size() - 1 != version) {
+                return Mono.error(new IllegalStateException("Version " + version + " of project " + current.id()
+                        + " is stored as a delta whose chain is incomplete"));
+            }
+            if (chain.size() == 1) {
+                return Mono.just(Tuples.of(wanted.summary(), wanted.content()));
+            }
+            String snapshot = chain.get(0).content().projectData();
+            List<DocumentDelta> deltas = chain.subList(1, chain.size()).stream().map(StoredVersion::delta).toList();
+            long cost = (long) snapshot.length() * deltas.size();
+            return PatchWork.run(cost, () -> DocumentDelta.rebuild(snapshot, deltas, json))
+                    .map(document -> Tuples.of(wanted.summary(), wanted.content().withData(document)));
+        });
+    }
+
+    /** A stored version: its summary and content, and either its document (a snapshot) or its delta. */
+    record StoredVersion(VersionSummary summary, Project content, DocumentDelta delta) {
+    }
+
+    /**
+     * One version as a project (its id and owner, the version's content and number), with the versions its document
+     * is rebuilt from: the newest snapshot at or before it, then each version after that up to it, in order (the
+     * version itself last). Empty when the version is not stored.
+     */
+    Mono<List<StoredVersion>> versionChain(Project current, int version) {
         return db.sql("SELECT version, title, description, tags, bpm, key_signature, time_signature, author_id, size_bytes, "
-                        + "label, created_at, project_data::text AS project_data_text FROM project_versions "
-                        + "WHERE project_id = :id AND version = :version")
+                        + "label, created_at, project_data::text AS project_data_text, delta::text AS delta_text, delta_kind, "
+                        + "document_crc32c FROM project_versions WHERE project_id = :id AND version <= :version AND version >= "
+                        + "(SELECT max(version) FROM project_versions WHERE project_id = :id AND version <= :version "
+                        + "AND project_data IS NOT NULL) ORDER BY version")
                 .bind("id", current.id())
                 .bind("version", version)
                 .map(row -> {
@@ -192,9 +262,15 @@ class ProjectStore {
                             summary.version(), current.remixedFromId(), current.likeCount(), current.commentCount(),
                             current.playCount(), current.remixCount(), current.createdAt(), summary.createdAt(), current.remixNote(),
                             row.get("project_data_text", String.class));
-                    return Tuples.of(summary, snapshot);
+                    String kind = row.get("delta_kind", String.class);
+                    Integer crc = row.get("document_crc32c", Integer.class);
+                    DocumentDelta delta = kind == null ? null
+                            : new DocumentDelta(kind, row.get("delta_text", String.class), crc == null ? 0 : crc);
+                    return new StoredVersion(summary, snapshot, delta);
                 })
-                .one();
+                .all()
+                .collectList()
+                .filter(chain -> !chain.isEmpty() && chain.get(chain.size() - 1).summary().version() == version);
     }
 
     /**
@@ -213,11 +289,17 @@ class ProjectStore {
     }
 
     /**
-     * Drops unlabelled snapshots older than the newest {@code keep}. It touches only project_versions rows
+     * Drops unlabelled versions older than the newest {@code keep}, but those a kept delta is rebuilt from. It touches only project_versions rows
      * that no writer needs, so it never holds up a write to the project.
      */
     Mono<Long> prune(UUID id, int newestVersion, int keep) {
-        return db.sql("DELETE FROM project_versions WHERE project_id = :id AND label IS NULL AND version <= :oldest")
+        // A version stays while a kept delta (newer than the retention, or labelled) is rebuilt from it: no snapshot
+        // lies between them (V30).
+        return db.sql("DELETE FROM project_versions v WHERE v.project_id = :id AND v.label IS NULL AND v.version <= :oldest "
+                        + "AND NOT EXISTS (SELECT 1 FROM project_versions k WHERE k.project_id = :id AND k.version > v.version "
+                        + "AND k.project_data IS NULL AND (k.version > :oldest OR k.label IS NOT NULL) "
+                        + "AND NOT EXISTS (SELECT 1 FROM project_versions s WHERE s.project_id = :id AND s.project_data IS NOT NULL "
+                        + "AND s.version > v.version AND s.version <= k.version))")
                 .bind("id", id)
                 .bind("oldest", newestVersion - keep)
                 .fetch().rowsUpdated();
@@ -284,6 +366,11 @@ class ProjectStore {
      * jsonb, whose normalised form is not what was written. dawg_document refuses what jsonb refuses (a 400).
      */
     private static final String DOCUMENT = "dawg_document(:data)";
+    /**
+     * A document the server serialised and found plainly storable ({@link DocumentCheck}): json's own parse checks its
+     * syntax, without the second parse as jsonb.
+     */
+    private static final String CHECKED_DOCUMENT = "(:data)::json";
 
     /** The SQL condition by which a write states its limits to the V15 triggers (always true). */
     private static final String STATES_LIMITS = "dawg_project_limits(:historyQuota, :maxLabelled, :maxProjects)";

@@ -140,8 +140,11 @@ public class ProjectWrites {
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
                         : PatchWork.run(patch.cost(current), () -> patch.applyTo(responses.tree(current), maxDataBytes, json))
-                                .map(input -> patch.touchesDocument() ? input : input.withData(current.projectData())))
-                .flatMap(input -> save(grant, patch.expectedVersion(), input, label, patch));
+                                // A patch that leaves the document keeps the stored text, which was checked when written.
+                                .map(patched -> patch.touchesDocument() ? patched
+                                        : new ProjectPatch.Patched(patched.input().withData(current.projectData()), true)))
+                .flatMap(patched -> save(grant, patch.expectedVersion(), patched.input(), label, patch,
+                        DocumentDelta.of(patch, patched.input().projectData(), json), patched.documentChecked()));
     }
 
     /**
@@ -194,10 +197,19 @@ public class ProjectWrites {
      * {@code project:updated} (with the patch, if the write was one) and sets old snapshots pruning now and then.
      */
     Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch) {
+        return save(grant, expected, input, label, patch, null, false);
+    }
+
+    /**
+     * The same, with the version stored in history as {@code delta} when it may be, and the document stored without
+     * PostgreSQL's jsonb check when {@code documentChecked} ({@link ProjectStore#update}).
+     */
+    Mono<Written> save(Grant grant, int expected, ProjectInput input, String label, ProjectPatch patch, DocumentDelta delta,
+            boolean documentChecked) {
         if (input.visibility() != null && input.visibility() != grant.visibility() && !grant.isOwner()) {
             return Mono.error(ApiProblem.forbidden("Only the project's owner may change its visibility"));
         }
-        return store.update(grant.projectId(), expected, input, grant.user().id(), label)
+        return store.update(grant.projectId(), expected, input, grant.user().id(), label, delta, documentChecked)
                 .switchIfEmpty(Mono.defer(() -> store.currentVersion(grant.projectId())
                         .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                         .flatMap(current -> Mono.error(Preconditions.conflict(current)))))

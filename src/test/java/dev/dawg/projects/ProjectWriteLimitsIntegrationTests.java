@@ -267,6 +267,43 @@ public class ProjectWriteLimitsIntegrationTests {
 
     // ---- helpers
 
+    /**
+     * Near the quota, room is made a whole chain (a snapshot and its deltas) at a time, never leaving a delta without
+     * the versions it is rebuilt from, and never taking the versions a labelled delta needs (V30).
+     */
+    @Test
+    void shouldMakeRoomForHistoryChainByChainKeepingEveryRemainingVersionReadable() {
+        User owner = api.signUp();
+        Object id = post(owner, "/api/projects", Map.of("title", "Chains", "projectData", blob(36_000)))
+                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id");
+        for (int version = 1; version <= 5; version++) {
+            api.http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .header(HttpHeaders.IF_MATCH, "\"" + version + "\"").contentType(MERGE_PATCH)
+                    .bodyValue("{\"projectData\":{\"take\":" + version + "}}").exchange().expectStatus().isOk();
+        }
+        assertThat(rowCount("SELECT count(*) AS n FROM project_versions v JOIN projects p ON p.id = v.project_id "
+                + "WHERE p.owner_id = :owner AND v.delta IS NOT NULL", owner.id())).isEqualTo(5);
+        label(owner, id, 4, "the take we liked").expectStatus().isOk();
+        int version = 6;
+        // Each PUT is a ~27 KB snapshot: the fourth cannot fit without pruning older chains.
+        for (int put = 0; put < 4; put++) {
+            put(owner, id, version, blob(36_000)).expectStatus().isOk();
+            version++;
+        }
+        assertCounterIsExact(owner);
+        assertThat(counter(owner)).isLessThanOrEqualTo(QUOTA);
+        List<String> kept = labels(owner, id);
+        assertThat(kept).contains("4:the take we liked", "1:null", "2:null", "3:null").doesNotContain("5:null", "6:null");
+        for (String entry : kept) {
+            int stored = Integer.parseInt(entry.substring(0, entry.indexOf(':')));
+            api.http().get().uri("/api/projects/{id}/versions/{v}", id, stored).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .exchange().expectStatus().isOk();
+        }
+        Map<String, Object> labelled = api.http().get().uri("/api/projects/{id}/versions/4", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+        assertThat(((Map<?, ?>) labelled.get("projectData")).get("take")).isEqualTo(3);
+    }
+
     /** Random (barely compressible) text, so the stored size is close to the length. */
     private Map<String, Object> blob(int characters) {
         byte[] bytes = new byte[characters * 3 / 4];
@@ -275,7 +312,9 @@ public class ProjectWriteLimitsIntegrationTests {
     }
 
     private void assertCounterIsExact(User owner) {
-        Long stored = db.sql("SELECT coalesce(sum(pg_column_size(v.project_data)), 0) AS n FROM project_versions v "
+        // A version stores its document or, written by a PATCH, its delta (V30): the counter covers both.
+        Long stored = db.sql("SELECT coalesce(sum(coalesce(pg_column_size(v.project_data), 0) + coalesce(pg_column_size(v.delta), 0)), 0) "
+                        + "AS n FROM project_versions v "
                         + "JOIN projects p ON p.id = v.project_id WHERE p.owner_id = :owner")
                 .bind("owner", owner.id()).map(row -> row.get("n", Number.class).longValue()).one().block();
         assertThat(counter(owner)).as("the history counter equals the stored bytes of the user's versions").isEqualTo(stored);
