@@ -56,7 +56,8 @@ public class BareFanout {
                                     })
                                     .then(response.status(201).sendString(Mono.just("{}")).then());
                         })
-                        .ws("/ws", (in, out) -> in.withConnection(connection -> {
+                        .ws("/ws", (in, out) -> {
+                            in.withConnection(connection -> {
                             Channel channel = connection.channel();
                             in.receive().asString().subscribe(text -> {
                                 int at = text.indexOf("\"projectId\":\"");
@@ -68,7 +69,9 @@ public class BareFanout {
                                             "{\"type\":\"subscribed\",\"projectId\":\"" + projectId + "\"}"));
                                 }
                             });
-                        }).then(out.neverComplete())))
+                            });
+                            return out.neverComplete();
+                        }))
                 .bindNow();
         System.out.println("bare fan-out on " + server.port());
         server.onDispose().block();

@@ -46,9 +46,11 @@ fi
 if [ "${CEILING:-1}" = 1 ]; then
   VARIANTS+=(bare)
   PORTS[bare]="18095 18096"
-  [ -s target/classpath.txt ] || ./mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+  # Its libraries (Reactor Netty, Lettuce) are the server's own, taken from the jar.
+  rm -rf "$WORK/lib" && unzip -q -o "$JAR" 'BOOT-INF/lib/*' -d "$WORK/lib"
+  BARE_CP="$WORK/bare:$WORK/lib/BOOT-INF/lib/*"
   mkdir -p "$WORK/bare"
-  javac -cp "$(cat target/classpath.txt)" -d "$WORK/bare" src/load/BareFanout.java
+  javac -cp "$BARE_CP" -d "$WORK/bare" src/load/BareFanout.java
 fi
 
 # The client runs from source on the JDK (17+): compiled once, so its start-up is not in the measurement.
@@ -59,9 +61,11 @@ ALL_PIDS=()
 cleanup() { for p in "${ALL_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${ALL_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+# One signing key for both nodes of a variant: a token issued by one is accepted by the other.
+JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 start_node() { # variant port db -> pid
   local variant=$1 port=$2 db=$3
-  DAWG_DATA_DIR=$WORK/data-$port SERVER_PORT=$port DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$db DAWG_DB_USER=$PGUSER \
+  DAWG_JWT_SECRET=$JWT_SECRET DAWG_DATA_DIR=$WORK/data-$port SERVER_PORT=$port DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$db DAWG_DB_USER=$PGUSER \
     DAWG_REDIS_URL=$REDIS_URL DAWG_RATE_LIMIT_LOGIN=100000 DAWG_RATE_LIMIT_REGISTER=100000 DAWG_RATE_LIMIT_WRITES=100000000 \
     DAWG_RATE_LIMIT_PROJECT_WRITES=100000000 DAWG_REALTIME_MAX_CONNECTIONS_PER_ADDRESS=100000 \
     java ${JAVA_OPTS:--Xmx768m} -jar "${JARS[$variant]}" > "$WORK/server-$port.log" 2>&1 &
@@ -82,7 +86,7 @@ for v in "${VARIANTS[@]}"; do
   if [ "$v" = bare ]; then
     read -r pa pb <<< "${PORTS[bare]}"
     for port in $pa $pb; do
-      java -Xmx512m -cp "$WORK/bare:$(cat target/classpath.txt)" BareFanout "$port" "$REDIS_URL" > "$WORK/server-$port.log" 2>&1 &
+      java -Xmx512m -cp "$BARE_CP" BareFanout "$port" "$REDIS_URL" > "$WORK/server-$port.log" 2>&1 &
       ALL_PIDS+=("$!"); PIDS[bare]="${PIDS[bare]:-} $!"; wait_healthy "$port" "$!"
     done
     ids=(); for n in $(seq 1 100); do ids+=("$(cat /proc/sys/kernel/random/uuid)"); done
