@@ -13,7 +13,8 @@
 # The ceiling, measured in the same run with the same client (CEILING=0 leaves it out): src/load/BareFanout.java on two
 # more nodes, the same protocol over Redis pub/sub with nothing else (no auth, no database, no history).
 #
-# Settings: RUNS (3), DURATION (20), WARMUP (3), WINDOW (64), CONNS (1000), JAVA_OPTS (-Xmx768m),
+# Settings: RUNS (3), DURATION (20), WARMUP (3), DRAIN (15: seconds the client waits after the writes for deliveries
+# still on their way; what has not arrived by then counts as lost), WINDOW (64), CONNS (1000), JAVA_OPTS (-Xmx768m),
 # PEERS (/work/shared/peers), PGHOST/PGPORT/PGUSER, REDIS_URL. Needs psql, curl, redis-cli; java 17+.
 # Raw output: target/load/fanout/.
 set -euo pipefail
@@ -128,7 +129,7 @@ run_client() { # variant scenario run -> one summary line
   esac
   local token=none; [ "$v" = bare ] || token=$(login "$pa")
   java -Xmx1g -cp "$WORK/client" FanoutClient --url "http://127.0.0.1:$pa,http://127.0.0.1:$pb" --conns "$CONNS" \
-    --duration "$DURATION" --warmup "$WARMUP" --drain 15 --token "$token" $args > "$out" 2>&1 &
+    --duration "$DURATION" --warmup "$WARMUP" --drain "${DRAIN:-15}" --token "$token" $args > "$out" 2>&1 &
   local cp=$!
   waitfor "^measuring" "$out" || { echo "client did not start measuring; see $out" >&2; cat "$out" >&2; return 1; }
   set -- ${PIDS[$v]}
@@ -146,7 +147,7 @@ run_client() { # variant scenario run -> one summary line
 median_line() { # prefix -> medians of the numeric fields of the lines starting with it
   grep "^$1 run" "$WORK/summary.txt" | python3 -c '
 import re, sys, statistics as st
-rows = [dict(re.findall(r"([a-z/\-]+) ([\d.]+|nan)", l.split(":", 1)[1])) for l in sys.stdin]
+rows = [dict(re.findall(r"([a-z][a-z0-9/\-]*) ([\d.]+|nan)", l.split(":", 1)[1])) for l in sys.stdin]
 keys = ["events/s", "deliveries/s", "p50", "p99", "max", "lost", "servers", "node-a", "node-b", "redis", "client"]
 print("median of %d: " % len(rows) + "  ".join("%s %g (%g-%g)" % (k, st.median(float(r[k]) for r in rows), min(float(r[k]) for r in rows), max(float(r[k]) for r in rows)) for k in keys if all(k in r for r in rows)))
 '
