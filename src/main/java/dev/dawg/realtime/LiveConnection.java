@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
 
 /**
  * One client's WebSocket: its messages read within their {@link MessageBudget}, the projects it follows in its
@@ -119,6 +120,14 @@ final class LiveConnection {
 
     Flux<WebSocketMessage> outbound() {
         return queue.frames();
+    }
+
+    /**
+     * What the connection sends until it stops: written straight to its Netty channel when it has one, else
+     * through the session.
+     */
+    Mono<Void> send(WebSocketSession session) {
+        return queue.direct() ? queue.sent() : session.send(queue.frames());
     }
 
     /** Called on every hub tick: pings a quiet client, closes a dead or expired one, cuts one that will not close. */

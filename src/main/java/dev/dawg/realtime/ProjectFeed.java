@@ -102,7 +102,7 @@ final class ProjectFeed {
             }
             trustNext = false;
             seen = event.seenThrough(owner);
-            queue.send(OutboundQueue.Kind.EVENT, event.wire());
+            queue.sendEvent(OutboundQueue.Kind.EVENT, event);
         }
         return Wait.NOTHING;
     }

@@ -2,6 +2,7 @@ package dev.dawg.realtime;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,6 +11,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -194,13 +197,70 @@ final class ProjectFeeds {
     // ---- events
 
     /**
-     * A live event from this node's Redis subscriber thread, handed to this connection's own event loop: the one
-     * thread that fans an event out to every subscriber only queues a task per connection, and the work of each
-     * connection (queueing, framing, writing) runs in parallel on the loops that own them. Past the queue limit
-     * in tasks not yet run, the connection is too slow, as with frames not yet written.
+     * A live event for this connection alone, handed to its own event loop (the hub fans events out with
+     * {@link #fanOut}, one task per event loop). Past the queue limit in tasks not yet run, the connection is too
+     * slow, as with frames not yet written.
      */
     void deliver(PublishedEvent event, boolean fromOwnerChannel) {
-        handOver(() -> onEvent(event, fromOwnerChannel));
+        handOver(() -> onEvent(event, fromOwnerChannel, null));
+    }
+
+    /**
+     * A live event for every connection listening on a channel, from this node's Redis subscriber thread: its frame
+     * is encoded once, and one task per event loop (not per connection) delivers it to each connection that loop
+     * owns, each writing a retained duplicate of that frame; the loop flushes them all after its run of tasks.
+     * Past the queue limit in events not yet taken up, a connection is too slow, as with frames not yet written.
+     */
+    static void fanOut(ProjectFeeds[] listeners, PublishedEvent event, boolean fromOwnerChannel) {
+        Map<Executor, List<ProjectFeeds>> byLoop = new IdentityHashMap<>(4);
+        for (ProjectFeeds feeds : listeners) {
+            if (feeds.queue.closing()) {
+                continue;
+            }
+            if (feeds.handedOver.incrementAndGet() > feeds.settings.maxQueuedMessages()) {
+                feeds.handedOver.decrementAndGet();
+                feeds.queue.tooSlow();
+                continue;
+            }
+            byLoop.computeIfAbsent(feeds.eventLoop, loop -> new ArrayList<>()).add(feeds);
+        }
+        if (byLoop.isEmpty()) {
+            return;
+        }
+        ByteBuf frame = WebSocketFrames.text(ByteBufAllocator.DEFAULT, event.wire());
+        try {
+            byLoop.forEach((loop, group) -> {
+                frame.retain();
+                try {
+                    loop.execute(() -> deliverAll(group, event, fromOwnerChannel, frame));
+                }
+                catch (RejectedExecutionException ex) {
+                    // The server is shutting down: these connections go with it.
+                    frame.release();
+                }
+            });
+        }
+        finally {
+            frame.release();
+        }
+    }
+
+    /** On one event loop: the event to each of its connections; the reference to the shared frame is released after. */
+    private static void deliverAll(List<ProjectFeeds> group, PublishedEvent event, boolean fromOwnerChannel, ByteBuf frame) {
+        try {
+            for (ProjectFeeds feeds : group) {
+                feeds.handedOver.decrementAndGet();
+                try {
+                    feeds.onEvent(event, fromOwnerChannel, frame);
+                }
+                catch (RuntimeException ex) {
+                    log.warn("Delivering an event to connection {} failed: {}", feeds.connectionId, ex.toString());
+                }
+            }
+        }
+        finally {
+            frame.release();
+        }
     }
 
     /**
@@ -241,7 +301,8 @@ final class ProjectFeeds {
         }
     }
 
-    private synchronized void onEvent(PublishedEvent event, boolean fromOwnerChannel) {
+    /** On the connection's event loop; {@code frame}, when given, is the event's frame encoded once for all. */
+    private synchronized void onEvent(PublishedEvent event, boolean fromOwnerChannel, ByteBuf frame) {
         if (queue.closing()) {
             return;
         }
@@ -257,7 +318,17 @@ final class ProjectFeeds {
             queue.tooSlow();
             return;
         }
-        drain(feed);
+        if (frame == null) {
+            drain(feed);
+            return;
+        }
+        queue.sharing(event, frame);
+        try {
+            drain(feed);
+        }
+        finally {
+            queue.sharing(null, null);
+        }
     }
 
     private void drain(ProjectFeed feed) {

@@ -127,7 +127,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
     }
 
     LiveConnection open(WebSocketSession session, SocketCaller caller, Channel channel, ConcurrencySlots<String>.Slot slot) {
-        OutboundQueue queue = new OutboundQueue(session, settings, metrics);
+        OutboundQueue queue = new OutboundQueue(session, channel, settings, metrics);
         ProjectFeeds feeds = new ProjectFeeds(session.getId(), caller, queue, channel == null ? Runnable::run : channel.eventLoop(),
                 channels, history, access, messages, metrics, settings, System::nanoTime, Schedulers.parallel());
         LiveConnection connection = new LiveConnection(this, caller, channel, queue, feeds, settings, messages, json);
@@ -190,9 +190,7 @@ class RealtimeHub implements SmartLifecycle, RealtimeRedis.Listener {
             return;
         }
         metrics.received();
-        for (ProjectFeeds feeds : channel.listeners) {
-            feeds.deliver(event, channel.ownerChannel);
-        }
+        ProjectFeeds.fanOut(channel.listeners, event, channel.ownerChannel);
     }
 
     @Override

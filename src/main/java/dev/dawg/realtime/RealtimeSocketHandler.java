@@ -43,7 +43,7 @@ class RealtimeSocketHandler implements WebSocketHandler {
                 })
                 .then()
                 .doFinally(signal -> connection.inboundEnded());
-        Mono<Void> outbound = session.send(connection.outbound())
+        Mono<Void> outbound = connection.send(session)
                 .onErrorResume(ex -> Mono.empty())
                 .then(Mono.defer(connection::closeFrame))
                 .onErrorResume(ex -> Mono.empty());
