@@ -5,6 +5,7 @@
 #   src/load/run.sh                      # every scenario
 #   src/load/run.sh get-anon autosave-patch
 #   JAR=/tmp/before.jar src/load/run.sh autosave-patch autosave-put ceiling-update   # a given build; the PUT's ceiling
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="-Xmx256m ..." src/load/run.sh get-anon get-anon-gzip
 #
 # Needs wrk and psql (Debian: apt-get install -y wrk postgresql-client), PostgreSQL on PGHOST:PGPORT (trust
 # auth as PGUSER) and Redis on REDIS_URL. Results: target/load/results.md (and the raw wrk output beside it).
@@ -25,7 +26,7 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${LOAD_DB:-dawg_load}
 WORK=target/load
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-framework get-auth revalidate search comment autosave-patch autosave-put ceiling-update)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-anon-gzip get-framework get-auth revalidate search comment autosave-patch autosave-put ceiling-update)
 BASE=http://127.0.0.1:$PORT
 
 say() { printf '==> %s\n' "$*"; }
@@ -48,7 +49,7 @@ started=$(date +%s%N)
 DAWG_DATA_DIR=$WORK/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$DB DAWG_DB_USER=$PGUSER \
   DAWG_REDIS_URL=$REDIS_URL DAWG_RATE_LIMIT_LOGIN=100000 DAWG_RATE_LIMIT_REGISTER=100000 DAWG_RATE_LIMIT_WRITES=1000000 \
   DAWG_RATE_LIMIT_REGISTER_PER_ACCOUNT=100000 DAWG_RATE_LIMIT_PROJECT_WRITES=100000000 \
-  java ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
+  ${JAVA:-java} ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 until curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1; do
@@ -98,6 +99,7 @@ for scenario in "${SCENARIOS[@]}"; do
   case $scenario in
     get-anon) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-framework) REQUEST_ID=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
+    get-anon-gzip) GZIP=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-auth) TOKEN=$TOKEN IDS=owned.txt run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     revalidate) ETAG_ONE=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     comment) TOKEN=$TOKEN run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/comment.lua "$BASE" ;;

@@ -4,9 +4,12 @@
 # by one training run) on the default Java (17); then, when a Java 25 is found (JAVA25_HOME, default Temurin's
 # place here), the same on Java 25 and extracted with its AOT cache (JEP 483/514/515: classes loaded and linked,
 # and method profiles, from one training run), with and without compact object headers (JEP 519). Each is started
-# RUNS times, the kinds taking turns run by run; the medians (and the RSS at healthy) go to target/load/startup.md.
+# RUNS times, the kinds taking turns run by run; the medians (and the RSS and CPU time used at healthy) go to
+# target/load/startup.md. CPU seconds say more than wall time when other work shares the cores.
 #
 #   src/load/startup.sh
+#   JAR=/elsewhere/dawg-server.jar WORK=target/load/before RUNS=1 src/load/startup.sh   # another build, side by side
+#   ONLY='cds17|aot' src/load/startup.sh                                                 # some kinds only (a regex)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,12 +19,12 @@ PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${STARTUP_DB:-dawg_startup}
-WORK=target/load
+WORK=${WORK:-target/load}
 EXTRACTED=$WORK/cds
 mkdir -p "$WORK"
 say() { printf '==> %s\n' "$*"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
-JAR=$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)
+JAR=${JAR:-$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)}
 [ -n "$JAR" ] || { ./mvnw -B -q -DskipTests package; JAR=$(ls target/dawg-server-*.jar | head -1); }
 
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
@@ -30,7 +33,7 @@ export DAWG_DATA_DIR=$WORK/startup-data SERVER_PORT=$PORT DAWG_DB_URL=postgresql
 JAVA17=${JAVA17:-java}
 JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA25=$JAVA25_HOME/bin/java
-started_ms() { # command...: "milliseconds from launch to readiness UP" and "RSS in MB at that moment"
+started_ms() { # command...: "milliseconds from launch to readiness UP", "RSS in MB" and "CPU seconds used" at that moment
   local started pid
   started=$(date +%s%N)
   "$@" > "$WORK/startup-server.log" 2>&1 &
@@ -40,7 +43,7 @@ started_ms() { # command...: "milliseconds from launch to readiness UP" and "RSS
     sleep 0.05
   done
   local ms=$(( ($(date +%s%N) - started) / 1000000 ))
-  echo "$ms $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 ))"
+  echo "$ms $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$pid/stat)"
   kill $pid; wait $pid 2>/dev/null || true
 }
 
@@ -83,6 +86,9 @@ fi
 # The kinds take turns run by run, so a machine that slows down (other work on it) slows them alike.
 RESULTS=$WORK/startup-runs.txt
 : > "$RESULTS"
+for kind in "${!KINDS[@]}"; do
+  [[ $kind =~ ${ONLY:-.} ]] || { unset "KINDS[$kind]"; }
+done
 for run in $(seq 1 "$RUNS"); do
   for kind in $(printf '%s\n' "${!KINDS[@]}" | sort); do
     say "Run $run: ${NAMES[$kind]}"
@@ -91,10 +97,10 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 {
-  echo "| start | start to healthy, ms (median of $RUNS) | RSS at healthy, MB (median) |"
-  echo "|---|---|---|"
+  echo "| start | start to healthy, ms (median of $RUNS) | RSS at healthy, MB (median) | CPU s used to healthy (median) |"
+  echo "|---|---|---|---|"
   for kind in $(printf '%s\n' "${!KINDS[@]}" | sort); do
-    echo "| ${NAMES[$kind]} | $(awk -v k="$kind" '$1 == k {print $2}' "$RESULTS" | median) | $(awk -v k="$kind" '$1 == k {print $3}' "$RESULTS" | median) |"
+    echo "| ${NAMES[$kind]} | $(awk -v k="$kind" '$1 == k {print $2}' "$RESULTS" | median) | $(awk -v k="$kind" '$1 == k {print $3}' "$RESULTS" | median) | $(awk -v k="$kind" '$1 == k {print $4}' "$RESULTS" | median) |"
   done
   echo
   echo "External PostgreSQL and Redis, embedded S3; $(nproc) cores; $(date -u +%F); load average: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -44,13 +44,13 @@ import dev.dawg.sharing.ProjectAccess;
  * already there and nothing about the request is unusual: the project's head and the document of its version
  * are cached ({@link ProjectMetadataCache}, {@link ProjectDocumentCache}), the caller is anonymous or sends an access token
  * verified before and still valid, and the one access rule ({@link ProjectAccess#decide}) lets them read it.
- * The answer is the same, byte for byte but the request id, as the handler's (proved by
+ * The answer (gzip-encoded from the cached bytes when Accept-Encoding allows) is the same, byte for byte but the request id, as the handler's (proved by
  * {@code CachedReadFastPathIntegrationTests}); it skips the framework's per-request machinery, most of a cached
  * read's CPU.
  *
  * <p>Everything else goes on to Spring untouched: another route or method, a query string, a share token, an API
  * key, a CORS request (Origin), a request id of the client's, conditional forms other than
- * {@code If-None-Match: "<version>"}, a body, {@code Connection: close}, HTTP/1.0, TLS, a token not seen before,
+ * {@code If-None-Match: "<version>"} (or {@code W/"<version>"}), a body, {@code Connection: close}, HTTP/1.0, TLS, a token not seen before,
  * a refusal (Spring answers the 404), forwarded scheme or prefix headers when {@code DAWG_FORWARD_HEADERS} honours
  * them (Spring then adds HSTS or moves the path), and any request while an earlier one on the connection is still being
  * answered by Spring (so that pipelined answers keep their order).
@@ -128,13 +128,15 @@ class CachedReadFastPath implements NettyServerCustomizer {
         if (project == null) {
             return null;
         }
-        String etag = project.etag();
+        boolean gzip = ContentCodings.acceptsGzip(headers.get(HttpHeaderNames.ACCEPT_ENCODING));
+        String etag = ContentCodings.etag(project, gzip);
         String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
-        boolean notModified = ifNoneMatch != null && ifNoneMatch.equals(etag);
+        // Either coding's tag names the version the client holds (weak comparison, RFC 9110 13.1.2).
+        boolean notModified = ifNoneMatch != null && (ifNoneMatch.equals(project.etag()) || ifNoneMatch.equals(ContentCodings.etag(project, true)));
         if (ifNoneMatch != null && !notModified) {
             return null;
         }
-        byte[] document = notModified ? null : documents.get(id, project.version());
+        DeflatedDocument document = notModified ? null : documents.deflated(id, project.version());
         if (!notModified && document == null) {
             return null;
         }
@@ -150,16 +152,20 @@ class CachedReadFastPath implements NettyServerCustomizer {
         }
         else {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(responses.fullParts(project, document)));
+                    Unpooled.wrappedBuffer(gzip ? responses.gzipParts(project, document) : responses.fullParts(project, document.inflate())));
         }
         HttpHeaders out = response.headers();
         out.set(RequestIds.HEADER, UUID.randomUUID().toString());
         out.add(HttpHeaderNames.VARY, "Origin");
         out.add(HttpHeaderNames.VARY, "Access-Control-Request-Method");
         out.add(HttpHeaderNames.VARY, "Access-Control-Request-Headers");
+        out.add(HttpHeaderNames.VARY, "Accept-Encoding");
         if (!notModified) {
             out.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             out.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            if (gzip) {
+                out.set(HttpHeaderNames.CONTENT_ENCODING, ContentCodings.GZIP);
+            }
         }
         out.set(HttpHeaderNames.ETAG, etag);
         out.set(HttpHeaderNames.CACHE_CONTROL, "private, no-cache");

@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -51,8 +52,11 @@ class ProjectHandler {
 
     Mono<ServerResponse> get(ServerRequest request, Optional<CurrentUser> caller) {
         return Ids.parse(request.pathVariable("id"), "Project")
-                .flatMap(id -> reads.read(caller, id, ProjectAccess.shareToken(request), Preconditions.ifNoneMatch(request)))
-                .flatMap(read -> read.document() == null ? responses.notModified(read.project()) : responses.ok(read.project(), read.document()));
+                .flatMap(id -> reads.readKept(caller, id, ProjectAccess.shareToken(request), Preconditions.ifNoneMatch(request)))
+                .flatMap(read -> {
+                    request.exchange().getResponse().getHeaders().add(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+                    return responses.read(read.project(), read.document(), ContentCodings.acceptsGzip(request.headers().firstHeader(HttpHeaders.ACCEPT_ENCODING)));
+                });
     }
 
     /** The document is kept as the bytes sent (validated, not rebuilt): an autosave PUT carries all of it. */

@@ -25,6 +25,10 @@ public class ProjectReads {
     public record Read(Project project, byte[] document) {
     }
 
+    /** A project as read, with its document as cached (compressed); null when the client holds this version already. */
+    record Kept(Project project, DeflatedDocument document) {
+    }
+
     private final ProjectStore store;
     private final ProjectMetadataCache metadata;
     private final ProjectDocumentCache documents;
@@ -39,11 +43,17 @@ public class ProjectReads {
 
     /** The project, if the caller may read it (404/410 otherwise), without its document when at {@code knownVersion}. */
     public Mono<Read> read(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
+        return readKept(caller, id, shareToken, knownVersion)
+                .map(kept -> new Read(kept.project(), kept.document() == null ? null : kept.document().inflate()));
+    }
+
+    /** As {@link #read}, with the document as cached: compressed, for a gzip answer to send as it is. */
+    Mono<Kept> readKept(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
         return head(id, shareToken)
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .map(found -> readable(caller, found))
-                .flatMap(project -> project.version() == knownVersion ? Mono.just(new Read(project, null))
-                        : Mono.justOrEmpty(documents.get(id, project.version())).map(cached -> new Read(project, cached))
+                .flatMap(project -> project.version() == knownVersion ? Mono.just(new Kept(project, null))
+                        : Mono.justOrEmpty(documents.deflated(id, project.version())).map(cached -> new Kept(project, cached))
                                 .switchIfEmpty(Mono.defer(() -> withDocument(caller, id, shareToken, knownVersion))));
     }
 
@@ -60,12 +70,12 @@ public class ProjectReads {
                 .map(project -> Tuples.of(project, Optional.<ShareFacts>empty()));
     }
 
-    private Mono<Read> withDocument(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
+    private Mono<Kept> withDocument(Optional<CurrentUser> caller, UUID id, String shareToken, int knownVersion) {
         return store.findForRead(id, shareToken, true)
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .map(found -> {
                     Project project = readable(caller, found);
-                    return new Read(project, project.version() == knownVersion ? null : documents.remember(project));
+                    return new Kept(project, project.version() == knownVersion ? null : documents.rememberDeflated(project));
                 });
     }
 

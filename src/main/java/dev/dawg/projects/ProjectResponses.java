@@ -88,6 +88,37 @@ public class ProjectResponses {
     }
 
     /**
+     * A read of a project, whose answer depends on Accept-Encoding: {@code document} gzip-encoded as it is kept
+     * (see {@link ContentCodings} for the entity tags), or inflated; 304 when {@code document} is null. The caller
+     * adds {@code Vary: Accept-Encoding} to the exchange (a response's own Vary would replace the CORS filter's).
+     */
+    Mono<ServerResponse> read(Project project, DeflatedDocument document, boolean gzip) {
+        String etag = ContentCodings.etag(project, gzip);
+        if (document == null) {
+            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag)
+                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+        }
+        byte[][] parts = gzip ? gzipParts(project, document) : fullParts(project, document.inflate());
+        long length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        ServerResponse.BodyBuilder answer = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).contentLength(length).eTag(etag)
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
+        if (gzip) {
+            answer.header(HttpHeaders.CONTENT_ENCODING, ContentCodings.GZIP);
+        }
+        Flux<DataBuffer> buffers = Flux.fromArray(parts).map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part));
+        return answer.body(BodyInserters.fromDataBuffers(buffers));
+    }
+
+    /** The full project gzip-encoded, the document's compressed bytes sent as they are kept (the middle array). */
+    byte[][] gzipParts(Project project, DeflatedDocument document) {
+        byte[] headBytes = json.writeValueAsBytes(summary(project));
+        return document.gzip(new byte[][] { java.util.Arrays.copyOf(headBytes, headBytes.length - 1), DATA_MEMBER }, CLOSING_BRACE);
+    }
+
+    /**
      * The full project: its metadata, then the document bytes wrapped as they are (a cached document is never copied
      * per request), with its total length (so it is not sent chunked).
      */
