@@ -129,10 +129,10 @@ class CachedReadFastPath implements NettyServerCustomizer {
             return null;
         }
         boolean gzip = ContentCodings.acceptsGzip(headers.get(HttpHeaderNames.ACCEPT_ENCODING));
-        String etag = ContentCodings.etag(project, gzip);
+        String etag = project.etag();
         String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
-        // Either coding's tag names the version the client holds (weak comparison, RFC 9110 13.1.2).
-        boolean notModified = ifNoneMatch != null && (ifNoneMatch.equals(project.etag()) || ifNoneMatch.equals(ContentCodings.etag(project, true)));
+        // The tag in either form names the version the client holds (weak comparison, RFC 9110 13.1.2).
+        boolean notModified = ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("W/" + etag));
         if (ifNoneMatch != null && !notModified) {
             return null;
         }

@@ -5,21 +5,18 @@ package dev.dawg.projects;
  * whose Accept-Encoding allows it, identity otherwise. No br: the JDK has no Brotli encoder, and a cached document
  * kept twice would cost the memory gzip saves.
  *
- * <p>Entity tags (RFC 9110, 8.8.3): the identity answer keeps the strong {@code "<version>"} the API promises
- * (a version's document is byte-identical wherever it is read), and the gzip answer says {@code W/"<version>"}: a
- * strong tag must differ between content codings, and a weak one still names the version, so clients that read
- * the version from the tag, weak If-None-Match comparison and the lenient If-Match of {@link Preconditions} keep
- * working unchanged. The route serves no ranges, which would need a strong tag.
+ * <p>Entity tags: both codings carry the API's one tag of a version, the strong {@code "<version>"} (API.md), rather
+ * than a weak or suffixed tag for gzip as RFC 9110 (8.8.3) would have it: every client, browsers included, sends
+ * Accept-Encoding: gzip, and a tag that changed with it would change the contract every client reads the version
+ * from. It is safe here because the tag names the document, which is byte-identical in both codings once decoded;
+ * caches keep the codings apart by {@code Vary: Accept-Encoding}; and this route serves no ranges, the one use a
+ * strong tag shared by two codings could mislead.
  */
 final class ContentCodings {
 
     static final String GZIP = "gzip";
 
     private ContentCodings() {
-    }
-
-    static String etag(Project project, boolean gzip) {
-        return gzip ? "W/" + project.etag() : project.etag();
     }
 
     /** Whether an Accept-Encoding value allows gzip (or x-gzip, or *) with a quality above zero (RFC 9110, 12.5.3). */

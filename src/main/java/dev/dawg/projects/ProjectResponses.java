@@ -89,11 +89,11 @@ public class ProjectResponses {
 
     /**
      * A read of a project, whose answer depends on Accept-Encoding: {@code document} gzip-encoded as it is kept
-     * (see {@link ContentCodings} for the entity tags), or inflated; 304 when {@code document} is null. The caller
+     * (the same entity tag either way, see {@link ContentCodings}), or inflated; 304 when {@code document} is null. The caller
      * adds {@code Vary: Accept-Encoding} to the exchange (a response's own Vary would replace the CORS filter's).
      */
     Mono<ServerResponse> read(Project project, DeflatedDocument document, boolean gzip) {
-        String etag = ContentCodings.etag(project, gzip);
+        String etag = project.etag();
         if (document == null) {
             return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag)
                     .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();

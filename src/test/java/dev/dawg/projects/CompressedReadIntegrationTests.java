@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A project read answers gzip-encoded, from the compressed bytes the node keeps, to a client whose Accept-Encoding
  * allows it, and as identity otherwise; the document is byte-exact after gunzip, both in memory (the shortcut
- * before Spring) and through the handler, and each coding has its entity tag ({@code W/"v"} and {@code "v"}).
+ * before Spring) and through the handler, and both codings carry the API's one tag of the version ({@code "v"}), matched by either form a client holds.
  */
 @IntegrationTest
 class CompressedReadIntegrationTests {
@@ -84,7 +84,7 @@ class CompressedReadIntegrationTests {
                 assertThat(gzip.getStatus().value()).isEqualTo(200);
                 HttpHeaders headers = gzip.getResponseHeaders();
                 assertThat(headers.getFirst(HttpHeaders.CONTENT_ENCODING)).isEqualTo("gzip");
-                assertThat(headers.getETag()).isEqualTo("W/\"1\"");
+                assertThat(headers.getETag()).isEqualTo("\"1\"");
                 assertThat(headers.getValuesAsList(HttpHeaders.VARY)).contains("Accept-Encoding", "Origin");
                 assertThat(headers.getContentLength()).isEqualTo(gzip.getResponseBody().length);
                 assertThat(projectData(gunzip(gzip.getResponseBody()))).isEqualTo(DOCUMENT);
@@ -104,13 +104,13 @@ class CompressedReadIntegrationTests {
     }
 
     @Test
-    void shouldAnswerNotModifiedToEitherCodingsTagWithTheTagOfTheCodingAsked() {
+    void shouldAnswerNotModifiedToTheVersionsTagInEitherFormAndEitherCoding() {
         get("gzip", null, null);
         for (String requestId : new String[] { null, "compare-" + System.nanoTime() }) {
             for (String held : new String[] { "W/\"1\"", "\"1\"" }) {
                 EntityExchangeResult<byte[]> gzip = get("gzip", held, requestId);
                 assertThat(gzip.getStatus().value()).isEqualTo(304);
-                assertThat(gzip.getResponseHeaders().getETag()).isEqualTo("W/\"1\"");
+                assertThat(gzip.getResponseHeaders().getETag()).isEqualTo("\"1\"");
                 assertThat(gzip.getResponseHeaders().getValuesAsList(HttpHeaders.VARY)).contains("Accept-Encoding");
                 EntityExchangeResult<byte[]> identity = get(null, held, requestId);
                 assertThat(identity.getStatus().value()).isEqualTo(304);
@@ -122,14 +122,14 @@ class CompressedReadIntegrationTests {
     }
 
     @Test
-    void shouldAcceptTheGzipTagAsIfMatchOfAWrite() {
+    void shouldAcceptTheGzipAnswersTagAsIfMatchOfAWrite() {
         String etag = get("gzip", null, null).getResponseHeaders().getETag();
         api.http().put().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).header(HttpHeaders.IF_MATCH, etag)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\":\"Second\",\"projectData\":" + DocumentFidelityIntegrationTests.OTHER + "}")
                 .exchange().expectStatus().isOk();
         EntityExchangeResult<byte[]> second = get("gzip", etag, null);
         assertThat(second.getStatus().value()).isEqualTo(200);
-        assertThat(second.getResponseHeaders().getETag()).isEqualTo("W/\"2\"");
+        assertThat(second.getResponseHeaders().getETag()).isEqualTo("\"2\"");
     }
 
     @Test
@@ -139,7 +139,7 @@ class CompressedReadIntegrationTests {
                 .exchange().expectStatus().isOk().expectBody().returnResult();
         assertThat(head.getResponseBody()).isNullOrEmpty();
         assertThat(head.getResponseHeaders().getFirst(HttpHeaders.CONTENT_ENCODING)).isEqualTo("gzip");
-        assertThat(head.getResponseHeaders().getETag()).isEqualTo("W/\"1\"");
+        assertThat(head.getResponseHeaders().getETag()).isEqualTo("\"1\"");
         assertThat(head.getResponseHeaders().getContentLength()).isEqualTo(gzip.getResponseBody().length);
     }
 

@@ -55,7 +55,7 @@ class ProjectMetadataCacheIntegrationTests {
         double hitsBefore = hits();
 
         for (int i = 0; i < 5; i++) {
-            api.getProject(null, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"1\"");
+            api.getProject(null, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
         }
 
         assertThat(hits() - hitsBefore).isGreaterThanOrEqualTo(5);
@@ -79,13 +79,13 @@ class ProjectMetadataCacheIntegrationTests {
     void shouldServeANewVersionAndNewCountersWrittenByAnotherNode() {
         User owner = api.signUp();
         UUID id = UUID.fromString((String) api.createProject(owner, Map.of("visibility", "public")).get("id"));
-        api.getProject(null, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"1\"");
+        api.getProject(null, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
 
         sql("UPDATE projects SET version = 2, like_count = 41, project_data = '{\"tracks\":[\"from another node\"]}' WHERE id = :id", id);
 
         await().atMost(HEARD_WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
             Map<String, Object> project = api.getProject(null, id).expectStatus().isOk()
-                    .expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"2\"")
+                    .expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"")
                     .expectBody(Api.MAP).returnResult().getResponseBody();
             assertThat(project).containsEntry("likeCount", 41).containsEntry("version", 2);
             assertThat(project.get("projectData")).isEqualTo(Map.of("tracks", java.util.List.of("from another node")));
@@ -97,12 +97,12 @@ class ProjectMetadataCacheIntegrationTests {
         User owner = api.signUp();
         Object id = api.createProject(owner, Map.of("visibility", "public")).get("id");
         for (int version = 1; version <= 20; version++) {
-            api.getProject(owner, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"" + version + "\"");
-            api.getProject(null, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"" + version + "\"");
+            api.getProject(owner, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + version + "\"");
+            api.getProject(null, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + version + "\"");
             api.putProject(owner, id, version, Map.of("title", "Take " + version, "visibility", "public",
                     "projectData", Map.of("take", version))).expectStatus().isOk();
             // No wait: the node that wrote has already dropped its copy.
-            api.getProject(owner, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"" + (version + 1) + "\"");
+            api.getProject(owner, id).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + (version + 1) + "\"");
         }
     }
 

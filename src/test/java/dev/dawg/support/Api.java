@@ -150,10 +150,7 @@ public class Api {
         return createProject(owner, Map.of());
     }
 
-    /**
-     * A GET of the project as {@code caller} (null for anonymous); the spec is left for the test to check. The client
-     * asks for gzip, as browsers do, and inflates the answer: its tag is the gzip answer's {@code W/"<version>"}.
-     */
+    /** A GET of the project as {@code caller} (null for anonymous); the spec is left for the test to check. */
     public WebTestClient.ResponseSpec getProject(User caller, Object projectId) {
         WebTestClient.RequestHeadersSpec<?> request = http.get().uri("/api/projects/{id}", projectId);
         if (caller != null) {
