@@ -130,4 +130,45 @@ public class LogoutRevocationIntegrationTests {
             assertThat(fromMemory()).as("nothing served from memory").isEqualTo(before);
         }
     }
+
+    private boolean answeredFromMemory(String tokenId, boolean expected) {
+        boolean answer = Boolean.TRUE.equals(revocations.revoked(tokenId).block(Duration.ofSeconds(5)));
+        return revocations.memoryIsComplete() && answer == expected;
+    }
+
+    private String numberKey() {
+        return revocations.setKey() + ":number";
+    }
+
+    @Test
+    void shouldAnswerFromMemoryWhileItsPingsProveItHeardEveryRevocationAndReadThemAgainOnceANumberIsMissed() {
+        long expiresAt = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
+        String unannounced = "unannounced-" + System.nanoTime();
+        redis.opsForZSet().add(revocations.setKey(), unannounced, expiresAt).block(Duration.ofSeconds(5));
+
+        // Within a lease, the node answers by what it heard: a revocation written to Redis without its announcement
+        // (which no node of ours does) is not seen, which shows Redis was not asked.
+        await().atMost(Duration.ofSeconds(10)).until(() -> answeredFromMemory(unannounced, false));
+
+        // An announcement whose number skips one: the node missed something, so it reads the whole set again.
+        long skipped = redis.opsForValue().increment(numberKey(), 2).block(Duration.ofSeconds(5));
+        redis.convertAndSend(revocations.channel(), "announced-" + System.nanoTime() + " " + expiresAt + " " + skipped)
+                .block(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> revocations.revokedHere(unannounced) && revocations.memoryIsComplete());
+        assertThat(revocations.revoked(unannounced).block(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    void shouldReadTheRevocationsAgainWhenTheirNumberGoesBackAsAfterRedisLostItsData() {
+        // Numbers taken without announcements: the next ping shows them, and the node reads the set up to the last.
+        long high = redis.opsForValue().increment(numberKey(), 3).block(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> revocations.heardUpTo() == high && revocations.memoryIsComplete());
+        String unannounced = "after-restart-" + System.nanoTime();
+        redis.opsForZSet().add(revocations.setKey(), unannounced, System.currentTimeMillis() + 600_000).block(Duration.ofSeconds(5));
+
+        redis.opsForValue().set(numberKey(), "0").block(Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> revocations.revokedHere(unannounced) && revocations.heardUpTo() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(revocations::memoryIsComplete);
+    }
 }
