@@ -132,12 +132,13 @@ class ActivityInbox implements ActivityNotifier {
 
     /** The activity itself, or for a comment answering another, the reply to that comment's author and the comment to the owner. */
     private Flux<Activity> recipients(Activity activity) {
-        if (activity.type() != Activity.Type.COMMENT || activity.commentId() == null) {
-            return Flux.just(activity);
+        if (activity.type() != Activity.Type.COMMENT || activity.answeredCommentId() == null) {
+            return Flux.just(activity); // a top-level comment: no statement to find an author it answers
         }
-        return notifications.answeredAuthor(activity.commentId())
+        return notifications.authorOf(activity.answeredCommentId())
                 .map(answered -> {
-                    Activity reply = new Activity(Activity.Type.REPLY, activity.actorId(), answered, activity.projectId(), activity.commentId());
+                    Activity reply = new Activity(Activity.Type.REPLY, activity.actorId(), answered, activity.projectId(), activity.commentId(),
+                            activity.answeredCommentId());
                     return answered.equals(activity.recipientId()) ? List.of(reply) : List.of(reply, activity);
                 })
                 .defaultIfEmpty(List.of(activity))

@@ -115,9 +115,9 @@ class Notifications {
         return window.toMillis() / 1000.0;
     }
 
-    /** The author of the comment that {@code commentId} answers, if it answers one. */
-    Mono<UUID> answeredAuthor(UUID commentId) {
-        return db.sql("SELECT parent.author_id FROM comments c JOIN comments parent ON parent.id = c.parent_id WHERE c.id = :id")
+    /** The author of the comment, if it still exists. */
+    Mono<UUID> authorOf(UUID commentId) {
+        return db.sql("SELECT author_id FROM comments WHERE id = :id")
                 .bind("id", commentId)
                 .map(row -> row.get("author_id", UUID.class))
                 .one();

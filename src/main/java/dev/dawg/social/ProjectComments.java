@@ -64,7 +64,7 @@ public class ProjectComments {
                         .flatMap(comment -> events.publish(ProjectEvent.commentAdded(grant.projectId(), grant.ownerId(),
                                         ProjectEvent.Actor.of(grant.user()), comment))
                                 // Queued after the event, so sessions see comment:added first; never holds up the comment.
-                                .doOnSuccess(done -> notifier.tell(Activity.commented(grant.user().id(), grant.ownerId(), grant.projectId(), comment.id())))
+                                .doOnSuccess(done -> notifier.tell(Activity.commented(grant.user().id(), grant.ownerId(), grant.projectId(), comment.id(), comment.parentId())))
                                 .thenReturn(new Posted(comment, decision))));
     }
 
