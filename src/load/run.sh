@@ -16,6 +16,7 @@ PORT=${PORT:-18090}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-10s}          # one warm-up window; windows repeat until CPU/request moves <= STEADY_PERCENT
 WARMUP_WINDOWS=${WARMUP_WINDOWS:-15}
+WARMUP_MIN_WINDOWS=${WARMUP_MIN_WINDOWS:-5}
 STEADY_PERCENT=${STEADY_PERCENT:-7}
 JIT_WARMUP=${JIT_WARMUP:-20s}
 RUNS=${RUNS:-3}
@@ -29,7 +30,7 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${LOAD_DB:-dawg_load}
 WORK=target/load
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-anon-gzip get-framework get-auth revalidate search comment autosave-patch autosave-put ceiling-update)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-anon-gzip get-framework get-auth get-auth-framework revalidate search comment autosave-patch autosave-put ceiling-update)
 BASE=http://127.0.0.1:$PORT
 
 say() { printf '==> %s\n' "$*"; }
@@ -91,7 +92,8 @@ run_wrk() { # name, wrk args...
     current=$(( ($(cpu_ticks $SERVER) - start) * TICK_US / (answered > 0 ? answered : 1) ))
     echo "warm-up window $window: $current us of CPU per request" >> "$WORK/$name.warmup.txt"
     local change=$(( current > previous ? current - previous : previous - current ))
-    if [ "$previous" -gt 0 ] && [ $(( 100 * change / previous )) -le "$STEADY_PERCENT" ]; then break; fi
+    # A cold server can look steady between two early windows: at least WARMUP_MIN_WINDOWS before judging.
+    if [ "$window" -ge "$WARMUP_MIN_WINDOWS" ] && [ $(( 100 * change / previous )) -le "$STEADY_PERCENT" ]; then break; fi
     [ "$window" -ge "$WARMUP_WINDOWS" ] && break
     previous=$current
   done
@@ -125,6 +127,7 @@ for scenario in "${SCENARIOS[@]}"; do
     get-framework) REQUEST_ID=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-anon-gzip) GZIP=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-auth) TOKEN=$TOKEN IDS=owned.txt run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
+    get-auth-framework) TOKEN=$TOKEN IDS=owned.txt REQUEST_ID=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     revalidate) ETAG_ONE=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     comment) TOKEN=$TOKEN run_wrk "$scenario" -t"$WRITERS" -c"$WRITERS" -s ../../src/load/comment.lua "$BASE" ;;
     search) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/search.lua "$BASE" ;;
