@@ -276,8 +276,14 @@ public class AccessTokenRevocations implements SmartLifecycle, AccessTokens.Revo
     public void start() {
         subscription = Flux.defer(() -> redis.listenToChannelLater(channel)
                                 .flatMapMany(messages -> catchUp().thenMany(messages)))
-                .concatMap(message -> heard(message.getMessage())
-                        .onErrorResume(ex -> RequestIds.logged(() -> log.warn("Could not read the access-token revocations again ({})", ex.toString()))))
+                // Deferred: a message that does not parse is logged and skipped instead of ending the subscription.
+                .concatMap(message -> Mono.defer(() -> heard(message.getMessage()))
+                        .onErrorResume(ex -> {
+                            synchronized (this) {
+                                missed(); // whatever it said is unknown: read the set again at the next ping
+                            }
+                            return RequestIds.logged(() -> log.warn("Could not take an access-token revocation message in ({})", ex.toString()));
+                        }))
                 .doOnError(ex -> {
                     synchronized (this) {
                         missed();
