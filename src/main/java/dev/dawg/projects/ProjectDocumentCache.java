@@ -50,13 +50,16 @@ class ProjectDocumentCache {
     /** Remembers (and returns) the bytes of a project's document at its version. */
     byte[] remember(Project project) {
         byte[] bytes = project.projectData().getBytes(StandardCharsets.UTF_8);
-        documents.put(new Key(project.id(), project.version()), DeflatedDocument.of(bytes));
+        keep(project, DeflatedDocument.of(bytes));
         return bytes;
     }
 
     /** Remembers a project's document at its version, and returns it as kept. */
     DeflatedDocument rememberDeflated(Project project) {
-        DeflatedDocument document = DeflatedDocument.of(project.projectData().getBytes(StandardCharsets.UTF_8));
+        return keep(project, DeflatedDocument.of(project.projectData().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private DeflatedDocument keep(Project project, DeflatedDocument document) {
         documents.put(new Key(project.id(), project.version()), document);
         return document;
     }

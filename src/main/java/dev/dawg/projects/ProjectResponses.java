@@ -3,6 +3,7 @@ package dev.dawg.projects;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -93,29 +94,19 @@ public class ProjectResponses {
      * adds {@code Vary: Accept-Encoding} to the exchange (a response's own Vary would replace the CORS filter's).
      */
     Mono<ServerResponse> read(Project project, DeflatedDocument document, boolean gzip) {
-        String etag = project.etag();
         if (document == null) {
-            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag)
-                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+            return notModified(project);
         }
-        byte[][] parts = gzip ? gzipParts(project, document) : fullParts(project, document.inflate());
-        long length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
+        if (!gzip) {
+            return ok(project, document.inflate());
         }
-        ServerResponse.BodyBuilder answer = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).contentLength(length).eTag(etag)
-                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
-        if (gzip) {
-            answer.header(HttpHeaders.CONTENT_ENCODING, ContentCodings.GZIP);
-        }
-        Flux<DataBuffer> buffers = Flux.fromArray(parts).map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part));
-        return answer.body(BodyInserters.fromDataBuffers(buffers));
+        return send(ServerResponse.ok().header(HttpHeaders.CONTENT_ENCODING, ContentCodings.GZIP), project,
+                gzipParts(project, document), "private, no-cache");
     }
 
     /** The full project gzip-encoded, the document's compressed bytes sent as they are kept (the middle array). */
     byte[][] gzipParts(Project project, DeflatedDocument document) {
-        byte[] headBytes = json.writeValueAsBytes(summary(project));
-        return document.gzip(new byte[][] { java.util.Arrays.copyOf(headBytes, headBytes.length - 1), DATA_MEMBER }, CLOSING_BRACE);
+        return document.gzip(new byte[][] { openHead(summary(project)), DATA_MEMBER }, CLOSING_BRACE);
     }
 
     /**
@@ -123,7 +114,11 @@ public class ProjectResponses {
      * per request), with its total length (so it is not sent chunked).
      */
     private Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document, String cacheControl) {
-        byte[][] parts = fullParts(project, document);
+        return send(answer, project, fullParts(project, document), cacheControl);
+    }
+
+    /** The project's answer from {@code parts}, sent one after the other, with their total length. */
+    private Mono<ServerResponse> send(ServerResponse.BodyBuilder answer, Project project, byte[][] parts, String cacheControl) {
         long length = 0;
         for (byte[] part : parts) {
             length += part.length;
@@ -146,8 +141,13 @@ public class ProjectResponses {
 
     /** {@code head}'s members followed by {@code "projectData"} with {@code document} as it is, as byte arrays to send in order. */
     public byte[][] parts(Map<String, Object> head, byte[] document) {
+        return new byte[][] { openHead(head), DATA_MEMBER, document, CLOSING_BRACE };
+    }
+
+    /** {@code head} as JSON without its closing brace, for members to follow. */
+    private byte[] openHead(Map<String, Object> head) {
         byte[] headBytes = json.writeValueAsBytes(head);
-        return new byte[][] { java.util.Arrays.copyOf(headBytes, headBytes.length - 1), DATA_MEMBER, document, CLOSING_BRACE };
+        return Arrays.copyOf(headBytes, headBytes.length - 1);
     }
 
     /** The members of {@code head} followed by {@code "projectData"} with {@code dataText}, which is JSON text. */

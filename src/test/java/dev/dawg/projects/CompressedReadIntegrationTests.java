@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +26,7 @@ import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
 import dev.dawg.support.IntegrationTest;
 
+import static dev.dawg.projects.SameAnswers.assertSameAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -155,19 +155,6 @@ class CompressedReadIntegrationTests {
             request = request.header("X-Request-Id", requestId);
         }
         return request.exchange().expectBody().returnResult();
-    }
-
-    private static void assertSameAnswer(EntityExchangeResult<byte[]> fast, EntityExchangeResult<byte[]> framework) {
-        assertThat(fast.getStatus()).isEqualTo(framework.getStatus());
-        assertThat(withoutRequestId(fast.getResponseHeaders())).isEqualTo(withoutRequestId(framework.getResponseHeaders()));
-        assertThat(fast.getResponseBody()).isEqualTo(framework.getResponseBody());
-    }
-
-    private static Map<String, List<String>> withoutRequestId(HttpHeaders headers) {
-        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((name, values) -> copy.put(name, values));
-        copy.remove("X-Request-Id");
-        return copy;
     }
 
     private double fromMemory() {

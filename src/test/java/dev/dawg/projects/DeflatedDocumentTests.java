@@ -1,6 +1,7 @@
 package dev.dawg.projects;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -130,17 +131,11 @@ class DeflatedDocumentTests {
     }
 
     private static byte[] join(byte[][] parts) {
-        int length = 0;
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
         for (byte[] part : parts) {
-            length += part.length;
+            joined.writeBytes(part);
         }
-        byte[] joined = new byte[length];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, joined, at, part.length);
-            at += part.length;
-        }
-        return joined;
+        return joined.toByteArray();
     }
 
     private static int crc(byte[] bytes) {
