@@ -13,6 +13,8 @@
 # The ceiling, measured in the same run with the same client (CEILING=0 leaves it out): src/load/BareFanout.java on two
 # more nodes, the same protocol over Redis pub/sub with nothing else (no auth, no database, no history).
 #
+# Before a scenario's runs, each variant runs it in throwaway WARMUP_WINDOW (10) s windows until its nodes' CPU per event
+# moves by at most STEADY_PERCENT (7) %, after at least WARMUP_MIN_WINDOWS (4), at most WARMUP_WINDOWS (12; 0: none).
 # Settings: RUNS (3), DURATION (20), WARMUP (3), DRAIN (15: seconds the client waits after the writes for deliveries
 # still on their way; what has not arrived by then counts as lost), WINDOW (64), CONNS (1000), JAVA_OPTS (-Xmx768m),
 # PEERS (/work/shared/peers), PGHOST/PGPORT/PGUSER, REDIS_URL. Needs psql, curl, redis-cli; java 17+.
@@ -21,6 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 RUNS=${RUNS:-3}; DURATION=${DURATION:-20}; WARMUP=${WARMUP:-3}; WINDOW=${WINDOW:-64}; CONNS=${CONNS:-1000}
+WARMUP_WINDOW=${WARMUP_WINDOW:-10}; WARMUP_WINDOWS=${WARMUP_WINDOWS:-12}; WARMUP_MIN_WINDOWS=${WARMUP_MIN_WINDOWS:-4}
+STEADY_PERCENT=${STEADY_PERCENT:-7}
 PEERS=${PEERS:-/work/shared/peers}
 PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
@@ -119,8 +123,8 @@ HZ=$(getconf CLK_TCK)
 ticks() { local t=0 p f; for p in "$@"; do f=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue; t=$((t + ${f% *} + ${f#* })); done; echo $t; }
 waitfor() { for _ in $(seq 1 2400); do grep -q "$1" "$2" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 
-run_client() { # variant scenario run -> one summary line
-  local v=$1 s=$2 r=$3 out="$WORK/$2-$1-$3.txt" args
+run_client() { # variant scenario run [duration warm-up drain] -> one summary line
+  local v=$1 s=$2 r=$3 out="$WORK/$2-$1-$3.txt" args duration=${4:-$DURATION} warmup=${5:-$WARMUP} drain=${6:-${DRAIN:-15}}
   read -r pa pb <<< "${PORTS[$v]}"
   case $s in
     a) args="--projects 1 --project ${IDS1[$v]} --rate 100" ;;
@@ -129,7 +133,7 @@ run_client() { # variant scenario run -> one summary line
   esac
   local token=none; [ "$v" = bare ] || token=$(login "$pa")
   java -Xmx1g -cp "$WORK/client" FanoutClient --url "http://127.0.0.1:$pa,http://127.0.0.1:$pb" --conns "$CONNS" \
-    --duration "$DURATION" --warmup "$WARMUP" --drain "${DRAIN:-15}" --token "$token" $args > "$out" 2>&1 &
+    --duration "$duration" --warmup "$warmup" --drain "$drain" --token "$token" $args > "$out" 2>&1 &
   local cp=$!
   waitfor "^measuring" "$out" || { echo "client did not start measuring; see $out" >&2; cat "$out" >&2; return 1; }
   set -- ${PIDS[$v]}
@@ -153,8 +157,28 @@ print("median of %d: " % len(rows) + "  ".join("%s %g (%g-%g)" % (k, st.median(f
 '
 }
 
-: > "$WORK/summary.txt"
+# The JIT takes 60-100 s of load to compile this server's code; a run measured before that measures the compiler.
+# So each variant first runs the scenario in throwaway windows until its nodes' CPU per event settles.
+warm_until_steady() { # variant scenario
+  local v=$1 s=$2 n line cpu previous=""
+  for n in $(seq 1 "$WARMUP_WINDOWS"); do
+    line=$(run_client "$v" "$s" "warm$n" "$WARMUP_WINDOW" 1 3)
+    cpu=$(awk '{for (i = 1; i < NF; i++) { if ($i == "events/s") e = $(i + 1); if ($i == "servers") c = $(i + 1) }} END {printf "%.0f", (e > 0 ? c / e * 1e6 : 0)}' <<< "$line")
+    echo "$s $v warm-up window $n: $cpu us of server CPU per event" >> "$WORK/warmup.txt"
+    if [ -n "$previous" ] && [ "$n" -ge "$WARMUP_MIN_WINDOWS" ] && \
+       awk -v a="$previous" -v b="$cpu" -v p="$STEADY_PERCENT" 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(a > 0 && d * 100 <= p * a)}'; then
+      echo "$s $v: steady after $n warm-up windows ($cpu us per event)"; return
+    fi
+    previous=$cpu
+  done
+  echo "$s $v: not steady after $WARMUP_WINDOWS warm-up windows ($cpu us per event); measuring anyway"
+}
+
+: > "$WORK/summary.txt"; : > "$WORK/warmup.txt"
 for s in "${SCENARIOS[@]}"; do
+  for v in "${VARIANTS[@]}"; do
+    [ "$WARMUP_WINDOWS" -gt 0 ] && warm_until_steady "$v" "$s"
+  done
   say "scenario $s: ${RUNS} runs of ${DURATION} s (+${WARMUP} s warm-up), variants ${VARIANTS[*]} interleaved"
   for r in $(seq 1 "$RUNS"); do
     for v in "${VARIANTS[@]}"; do

@@ -6,6 +6,9 @@
 #   src/load/run.sh get-anon autosave-patch
 #   JAR=/tmp/before.jar src/load/run.sh autosave-patch autosave-put ceiling-update   # a given build; the PUT's ceiling
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="-Xmx256m ..." src/load/run.sh get-anon get-anon-gzip
+#   S3=external JAR=target/production/dawg-server-0.1.0-SNAPSHOT.jar src/load/run.sh get-anon   # as a production node:
+#       the jar without embedded servers, S3 in a process of its own (src/load/external-s3.sh)
+#   JAVA_OPTS="-XX:NativeMemoryTracking=summary ..." src/load/run.sh ...   # also where the RSS goes (native-memory.txt)
 #
 # Needs wrk and psql (Debian: apt-get install -y wrk postgresql-client), PostgreSQL on PGHOST:PGPORT (trust
 # auth as PGUSER) and Redis on REDIS_URL. Results: target/load/results.md (and the raw wrk output beside it).
@@ -38,11 +41,19 @@ for tool in wrk psql curl; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y wrk postgresql-client curl" >&2; exit 1; }
 done
 mkdir -p "$WORK" && rm -rf "$WORK/data"
-JAR=${JAR:-$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)}
-if [ -z "$JAR" ]; then
+DEFAULT_JAR=$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)
+if [ -z "$DEFAULT_JAR" ]; then
   say "Building the server jar"
   ./mvnw -B -q -DskipTests package
-  JAR=$(ls target/dawg-server-*.jar | head -1)
+  DEFAULT_JAR=$(ls target/dawg-server-*.jar | head -1)
+fi
+JAR=${JAR:-$DEFAULT_JAR}
+S3=${S3:-embedded}
+S3_PID=
+if [ "$S3" = external ]; then   # S3=external JAR=target/production/dawg-server-*.jar: a production node's make-up
+  . src/load/external-s3.sh
+  start_external_s3 "$DEFAULT_JAR" "$WORK" "${S3_PORT:-18097}"
+  trap 'kill $S3_PID 2>/dev/null || true' EXIT
 fi
 
 say "Fresh database $DB"
@@ -55,13 +66,13 @@ DAWG_DATA_DIR=$WORK/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGP
   DAWG_RATE_LIMIT_REGISTER_PER_ACCOUNT=100000 DAWG_RATE_LIMIT_PROJECT_WRITES=100000000 \
   ${JAVA:-java} ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER $S3_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 until curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1; do
   kill -0 $SERVER 2>/dev/null || { echo "The server died; see $WORK/server.log" >&2; exit 1; }
   sleep 0.2
 done
 ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
-say "Healthy after ${ready_ms} ms (embedded S3, external PostgreSQL and Redis)"
+say "Healthy after ${ready_ms} ms ($S3 S3, external PostgreSQL and Redis)"
 
 say "Seeding $USERS users and $PROJECTS projects"
 curl -fs -o /dev/null -X POST "$BASE/api/auth/register" -H 'Content-Type: application/json' \
@@ -154,8 +165,13 @@ for scenario in "${SCENARIOS[@]}"; do
   echo "| $scenario | $rps | $p50 | $p99 | $cpu | $errors |" >> "$RESULTS"
 done
 rss=$(ps -o rss= -p $SERVER | awk '{printf "%d", $1/1024}')
+# Where the RSS goes, when the JVM was started with -XX:NativeMemoryTracking=summary.
+if [[ "${JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then
+  "$(dirname "$(readlink -f "$(command -v "${JAVA:-java}")")")/jcmd" $SERVER VM.native_memory summary > "$WORK/native-memory.txt" 2>&1 || true
+  grep -E "^(Total|-)" "$WORK/native-memory.txt" | sed 's/^/    /' || true
+fi
 {
   echo
-  echo "Server: start to healthy ${ready_ms} ms; RSS after the run ${rss} MB; $(nproc) cores; $(date -u +%F); wrk $CONNECTIONS connections (autosave: $WRITERS writers)."
+  echo "Server: $(basename "$(dirname "$JAR")")/$(basename "$JAR") on $S3 S3, ${JAVA_OPTS:--Xmx768m}; start to healthy ${ready_ms} ms; RSS after the run ${rss} MB; $(nproc) cores; $(date -u +%F); wrk $CONNECTIONS connections (autosave: $WRITERS writers)."
 } >> "$RESULTS"
 cat "$RESULTS"

@@ -10,6 +10,12 @@
 #   src/load/startup.sh
 #   JAR=/elsewhere/dawg-server.jar WORK=target/load/before RUNS=1 src/load/startup.sh   # another build, side by side
 #   ONLY='cds17|aot' src/load/startup.sh                                                 # some kinds only (a regex)
+#   S3=embedded src/load/startup.sh                                                      # the in-process S3, as before
+#
+# By default all three services are external, as in production: S3 is S3Proxy (the store the default jar embeds)
+# started in a process of its own from the default jar's libraries, and the jar measured is the production one
+# (target/production, built by `./mvnw -Dproduction -Dmaven.test.skip=true package`) when it is there, which carries no
+# embedded servers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,12 +30,23 @@ EXTRACTED=$WORK/cds
 mkdir -p "$WORK"
 say() { printf '==> %s\n' "$*"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
-JAR=${JAR:-$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)}
-[ -n "$JAR" ] || { ./mvnw -B -q -DskipTests package; JAR=$(ls target/dawg-server-*.jar | head -1); }
+DEFAULT_JAR=$(ls target/dawg-server-*.jar 2>/dev/null | head -1 || true)
+[ -n "$DEFAULT_JAR" ] || { ./mvnw -B -q -DskipTests package; DEFAULT_JAR=$(ls target/dawg-server-*.jar | head -1); }
+S3=${S3:-external}
+if [ "$S3" = external ]; then
+  JAR=${JAR:-$(ls target/production/dawg-server-*.jar 2>/dev/null | head -1 || echo "$DEFAULT_JAR")}
+else
+  JAR=${JAR:-$DEFAULT_JAR}
+fi
 
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 export DAWG_DATA_DIR=$WORK/startup-data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGPORT/$DB DAWG_DB_USER=$PGUSER \
   DAWG_REDIS_URL=$REDIS_URL
+if [ "$S3" = external ]; then
+  . src/load/external-s3.sh
+  start_external_s3 "$DEFAULT_JAR" "$WORK" "${S3_PORT:-18097}"
+  trap 'kill $S3_PID 2>/dev/null || true' EXIT
+fi
 JAVA17=${JAVA17:-java}
 JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA25=$JAVA25_HOME/bin/java
@@ -103,5 +120,5 @@ done
     echo "| ${NAMES[$kind]} | $(awk -v k="$kind" '$1 == k {print $2}' "$RESULTS" | median) | $(awk -v k="$kind" '$1 == k {print $3}' "$RESULTS" | median) | $(awk -v k="$kind" '$1 == k {print $4}' "$RESULTS" | median) |"
   done
   echo
-  echo "External PostgreSQL and Redis, embedded S3; $(nproc) cores; $(date -u +%F); load average: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "$(basename "$(dirname "$JAR")")/$(basename "$JAR"); external PostgreSQL and Redis, $S3 S3; $(nproc) cores; $(date -u +%F); load average: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "$WORK/startup.md"
