@@ -14,7 +14,7 @@
 # more nodes, the same protocol over Redis pub/sub with nothing else (no auth, no database, no history).
 #
 # Before a scenario's runs, each variant runs it in throwaway WARMUP_WINDOW (10) s windows until its nodes' CPU per event
-# moves by at most STEADY_PERCENT (7) %, after at least WARMUP_MIN_WINDOWS (4), at most WARMUP_WINDOWS (12; 0: none).
+# moves by at most STEADY_PERCENT (7) %, after at least WARMUP_MIN_WINDOWS (9), at most WARMUP_WINDOWS (15; 0: none).
 # Settings: RUNS (3), DURATION (20), WARMUP (3), DRAIN (15: seconds the client waits after the writes for deliveries
 # still on their way; what has not arrived by then counts as lost), WINDOW (64), CONNS (1000), JAVA_OPTS (-Xmx768m),
 # PEERS (/work/shared/peers), PGHOST/PGPORT/PGUSER, REDIS_URL. Needs psql, curl, redis-cli; java 17+.
@@ -23,7 +23,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 RUNS=${RUNS:-3}; DURATION=${DURATION:-20}; WARMUP=${WARMUP:-3}; WINDOW=${WINDOW:-64}; CONNS=${CONNS:-1000}
-WARMUP_WINDOW=${WARMUP_WINDOW:-10}; WARMUP_WINDOWS=${WARMUP_WINDOWS:-12}; WARMUP_MIN_WINDOWS=${WARMUP_MIN_WINDOWS:-4}
+# At least 9 windows: at a paced 100 events/s the JIT sees few calls a second, and after 4 windows a node's CPU per
+# event had stopped moving by 7 % window to window while still 20-30 % above its steady level.
+WARMUP_WINDOW=${WARMUP_WINDOW:-10}; WARMUP_WINDOWS=${WARMUP_WINDOWS:-15}; WARMUP_MIN_WINDOWS=${WARMUP_MIN_WINDOWS:-9}
 STEADY_PERCENT=${STEADY_PERCENT:-7}
 PEERS=${PEERS:-/work/shared/peers}
 PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
