@@ -4,6 +4,7 @@
 #
 #   src/load/run.sh                      # every scenario
 #   src/load/run.sh get-anon autosave-patch
+#   src/load/run.sh ceiling-netty get-anon get-framework   # the GETs beside a bare Reactor Netty in the same run
 #   JAR=/tmp/before.jar src/load/run.sh autosave-patch autosave-put ceiling-update   # a given build; the PUT's ceiling
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="-Xmx256m ..." src/load/run.sh get-anon get-anon-gzip
 #   S3=external JAR=target/production/dawg-server-0.1.0-SNAPSHOT.jar src/load/run.sh get-anon   # as a production node:
@@ -33,7 +34,13 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${LOAD_DB:-dawg_load}
 WORK=target/load
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(get-anon get-anon-gzip get-framework get-auth get-auth-framework revalidate search comment autosave-patch autosave-put ceiling-update)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ceiling-netty get-anon get-anon-gzip get-framework get-auth get-auth-framework revalidate search comment autosave-patch autosave-put ceiling-update)
+# Issue 20's targets, printed beside each figure; the ceilings are measured in the same run (ceiling-netty: a bare
+# Reactor Netty server answering a fixed 50 KB body, src/load/BareNetty.java; ceiling-update: pgbench).
+declare -A TARGETS=([get-anon]='≥ 25,000 req/s' [get-anon-gzip]='≥ 25,000 req/s' [get-auth]='≥ 25,000 req/s'
+  [get-framework]='≥ 15,000 req/s' [get-auth-framework]='≥ 15,000 req/s' [revalidate]='cheaper than a GET'
+  [search]='≥ 2,000 req/s' [comment]='≤ 500 µs CPU' [autosave-patch]='≥ 1,500/s' [autosave-put]='≥ 0.8 × ceiling-update'
+  [ceiling-netty]='(ceiling of the GETs)' [ceiling-update]='(ceiling of autosave-put)')
 BASE=http://127.0.0.1:$PORT
 
 say() { printf '==> %s\n' "$*"; }
@@ -89,18 +96,18 @@ echo "document size: $(wc -c < "$WORK/put-body.json") bytes; public projects: $(
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
-run_wrk() { # name, wrk args...
-  local name=$1; shift
+run_wrk() { # name, wrk args...; MEASURED_PID: whose CPU is counted (the server's by default)
+  local name=$1 pid=${MEASURED_PID:-$SERVER}; shift
   # Discarded warm-up windows first, until the server's CPU per request settles: this code takes the JIT 60-100 s to
   # compile (a fixed 5 s warm-up measured the comment POST at 5.7 ms of CPU; steady, it costs 1.8 ms).
   local window=0 previous=0 current
   : > "$WORK/$name.warmup.txt"
   while :; do
     window=$((window + 1))
-    local start; start=$(cpu_ticks $SERVER)
+    local start; start=$(cpu_ticks $pid)
     (cd "$WORK" && wrk -d "$WARMUP" "$@") > "$WORK/$name.warmup.$window.txt" 2>&1
     local answered; answered=$(grep -E "requests in" "$WORK/$name.warmup.$window.txt" | awk '{print $1}')
-    current=$(( ($(cpu_ticks $SERVER) - start) * TICK_US / (answered > 0 ? answered : 1) ))
+    current=$(( ($(cpu_ticks $pid) - start) * TICK_US / (answered > 0 ? answered : 1) ))
     echo "warm-up window $window: $current us of CPU per request" >> "$WORK/$name.warmup.txt"
     local change=$(( current > previous ? current - previous : previous - current ))
     # A cold server can look steady between two early windows: at least WARMUP_MIN_WINDOWS before judging.
@@ -110,11 +117,11 @@ run_wrk() { # name, wrk args...
   done
   printf '(warm after %s windows of %s: %s us/request) ' "$window" "$WARMUP" "$current"
   for run in $(seq 1 "$RUNS"); do
-    local before; before=$(cpu_ticks $SERVER)
+    local before; before=$(cpu_ticks $pid)
     (cd "$WORK" && wrk --latency -d "$DURATION" "$@") > "$WORK/$name.$run.txt" 2>&1
     # The server's CPU per request answered: what a request costs, whatever else the machine is doing.
     local requests; requests=$(grep -E "requests in" "$WORK/$name.$run.txt" | awk '{print $1}')
-    echo "server CPU per request: $(( ($(cpu_ticks $SERVER) - before) * TICK_US / (requests > 0 ? requests : 1) )) us" >> "$WORK/$name.$run.txt"
+    echo "server CPU per request: $(( ($(cpu_ticks $pid) - before) * TICK_US / (requests > 0 ? requests : 1) )) us" >> "$WORK/$name.$run.txt"
     grep -E "Requests/sec|99%|Non-2xx|autosave|CPU per" "$WORK/$name.$run.txt" | tr '\n' ' '; echo
   done
 }
@@ -124,8 +131,8 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms
 
 RESULTS=$WORK/results.md
 {
-  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | server CPU µs/request | errors (non-2xx/3xx) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | server CPU µs/request | errors (non-2xx/3xx) | target |"
+  echo "|---|---|---|---|---|---|---|"
 } > "$RESULTS"
 # The JIT compiles the hot paths before anything is counted; otherwise the first scenario of a run measures it.
 say "Warming up ($JIT_WARMUP of anonymous GETs, either coding)"
@@ -134,6 +141,19 @@ say "Warming up ($JIT_WARMUP of anonymous GETs, either coding)"
 for scenario in "${SCENARIOS[@]}"; do
   say "Scenario $scenario ($RUNS × $DURATION)"
   case $scenario in
+    ceiling-netty)
+      # The same wrk options as the GETs against a server that does nothing else; its libraries are the jar's own.
+      if [ -z "${NETTY_PID:-}" ]; then
+        rm -rf "$WORK/bare-lib" && unzip -q -o "$DEFAULT_JAR" 'BOOT-INF/lib/*' -d "$WORK/bare-lib"
+        java -cp "$WORK/bare-lib/BOOT-INF/lib/*" src/load/BareNetty.java "${NETTY_PORT:-18099}" > "$WORK/bare-netty.log" 2>&1 &
+        NETTY_PID=$!
+        trap 'kill $SERVER $S3_PID $NETTY_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+        until curl -fs -o /dev/null "http://127.0.0.1:${NETTY_PORT:-18099}/small"; do
+          kill -0 $NETTY_PID 2>/dev/null || { echo "BareNetty died; see $WORK/bare-netty.log" >&2; exit 1; }
+          sleep 0.2
+        done
+      fi
+      MEASURED_PID=$NETTY_PID run_wrk "$scenario" -t2 -c"$CONNECTIONS" "http://127.0.0.1:${NETTY_PORT:-18099}/big" ;;
     get-anon) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-framework) REQUEST_ID=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-anon-gzip) GZIP=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
@@ -162,7 +182,7 @@ for scenario in "${SCENARIOS[@]}"; do
   p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +99%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
   cpu=$(cat "$WORK/$scenario".[0-9]*.txt | (grep "CPU per request" || true) | awk '{print $5}' | median)
   errors=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "Non-2xx" "$f" || echo "x 0") | awk '{print $NF}'; done | median)
-  echo "| $scenario | $rps | $p50 | $p99 | $cpu | $errors |" >> "$RESULTS"
+  echo "| $scenario | $rps | $p50 | $p99 | $cpu | $errors | ${TARGETS[$scenario]:-} |" >> "$RESULTS"
 done
 rss=$(ps -o rss= -p $SERVER | awk '{printf "%d", $1/1024}')
 # Where the RSS goes, when the JVM was started with -XX:NativeMemoryTracking=summary.
