@@ -55,12 +55,18 @@ if [ -z "$DEFAULT_JAR" ]; then
   DEFAULT_JAR=$(ls target/dawg-server-*.jar | head -1)
 fi
 JAR=${JAR:-$DEFAULT_JAR}
+# Every process this script starts, stopped when it ends (the variables are read then).
+SERVER= S3_PID= NETTY_PID=
+trap 'kill $SERVER $S3_PID $NETTY_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+jar_libraries() { # -> the default jar's libraries, unpacked once (S3Proxy and the bare Netty ceiling run on them)
+  [ -d "$WORK/jar-lib/BOOT-INF/lib" ] || unzip -q -o "$DEFAULT_JAR" 'BOOT-INF/lib/*' -d "$WORK/jar-lib"
+  echo "$WORK/jar-lib/BOOT-INF/lib"
+}
+rm -rf "$WORK/jar-lib"
 S3=${S3:-embedded}
-S3_PID=
 if [ "$S3" = external ]; then   # S3=external JAR=target/production/dawg-server-*.jar: a production node's make-up
   . src/load/external-s3.sh
-  start_external_s3 "$DEFAULT_JAR" "$WORK" "${S3_PORT:-18097}"
-  trap 'kill $S3_PID 2>/dev/null || true' EXIT
+  start_external_s3 "$(jar_libraries)" "$WORK" "${S3_PORT:-18097}"
 fi
 
 say "Fresh database $DB"
@@ -73,7 +79,6 @@ DAWG_DATA_DIR=$WORK/data SERVER_PORT=$PORT DAWG_DB_URL=postgresql://$PGHOST:$PGP
   DAWG_RATE_LIMIT_REGISTER_PER_ACCOUNT=100000 DAWG_RATE_LIMIT_PROJECT_WRITES=100000000 \
   ${JAVA:-java} ${JAVA_OPTS:--Xmx768m} -jar "$JAR" > "$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER $S3_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 until curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1; do
   kill -0 $SERVER 2>/dev/null || { echo "The server died; see $WORK/server.log" >&2; exit 1; }
   sleep 0.2
@@ -111,7 +116,7 @@ run_wrk() { # name, wrk args...; MEASURED_PID: whose CPU is counted (the server'
     echo "warm-up window $window: $current us of CPU per request" >> "$WORK/$name.warmup.txt"
     local change=$(( current > previous ? current - previous : previous - current ))
     # A cold server can look steady between two early windows: at least WARMUP_MIN_WINDOWS before judging.
-    if [ "$window" -ge "$WARMUP_MIN_WINDOWS" ] && [ $(( 100 * change / previous )) -le "$STEADY_PERCENT" ]; then break; fi
+    if [ "$window" -ge "$WARMUP_MIN_WINDOWS" ] && [ "$previous" -gt 0 ] && [ $(( 100 * change / previous )) -le "$STEADY_PERCENT" ]; then break; fi
     [ "$window" -ge "$WARMUP_WINDOWS" ] && break
     previous=$current
   done
@@ -143,11 +148,9 @@ for scenario in "${SCENARIOS[@]}"; do
   case $scenario in
     ceiling-netty)
       # The same wrk options as the GETs against a server that does nothing else; its libraries are the jar's own.
-      if [ -z "${NETTY_PID:-}" ]; then
-        rm -rf "$WORK/bare-lib" && unzip -q -o "$DEFAULT_JAR" 'BOOT-INF/lib/*' -d "$WORK/bare-lib"
-        java -cp "$WORK/bare-lib/BOOT-INF/lib/*" src/load/BareNetty.java "${NETTY_PORT:-18099}" > "$WORK/bare-netty.log" 2>&1 &
+      if [ -z "$NETTY_PID" ]; then
+        java -cp "$(jar_libraries)/*" src/load/BareNetty.java "${NETTY_PORT:-18099}" > "$WORK/bare-netty.log" 2>&1 &
         NETTY_PID=$!
-        trap 'kill $SERVER $S3_PID $NETTY_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
         until curl -fs -o /dev/null "http://127.0.0.1:${NETTY_PORT:-18099}/small"; do
           kill -0 $NETTY_PID 2>/dev/null || { echo "BareNetty died; see $WORK/bare-netty.log" >&2; exit 1; }
           sleep 0.2

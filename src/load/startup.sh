@@ -44,7 +44,8 @@ export DAWG_DATA_DIR=$WORK/startup-data SERVER_PORT=$PORT DAWG_DB_URL=postgresql
   DAWG_REDIS_URL=$REDIS_URL
 if [ "$S3" = external ]; then
   . src/load/external-s3.sh
-  start_external_s3 "$DEFAULT_JAR" "$WORK" "${S3_PORT:-18097}"
+  rm -rf "$WORK/jar-lib" && unzip -q -o "$DEFAULT_JAR" 'BOOT-INF/lib/*' -d "$WORK/jar-lib"
+  start_external_s3 "$WORK/jar-lib/BOOT-INF/lib" "$WORK" "${S3_PORT:-18097}"
   trap 'kill $S3_PID 2>/dev/null || true' EXIT
 fi
 JAVA17=${JAVA17:-java}

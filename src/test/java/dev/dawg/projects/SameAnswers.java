@@ -22,7 +22,7 @@ final class SameAnswers {
         assertThat(fast.getResponseBody()).isEqualTo(framework.getResponseBody());
     }
 
-    static Map<String, List<String>> withoutRequestId(HttpHeaders headers) {
+    private static Map<String, List<String>> withoutRequestId(HttpHeaders headers) {
         Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> copy.put(name, values));
         copy.remove("X-Request-Id");
