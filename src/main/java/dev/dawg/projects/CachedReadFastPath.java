@@ -37,6 +37,7 @@ import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.Scope;
 import dev.dawg.platform.web.RequestIds;
 import dev.dawg.platform.web.ResponseHeaders;
+import dev.dawg.platform.web.SplicedBody;
 import dev.dawg.sharing.ProjectAccess;
 
 /**
@@ -152,7 +153,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
         }
         else {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(gzip ? responses.gzipParts(project, document) : responses.fullParts(project, document.inflate())));
+                    SplicedBody.direct(ctx.alloc(), gzip ? responses.gzipParts(project, document) : responses.fullParts(project, document.inflate())));
         }
         HttpHeaders out = response.headers();
         out.set(RequestIds.HEADER, UUID.randomUUID().toString());

@@ -7,19 +7,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.dawg.platform.web.SplicedBody;
 
 /**
  * Projects as the API answers them. The document is spliced into the response as stored JSON text:
@@ -119,16 +116,11 @@ public class ProjectResponses {
 
     /** The project's answer from {@code parts}, sent one after the other, with their total length. */
     private Mono<ServerResponse> send(ServerResponse.BodyBuilder answer, Project project, byte[][] parts, String cacheControl) {
-        long length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        answer.contentType(MediaType.APPLICATION_JSON).contentLength(length).eTag(project.etag());
+        answer.eTag(project.etag());
         if (cacheControl != null) {
             answer.header(HttpHeaders.CACHE_CONTROL, cacheControl);
         }
-        Flux<DataBuffer> buffers = Flux.fromArray(parts).map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part));
-        return answer.body(BodyInserters.fromDataBuffers(buffers));
+        return SplicedBody.json(answer, parts);
     }
 
     /**

@@ -8,17 +8,12 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -27,6 +22,7 @@ import dev.dawg.assets.ProjectPreviews.Preview;
 import dev.dawg.dawgclient.ClientPage;
 import dev.dawg.dawgclient.ClientPreviews;
 import dev.dawg.platform.web.ApiProblem;
+import dev.dawg.platform.web.SplicedBody;
 import dev.dawg.projects.Project;
 import dev.dawg.projects.ProjectLists;
 import dev.dawg.projects.ProjectResponses;
@@ -82,14 +78,7 @@ public class ClientProjectView {
         parts[0] = PROJECT_ENVELOPE;
         System.arraycopy(inner, 0, parts, 1, inner.length);
         parts[parts.length - 1] = CLOSING_BRACE;
-        long length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        Flux<DataBuffer> buffers = Flux.fromArray(parts).map(DefaultDataBufferFactory.sharedInstance::wrap);
-        return answer.contentType(MediaType.APPLICATION_JSON).contentLength(length)
-                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
-                .body(BodyInserters.fromDataBuffers(buffers));
+        return SplicedBody.json(answer.header(HttpHeaders.CACHE_CONTROL, "private, no-cache"), parts);
     }
 
     Mono<Map<String, Object>> page(ServerRequest request, ProjectLists.Page page, ClientPage asked) {
