@@ -5,6 +5,7 @@
 #   src/load/run.sh                      # every scenario
 #   src/load/run.sh get-anon autosave-patch
 #   src/load/run.sh ceiling-netty get-anon get-framework   # the GETs beside a bare Reactor Netty in the same run
+#   src/load/run.sh ceiling-webflux ceiling-webflux-security get-framework   # the framework path beside bare Spring
 #   JAR=/tmp/before.jar src/load/run.sh autosave-patch autosave-put ceiling-update   # a given build; the PUT's ceiling
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="-Xmx256m ..." src/load/run.sh get-anon get-anon-gzip
 #   S3=external JAR=target/production/dawg-server-0.1.0-SNAPSHOT.jar src/load/run.sh get-anon   # as a production node:
@@ -34,13 +35,16 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${LOAD_DB:-dawg_load}
 WORK=target/load
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ceiling-netty get-anon get-anon-gzip get-framework get-auth get-auth-framework revalidate search comment autosave-patch autosave-put ceiling-update)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ceiling-netty ceiling-webflux ceiling-webflux-security get-anon get-anon-gzip get-framework get-auth get-auth-framework revalidate search comment autosave-patch autosave-put ceiling-update)
 # Issue 20's targets, printed beside each figure; the ceilings are measured in the same run (ceiling-netty: a bare
-# Reactor Netty server answering a fixed 50 KB body, src/load/BareNetty.java; ceiling-update: pgbench).
+# Reactor Netty server answering a fixed 50 KB body, src/load/BareNetty.java; ceiling-webflux and
+# ceiling-webflux-security: the same body from Spring WebFlux's functional router alone, then behind Spring Security's
+# stateless chain, src/load/BareWebFlux.java; ceiling-update: pgbench).
 declare -A TARGETS=([get-anon]='≥ 25,000 req/s' [get-anon-gzip]='≥ 25,000 req/s' [get-auth]='≥ 25,000 req/s'
   [get-framework]='≥ 15,000 req/s' [get-auth-framework]='≥ 15,000 req/s' [revalidate]='cheaper than a GET'
   [search]='≥ 2,000 req/s' [comment]='≤ 500 µs CPU' [autosave-patch]='≥ 1,500/s' [autosave-put]='≥ 0.8 × ceiling-update'
-  [ceiling-netty]='(ceiling of the GETs)' [ceiling-update]='(ceiling of autosave-put)')
+  [ceiling-netty]='(ceiling of the GETs)' [ceiling-webflux]='(ceiling of the framework GETs)'
+  [ceiling-webflux-security]='(ceiling of the framework GETs)' [ceiling-update]='(ceiling of autosave-put)')
 BASE=http://127.0.0.1:$PORT
 
 say() { printf '==> %s\n' "$*"; }
@@ -56,13 +60,24 @@ if [ -z "$DEFAULT_JAR" ]; then
 fi
 JAR=${JAR:-$DEFAULT_JAR}
 # Every process this script starts, stopped when it ends (the variables are read then).
-SERVER= S3_PID= NETTY_PID=
-trap 'kill $SERVER $S3_PID $NETTY_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+SERVER= S3_PID= NETTY_PID= WEBFLUX_PID= SECURED_PID=
+trap 'kill $SERVER $S3_PID $NETTY_PID $WEBFLUX_PID $SECURED_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 jar_libraries() { # -> the default jar's libraries, unpacked once (S3Proxy and the bare Netty ceiling run on them)
   [ -d "$WORK/jar-lib/BOOT-INF/lib" ] || unzip -q -o "$DEFAULT_JAR" 'BOOT-INF/lib/*' -d "$WORK/jar-lib"
   echo "$WORK/jar-lib/BOOT-INF/lib"
 }
 rm -rf "$WORK/jar-lib"
+start_ceiling() { # <pid variable> <port> <java source> [args]: a ceiling server on the jar's libraries, once per run
+  local variable=$1 port=$2 source=$3; shift 3
+  [ -z "${!variable}" ] || return 0
+  local log; log="$WORK/$(basename "$source" .java)${1:+-$1}.log"
+  java -cp "$(jar_libraries)/*" "$source" "$port" "$@" > "$log" 2>&1 &
+  printf -v "$variable" '%s' $!
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/big"; do
+    kill -0 "${!variable}" 2>/dev/null || { echo "$source died; see $log" >&2; exit 1; }
+    sleep 0.2
+  done
+}
 S3=${S3:-embedded}
 if [ "$S3" = external ]; then   # S3=external JAR=target/production/dawg-server-*.jar: a production node's make-up
   . src/load/external-s3.sh
@@ -146,17 +161,16 @@ say "Warming up ($JIT_WARMUP of anonymous GETs, either coding)"
 for scenario in "${SCENARIOS[@]}"; do
   say "Scenario $scenario ($RUNS × $DURATION)"
   case $scenario in
+    # The same wrk options as the GETs against servers that do nothing else, on the jar's own libraries.
     ceiling-netty)
-      # The same wrk options as the GETs against a server that does nothing else; its libraries are the jar's own.
-      if [ -z "$NETTY_PID" ]; then
-        java -cp "$(jar_libraries)/*" src/load/BareNetty.java "${NETTY_PORT:-18099}" > "$WORK/bare-netty.log" 2>&1 &
-        NETTY_PID=$!
-        until curl -fs -o /dev/null "http://127.0.0.1:${NETTY_PORT:-18099}/small"; do
-          kill -0 $NETTY_PID 2>/dev/null || { echo "BareNetty died; see $WORK/bare-netty.log" >&2; exit 1; }
-          sleep 0.2
-        done
-      fi
+      start_ceiling NETTY_PID "${NETTY_PORT:-18099}" src/load/BareNetty.java
       MEASURED_PID=$NETTY_PID run_wrk "$scenario" -t2 -c"$CONNECTIONS" "http://127.0.0.1:${NETTY_PORT:-18099}/big" ;;
+    ceiling-webflux)
+      start_ceiling WEBFLUX_PID "${WEBFLUX_PORT:-18094}" src/load/BareWebFlux.java
+      MEASURED_PID=$WEBFLUX_PID run_wrk "$scenario" -t2 -c"$CONNECTIONS" "http://127.0.0.1:${WEBFLUX_PORT:-18094}/big" ;;
+    ceiling-webflux-security)
+      start_ceiling SECURED_PID "${SECURED_PORT:-18093}" src/load/BareWebFlux.java security
+      MEASURED_PID=$SECURED_PID run_wrk "$scenario" -t2 -c"$CONNECTIONS" "http://127.0.0.1:${SECURED_PORT:-18093}/big" ;;
     get-anon) run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-framework) REQUEST_ID=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
     get-anon-gzip) GZIP=1 run_wrk "$scenario" -t2 -c"$CONNECTIONS" -s ../../src/load/get.lua "$BASE" ;;
