@@ -8,7 +8,7 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * The bare Reactor Netty ceiling of the performance issue: a server that answers every GET with a fixed body,
- * 50 KB on /big and 100 bytes on /small, nothing else. Run by src/load/ceilings.sh.
+ * 50 KB on /big and 100 bytes on /small, nothing else. Run by src/load/ceilings.sh and src/load/run.sh (ceiling-netty).
  */
 public class BareNetty {
 

@@ -62,7 +62,7 @@ JAR=${JAR:-$DEFAULT_JAR}
 # Every process this script starts, stopped when it ends (the variables are read then).
 SERVER= S3_PID= NETTY_PID= WEBFLUX_PID= SECURED_PID=
 trap 'kill $SERVER $S3_PID $NETTY_PID $WEBFLUX_PID $SECURED_PID 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-jar_libraries() { # -> the default jar's libraries, unpacked once (S3Proxy and the bare Netty ceiling run on them)
+jar_libraries() { # -> the default jar's libraries, unpacked once (S3Proxy and the ceiling servers run on them)
   [ -d "$WORK/jar-lib/BOOT-INF/lib" ] || unzip -q -o "$DEFAULT_JAR" 'BOOT-INF/lib/*' -d "$WORK/jar-lib"
   echo "$WORK/jar-lib/BOOT-INF/lib"
 }

@@ -11,7 +11,7 @@ import java.util.zip.Inflater;
  * A project document kept compressed: raw DEFLATE that ends in a sync flush (byte-aligned, no final block), with
  * the CRC-32 and length of the UTF-8 bytes it holds. Such a stream can be sent inside a gzip response as it is,
  * between blocks written around it per request ({@link #gzip}): the response's metadata goes in stored blocks
- * before it and the closing brace in a final block after it, so a cached read compresses nothing and copies nothing.
+ * before it and the closing brace in a final block after it, so a cached read compresses nothing.
  */
 record DeflatedDocument(byte[] deflated, int crc, int length) {
 

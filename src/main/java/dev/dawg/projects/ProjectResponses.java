@@ -107,8 +107,8 @@ public class ProjectResponses {
     }
 
     /**
-     * The full project: its metadata, then the document bytes wrapped as they are (a cached document is never copied
-     * per request), with its total length (so it is not sent chunked).
+     * The full project: its metadata, then the document bytes as they are (never parsed or re-encoded, only copied
+     * once into the answer's buffer), with its total length (so it is not sent chunked).
      */
     private Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document, String cacheControl) {
         return send(answer, project, fullParts(project, document), cacheControl);
