@@ -1,6 +1,7 @@
 package dev.dawg.projects;
 
 import java.util.Optional;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import reactor.core.publisher.Mono;
@@ -11,6 +12,7 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.sharing.ProjectAccess;
+import dev.dawg.sharing.ProjectDocuments;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
 
 /**
@@ -19,7 +21,7 @@ import dev.dawg.sharing.ProjectAccess.ShareFacts;
  * that also refreshes the facts.
  */
 @Component
-public class ProjectReads {
+public class ProjectReads implements ProjectDocuments {
 
     /** A project as read, with its document's bytes; null bytes when the client holds this version already. */
     public record Read(Project project, byte[] document) {
@@ -76,6 +78,28 @@ public class ProjectReads {
                 .map(found -> {
                     Project project = readable(caller, found);
                     return new Kept(project, project.version() == knownVersion ? null : documents.rememberDeflated(project));
+                });
+    }
+
+    /**
+     * The document at {@code version}: from this node's cache, else the head's (remembered) when the project is still
+     * at that version, else the version's from history. Access is the caller's to check.
+     */
+    @Override
+    public Mono<String> documentAt(UUID projectId, int version) {
+        byte[] cached = documents.get(projectId, version);
+        if (cached != null) {
+            return Mono.just(new String(cached, StandardCharsets.UTF_8));
+        }
+        return store.findWithData(projectId)
+                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                .flatMap(head -> {
+                    if (head.version() == version) {
+                        documents.remember(head);
+                        return Mono.just(head.projectData());
+                    }
+                    return store.version(head, version).map(found -> found.getT2().projectData())
+                            .switchIfEmpty(Mono.error(() -> ProjectWrites.versionNotFound(version)));
                 });
     }
 

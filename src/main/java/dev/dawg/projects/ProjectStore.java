@@ -98,13 +98,14 @@ class ProjectStore {
      * {@code withData} (a read whose document is cached, or a revalidation, needs only the metadata).
      */
     Mono<Tuple2<Project, java.util.Optional<ShareFacts>>> findForRead(UUID id, String shareToken, boolean withData) {
-        return db.sql("SELECT " + Project.columns("p") + (withData ? ", p.project_data::text AS project_data_text, " : ", ")
+        return db.sql("SELECT " + Project.columns("p") + (withData ? ", " + STORED_DOCUMENT + ", " : ", ")
                         + ProjectAccess.SHARE_COLUMNS + " FROM projects p " + ProjectAccess.SHARE_JOIN
                         + " WHERE p.id = :id AND p.deleted_at IS NULL")
                 .bind("id", id)
                 .bind("shareToken", shareToken == null ? "" : shareToken)
-                .map(row -> Tuples.of(Project.from(row, withData), java.util.Optional.ofNullable(ShareFacts.from(row))))
-                .one();
+                .map(row -> Tuples.of(stored(row, withData), java.util.Optional.ofNullable(ShareFacts.from(row))))
+                .one()
+                .flatMap(found -> head(found.getT1()).map(project -> Tuples.of(project, found.getT2())));
     }
 
     /** The project's metadata without its document (for history routes, which only need the head). */
@@ -117,12 +118,64 @@ class ProjectStore {
 
     /** The project with its document, for a patch or a copy. */
     Mono<Project> findWithData(UUID id) {
-        return db.sql("SELECT " + Project.columns("p") + ", p.project_data::text AS project_data_text FROM projects p "
+        return db.sql("SELECT " + Project.columns("p") + ", " + STORED_DOCUMENT + " FROM projects p "
                         + "WHERE p.id = :id AND p.deleted_at IS NULL")
                 .bind("id", id)
-                .map(row -> Project.from(row, true))
-                .one();
+                .map(row -> stored(row, true))
+                .one()
+                .flatMap(this::head);
     }
+
+    /**
+     * What the project's row holds of its document (V31): the document of version {@code dataVersion}, or of the
+     * current version when that is null.
+     */
+    private static final String STORED_DOCUMENT = "p.project_data::text AS project_data_text, p.data_version";
+
+    /** A project row as read, with the document its row holds and the version that document is of (null: the current). */
+    private record StoredProject(Project project, Integer dataVersion) {
+    }
+
+    private static StoredProject stored(Readable row, boolean withData) {
+        return new StoredProject(Project.from(row, withData), withData ? row.get("data_version", Integer.class) : null);
+    }
+
+    /**
+     * The project with its current document: the one its row holds, or, when that is an older snapshot (the versions
+     * after it were stored as deltas), rebuilt from it and the deltas of the versions after it, off the event loop when
+     * that is more than a little work ({@link PatchWork}).
+     */
+    private Mono<Project> head(StoredProject stored) {
+        Project project = stored.project();
+        Integer dataVersion = stored.dataVersion();
+        if (dataVersion == null) {
+            return Mono.just(project);
+        }
+        return db.sql("SELECT version, delta::text AS delta_text, delta_kind, document_crc32c FROM project_versions "
+                        + "WHERE project_id = :id AND version > :snapshot AND version <= :version ORDER BY version")
+                .bind("id", project.id())
+                .bind("snapshot", dataVersion)
+                .bind("version", project.version())
+                .map(row -> {
+                    String kind = row.get("delta_kind", String.class);
+                    Integer crc = row.get("document_crc32c", Integer.class);
+                    return kind == null ? NOT_A_DELTA : new DocumentDelta(kind, row.get("delta_text", String.class), crc == null ? 0 : crc);
+                })
+                .all()
+                .collectList()
+                .flatMap(deltas -> {
+                    if (deltas.size() != project.version() - dataVersion || deltas.contains(NOT_A_DELTA)) {
+                        return Mono.error(new IllegalStateException("Project " + project.id() + " at version " + project.version()
+                                + " keeps the document of version " + dataVersion + ", but its history lacks the deltas after it"));
+                    }
+                    String snapshot = project.projectData();
+                    return PatchWork.run((long) snapshot.length() * deltas.size(), () -> DocumentDelta.rebuild(snapshot, deltas, json))
+                            .map(project::withData);
+                });
+    }
+
+    /** Stands for a version in a head's chain that is not stored as a delta (which no write leaves). */
+    private static final DocumentDelta NOT_A_DELTA = new DocumentDelta("", null, 0);
 
     /**
      * Writes the next version if the project is still at {@code expectedVersion}; empty when it is not (or is
@@ -140,17 +193,25 @@ class ProjectStore {
      */
     Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label, DocumentDelta delta,
             boolean documentChecked) {
-        String sql = "WITH updated AS (UPDATE projects SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
-                + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, visibility), "
-                + "project_data = " + (documentChecked ? CHECKED_DOCUMENT : DOCUMENT) + ", version = version + 1, updated_at = now() "
-                + "WHERE id = :id AND version = :expected AND deleted_at IS NULL AND " + STATES_LIMITS + " RETURNING *), "
+        // The decision (delta or snapshot) comes first, from the history and the row as they are when the statement starts;
+        // the UPDATE then matches only if the project is still at the expected version, so nothing it read has changed.
+        // A delta leaves the row's document as it is (PostgreSQL keeps the stored value, nothing of it is written again)
+        // and records which version that document is of (V31).
+        String sql = "WITH "
                 + (delta == null ? "as_delta AS (SELECT false AS yes), "
                         : "chain AS (SELECT max(version) AS first FROM project_versions WHERE project_id = :id AND version <= :expected "
                         + "AND project_data IS NOT NULL), "
                         + "as_delta AS (SELECT coalesce(count(v.version) = :expected - chain.first + 1 AND count(v.version) < :chainVersions "
                         + "AND sum(coalesce(octet_length(v.delta::text), 0)) + coalesce(octet_length(:delta::text), 0) <= :chainBytes "
-                        + "AND :label::text IS NULL, false) AS yes FROM chain LEFT JOIN project_versions v ON v.project_id = :id "
+                        + "AND :label::text IS NULL AND chain.first = (SELECT coalesce(data_version, version) FROM projects WHERE id = :id), "
+                        + "false) AS yes FROM chain LEFT JOIN project_versions v ON v.project_id = :id "
                         + "AND v.version >= chain.first AND v.version <= :expected GROUP BY chain.first), ")
+                + "updated AS (UPDATE projects p SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
+                + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, p.visibility), "
+                + "project_data = CASE WHEN d.yes THEN p.project_data ELSE " + (documentChecked ? CHECKED_DOCUMENT : DOCUMENT) + " END, "
+                + "data_version = CASE WHEN d.yes THEN coalesce(p.data_version, p.version) END, version = p.version + 1, updated_at = now() "
+                + "FROM as_delta d WHERE p.id = :id AND p.version = :expected AND p.deleted_at IS NULL AND " + STATES_LIMITS
+                + " RETURNING p.*), "
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ", delta, delta_kind, document_crc32c) "
                 + "SELECT id, version, title, description, tags, bpm, key_signature, time_signature, "
                 + "CASE WHEN as_delta.yes THEN NULL ELSE project_data END, :author, :size, :label, "
@@ -299,7 +360,9 @@ class ProjectStore {
                         + "AND NOT EXISTS (SELECT 1 FROM project_versions k WHERE k.project_id = :id AND k.version > v.version "
                         + "AND k.project_data IS NULL AND (k.version > :oldest OR k.label IS NOT NULL) "
                         + "AND NOT EXISTS (SELECT 1 FROM project_versions s WHERE s.project_id = :id AND s.project_data IS NOT NULL "
-                        + "AND s.version > v.version AND s.version <= k.version))")
+                        + "AND s.version > v.version AND s.version <= k.version)) "
+                        // Nor the snapshot the project's row keeps, nor anything after it: the head is rebuilt from them (V31).
+                        + "AND v.version < (SELECT coalesce(data_version, version) FROM projects WHERE id = :id)")
                 .bind("id", id)
                 .bind("oldest", newestVersion - keep)
                 .fetch().rowsUpdated();

@@ -49,16 +49,18 @@ class ShareLinkHandler {
     private final RateLimiter rateLimiter;
     private final DawgProperties.RateLimits limits;
     private final ProjectEventPublisher events;
+    private final ProjectDocuments documents;
     private final Clock clock = Clock.systemUTC();
 
     ShareLinkHandler(ShareLinks links, ProjectAccess access, JsonBodies bodies, RateLimiter rateLimiter,
-            DawgProperties properties, ProjectEventPublisher events) {
+            DawgProperties properties, ProjectEventPublisher events, ProjectDocuments documents) {
         this.links = links;
         this.access = access;
         this.bodies = bodies;
         this.rateLimiter = rateLimiter;
         this.limits = properties.rateLimit();
         this.events = events;
+        this.documents = documents;
     }
 
     /** The owner's new link to their project. */
@@ -98,6 +100,8 @@ class ShareLinkHandler {
     Mono<ServerResponse> open(ServerRequest request) {
         String token = request.pathVariable("token");
         return links.open(token)
+                .flatMap(opened -> documents.documentAt(opened.link().projectId(), (Integer) opened.project().get("version"))
+                        .map(document -> new ShareLinks.Opened(opened.link(), SharedProject.withDocument(opened.project(), document))))
                 .flatMap(opened -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("accessLevel", opened.link().accessLevel().wireName());

@@ -11,20 +11,21 @@ import io.r2dbc.spi.Readable;
 import tools.jackson.databind.util.RawValue;
 
 /**
- * A project in full, as a share link shows it. {@code projectData} (possibly several MB) is read as text and
- * written into the response as it is, never parsed into a tree and written again.
+ * A project in full, as a share link shows it. {@code projectData} (possibly several MB) comes as text from
+ * {@link ProjectDocuments} and is written into the response as it is, never parsed into a tree and written again.
  */
 final class SharedProject {
 
     /** The columns {@link #from} reads, for a query over {@code projects p}. */
     static final String COLUMNS = """
              p.id, p.owner_id, p.title, p.description, p.tags, p.bpm, p.key_signature, p.time_signature,
-             p.visibility, p.version, p.project_data::text AS project_data, p.remixed_from, p.like_count,
+             p.visibility, p.version, p.remixed_from, p.like_count,
              p.comment_count, p.play_count, p.remix_count, p.created_at, p.updated_at\s""";
 
     private SharedProject() {
     }
 
+    /** The project of {@code row}, without its document ({@link #withDocument}). */
     static Map<String, Object> from(Readable row) {
         Map<String, Object> project = new LinkedHashMap<>();
         project.put("id", row.get("id", UUID.class));
@@ -45,8 +46,12 @@ final class SharedProject {
         project.put("remixCount", row.get("remix_count", Integer.class));
         project.put("createdAt", row.get("created_at", OffsetDateTime.class).toInstant());
         project.put("updatedAt", row.get("updated_at", OffsetDateTime.class).toInstant());
-        // Last, as GET /api/projects/{id} has it.
-        project.put("projectData", new RawValue(row.get("project_data", String.class)));
+        return project;
+    }
+
+    /** The project with its {@code document} (the JSON text of its version), last, as GET /api/projects/{id} has it. */
+    static Map<String, Object> withDocument(Map<String, Object> project, String document) {
+        project.put("projectData", new RawValue(document));
         return project;
     }
 }

@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 20, item 4: a PATCH is stored in history as a delta of the document (a snapshot every
  * {@link ProjectStore#CHAIN_VERSIONS} versions), and every version read from history, restored or left after pruning
- * is byte for byte the document it had, rebuilt from its snapshot and deltas with nothing of it in memory.
+ * is byte for byte the document it had, rebuilt from its snapshot and deltas with nothing of it in memory. The
+ * project's own row keeps its chain's snapshot rather than the whole document again (V31): the head is rebuilt the
+ * same way by every read that does not find it in memory (a read, a share link, a copy, an export, the next patch).
  */
 @IntegrationTest
 class DeltaHistoryIntegrationTests {
@@ -46,6 +48,9 @@ class DeltaHistoryIntegrationTests {
 
     @Autowired
     ProjectStore store;
+
+    @Autowired
+    ProjectMetadataCache heads;
 
     @Autowired
     DatabaseClient db;
@@ -160,6 +165,7 @@ class DeltaHistoryIntegrationTests {
         documents.forgetAll();
         String fifth = historyDocument(id, 5);
         assertThat(fifth).satisfiesAnyOf(text -> assertThat(text).contains("\"tempo\":130"), text -> assertThat(text).contains("\"tempo\":131"));
+        assertThat(coldRead(id)).isEqualTo(fifth);
     }
 
     @Test
@@ -173,6 +179,104 @@ class DeltaHistoryIntegrationTests {
         assertThat(historyBytesCounted()).isEqualTo(before + deltaBytes).isEqualTo(historyBytesStored());
     }
 
+
+    @Test
+    void shouldKeepTheChainsSnapshotInTheProjectRowAndRebuildTheHeadOnEveryColdRead() {
+        String id = create();
+        Map<Integer, String> answered = new LinkedHashMap<>();
+        answered.put(1, DOCUMENT);
+        int last = 1 + ProjectStore.CHAIN_VERSIONS + 3;
+        for (int base = 1; base < last; base++) {
+            answered.putAll(patchChainFrom(id, base, 1));
+            int version = base + 1;
+            Map<String, Object> row = storedRow(id);
+            if (kinds(id).get(version).equals("snapshot")) {
+                // A snapshot (every CHAIN_VERSIONS versions) is written to the row too: the chain starts again from it.
+                assertThat(row.get("data_version")).as("version %d", version).isNull();
+                assertThat(row.get("document")).isEqualTo(answered.get(version));
+            }
+            else {
+                int snapshot = version > ProjectStore.CHAIN_VERSIONS ? 1 + ProjectStore.CHAIN_VERSIONS : 1;
+                assertThat(row.get("data_version")).as("version %d", version).isEqualTo(snapshot);
+                assertThat(row.get("document")).as("version %d", version).isEqualTo(answered.get(snapshot));
+            }
+            assertThat(coldRead(id)).as("version %d", version).isEqualTo(answered.get(version));
+        }
+        assertThat(kinds(id).get(1 + ProjectStore.CHAIN_VERSIONS)).isEqualTo("snapshot");
+    }
+
+    @Test
+    void shouldPatchAHeadRebuiltFromItsDeltasAsItPatchesTheOneInMemory() {
+        String warm = create();
+        String cold = create();
+        for (int base = 1; base <= 12; base++) {
+            String fromMemory = patchChainFrom(warm, base, 1).get(base + 1);
+            documents.forgetAll();
+            heads.changed(UUID.fromString(cold));
+            String rebuilt = patchChainFrom(cold, base, 1).get(base + 1);
+            assertThat(rebuilt).as("version %d", base + 1).isEqualTo(fromMemory);
+        }
+        assertThat(storedRow(cold).get("data_version")).isEqualTo(1);
+        assertThat(coldRead(cold)).isEqualTo(coldRead(warm));
+    }
+
+    @Test
+    void shouldShareCopyAndExportAHeadStoredAsDeltas() {
+        String id = create();
+        String head = patchChainFrom(id, 1, 6).get(7);
+        assertThat(storedRow(id).get("data_version")).isEqualTo(1);
+        byte[] link = api.http().post().uri("/api/projects/{id}/shares", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"accessLevel\":\"view\"}").exchange()
+                .expectStatus().isCreated().expectBody().returnResult().getResponseBody();
+        String token = (String) tools.jackson.databind.json.JsonMapper.builder().build().readValue(link, Map.class).get("token");
+
+        documents.forgetAll();
+        byte[] shared = api.http().get().uri("/api/shares/{token}", token).exchange().expectStatus().isOk().expectBody()
+                .returnResult().getResponseBody();
+        assertThat(projectData(shared)).isEqualTo(head);
+        assertThat(new String(shared, java.nio.charset.StandardCharsets.UTF_8)).contains("\"version\":7");
+
+        documents.forgetAll();
+        assertThat(projectData(api.http().get().uri("/api/projects/{id}/export", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody())).isEqualTo(head);
+
+        documents.forgetAll();
+        byte[] copy = api.http().post().uri("/api/projects/{id}/duplicate", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isCreated().expectBody().returnResult().getResponseBody();
+        assertThat(projectData(copy)).isEqualTo(head);
+    }
+
+    @Test
+    void shouldNeverPruneTheSnapshotAndDeltasTheHeadIsRebuiltFrom() {
+        String id = create();
+        Map<Integer, String> answered = patchChain(id, 12);
+        assertThat(storedRow(id).get("data_version")).isEqualTo(1);
+        // A retention of 0 would keep no version at all; the head's chain stays whatever the retention says.
+        store.prune(UUID.fromString(id), 13, 0).block(Duration.ofSeconds(30));
+        assertThat(kinds(id)).hasSize(13);
+        assertThat(coldRead(id)).isEqualTo(answered.get(13));
+        assertThat(historyBytesCounted()).isEqualTo(historyBytesStored());
+    }
+
+    /** The current version's document as a node that holds nothing of the project in memory reads it. */
+    private String coldRead(String id) {
+        documents.forgetAll();
+        heads.changed(UUID.fromString(id));
+        return projectData(api.http().get().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+    }
+
+    /** The project row's document (as stored) and the version it is of (null: the current one). */
+    private Map<String, Object> storedRow(String id) {
+        return db.sql("SELECT project_data::text AS document, data_version FROM projects WHERE id = :id").bind("id", UUID.fromString(id))
+                .map(row -> {
+                    Map<String, Object> stored = new java.util.HashMap<>();
+                    stored.put("document", row.get("document", String.class));
+                    stored.put("data_version", row.get("data_version", Integer.class));
+                    return stored;
+                }).one().block(Duration.ofSeconds(30));
+    }
+
     /**
      * {@code versions} patches after version 1, each answered document remembered by version: JSON Patch and merge
      * patch in turn, every fifth one (from version 7) a title change that leaves the document as it is.
@@ -180,7 +284,14 @@ class DeltaHistoryIntegrationTests {
     private Map<Integer, String> patchChain(String id, int versions) {
         Map<Integer, String> answered = new LinkedHashMap<>();
         answered.put(1, DOCUMENT);
-        for (int base = 1; base <= versions; base++) {
+        answered.putAll(patchChainFrom(id, 1, versions));
+        return answered;
+    }
+
+    /** The same, {@code versions} patches from version {@code first}: each answered document by version. */
+    private Map<Integer, String> patchChainFrom(String id, int first, int versions) {
+        Map<Integer, String> answered = new LinkedHashMap<>();
+        for (int base = first; base < first + versions; base++) {
             String document;
             if ((base + 1) % 5 == 2 && base > 1) {
                 document = patch(id, base, "{\"title\":\"Take " + base + "\"}", ProjectIntegrationTests.MERGE_PATCH);
