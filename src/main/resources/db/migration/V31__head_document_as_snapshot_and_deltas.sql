@@ -13,3 +13,13 @@
 -- when null, is the chain's first version). A soft-deleted project's history goes (V15), and its document with it:
 -- nothing reads a deleted project.
 ALTER TABLE projects ADD COLUMN data_version integer;
+
+-- A write that expects its version to be stored as a delta does not send the document (~50 KB the database would
+-- receive and, folding the check of an unused branch at planning, parse) but its delta, checked as every document is
+-- (dawg_document: what jsonb refuses, the write refuses; every value the delta brings into the document is in it).
+-- When the statement finds it must store a snapshot after all (the chain is full, a label), it fails with YD001
+-- and nothing of it is kept; the server sends it again with the document. Volatile, so never evaluated at planning.
+CREATE FUNCTION dawg_document_needed() RETURNS json LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RAISE EXCEPTION 'this version is stored as a snapshot: its document is needed' USING ERRCODE = 'YD001';
+END $$;

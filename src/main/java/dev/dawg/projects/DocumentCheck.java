@@ -1,19 +1,15 @@
 package dev.dawg.projects;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Whether a document is plainly storable: it holds nothing that jsonb refuses and json takes (a NUL or an unpaired
- * surrogate in a string or a name, a number outside numeric's range), judged from a parsed tree (a patched document the
- * server serialises) or from the bytes a client sent (a PUT's, read as tokens, never built into a tree). Such a document is stored as {@code json} directly, without {@code dawg_document}'s second parse as
+ * surrogate in a string or a name, a number outside numeric's range), judged from the bytes a client sent (a PUT's, read
+ * as tokens, never built into a tree). Such a document is stored as {@code json} directly, without {@code dawg_document}'s second parse as
  * jsonb (a third of a 50 KB write's time in PostgreSQL, issue 20 item 4); any other goes through
  * {@code dawg_document}, which refuses what it must with the 400 every write gives.
  */
@@ -22,48 +18,8 @@ final class DocumentCheck {
     private DocumentCheck() {
     }
 
-    static boolean plainlyStorable(JsonNode document) {
-        if (document == null || !document.isObject()) {
-            return false;
-        }
-        Deque<JsonNode> pending = new ArrayDeque<>();
-        pending.push(document);
-        while (!pending.isEmpty()) {
-            JsonNode node = pending.pop();
-            if (node.isObject()) {
-                for (Map.Entry<String, JsonNode> member : node.properties()) {
-                    if (!plain(member.getKey())) {
-                        return false;
-                    }
-                    pending.push(member.getValue());
-                }
-            }
-            else if (node.isArray()) {
-                for (JsonNode element : node.values()) {
-                    pending.push(element);
-                }
-            }
-            else if (node.isString()) {
-                if (!plain(node.stringValue())) {
-                    return false;
-                }
-            }
-            else if (node.isNumber()) {
-                // Integers of int or long range and finite doubles are written as numeric takes them; a big integer
-                // or decimal (or anything else) is left to PostgreSQL to judge.
-                if (!(node.isInt() || node.isLong() || (node.isDouble() && Double.isFinite(node.doubleValue())))) {
-                    return false;
-                }
-            }
-            else if (!node.isBoolean() && !node.isNull()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
-     * The same for a document as the client sent it (well-formed JSON already, see
+     * Whether a document as the client sent it (well-formed JSON already, see
      * {@link dev.dawg.platform.web.JsonBodies#objectKeepingRaw}). Only a document small enough to read on the calling
      * thread ({@link PatchWork#INLINE_MAX_COST}) is read; a larger one, text that is not UTF-8, and any number longer than
      * {@link #PLAIN_NUMBER_LENGTH} characters or with an exponent beyond +/-{@link #PLAIN_EXPONENT} (numeric refuses

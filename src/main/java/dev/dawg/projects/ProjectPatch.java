@@ -1,7 +1,9 @@
 package dev.dawg.projects;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -17,6 +19,7 @@ import dev.dawg.projects.patch.JsonEquality;
 import dev.dawg.projects.patch.JsonMergePatch;
 import dev.dawg.projects.patch.JsonPatch;
 import dev.dawg.projects.patch.JsonPointer;
+import dev.dawg.projects.patch.JsonSize;
 import dev.dawg.projects.patch.PatchException;
 import dev.dawg.projects.patch.PatchOperation;
 
@@ -116,18 +119,31 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
     }
 
     /**
-     * A project after a patch, and whether its document is plainly storable ({@link DocumentCheck}): then it is
-     * stored as json without PostgreSQL parsing it a second time as jsonb.
+     * A project after a patch, and whether its document is plainly storable ({@link DocumentCheck}): then, when it is
+     * stored whole, it is stored as json without PostgreSQL parsing it a second time as jsonb. A patched document is
+     * not checked here: most are stored as deltas ({@link DocumentDelta}), checked by the database as every document is.
      */
     record Patched(ProjectInput input, boolean documentChecked) {
     }
 
-    /** The project after the patch, validated like a PUT; the server's own members must come out unchanged. */
-    Patched applyTo(ObjectNode before, long maxDataBytes, JsonMapper json) {
+    /**
+     * The project after the patch, validated like a PUT; the server's own members must come out unchanged. The patch
+     * edits {@code before} itself (the caller's tree, built for this patch, is given up), whose {@code projectData}
+     * was parsed from {@code documentBytes} bytes of JSON text.
+     */
+    Patched applyTo(ObjectNode before, long documentBytes, long maxDataBytes, JsonMapper json) {
+        Map<String, JsonNode> readOnly = new HashMap<>();
+        for (String name : ProjectInput.READ_ONLY) {
+            JsonNode was = before.get(name);
+            if (was != null) {
+                readOnly.put(name, was.deepCopy());
+            }
+        }
         JsonNode after;
         try {
             // The document is bounded while the patch is applied (a copy of a copy doubles it), not only after.
-            after = operations != null ? operations.apply(before, maxDataBytes + DOCUMENT_ROOM) : JsonMergePatch.apply(before, body);
+            after = operations != null ? operations.applyInPlace(before, maxDataBytes + DOCUMENT_ROOM, compactSizeAtMost(before, documentBytes))
+                    : JsonMergePatch.mergeInPlace(before, (ObjectNode) body);
         }
         catch (PatchException ex) {
             throw ex.reason() == PatchException.Reason.TOO_LARGE ? problem(ex).with("limitBytes", maxDataBytes) : problem(ex);
@@ -137,7 +153,7 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
         }
         List<ApiProblem.FieldError> changed = new ArrayList<>();
         for (String name : ProjectInput.READ_ONLY) {
-            JsonNode was = before.get(name);
+            JsonNode was = readOnly.get(name);
             JsonNode now = result.remove(name);
             if (was == null ? now != null : now == null || !JsonEquality.equivalent(was, now)) {
                 changed.add(new ApiProblem.FieldError(name, "is read-only and cannot be changed"));
@@ -146,8 +162,21 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
         if (!changed.isEmpty()) {
             throw ApiProblem.validation(changed);
         }
-        boolean checked = DocumentCheck.plainlyStorable(result.get("projectData"));
-        return new Patched(ProjectInput.read(result, ProjectInput.Data.REQUIRED, maxDataBytes, json), checked);
+        return new Patched(ProjectInput.read(result, ProjectInput.Data.REQUIRED, maxDataBytes, json), false);
+    }
+
+    /**
+     * The project's size written compactly, at most: its members measured, but its document counted as the text it was
+     * parsed from (never less than the compact form), rather than walked.
+     */
+    private static long compactSizeAtMost(ObjectNode project, long documentBytes) {
+        JsonNode data = project.remove("projectData");
+        if (data == null) {
+            return JsonSize.of(project);
+        }
+        long size = JsonSize.of(project) + ",\"projectData\":".length() + documentBytes;
+        project.set("projectData", data);
+        return size;
     }
 
     private static ApiProblem problem(PatchException ex) {

@@ -154,10 +154,13 @@ public class ProjectResponses {
         return out.toByteArray();
     }
 
-    /** The full project as a tree, for patching (the only place a document is parsed on the server). */
-    ObjectNode tree(Project project) {
+    /**
+     * The full project as a tree, for patching (the only place a document is parsed on the server), its document parsed
+     * from {@code document}, the UTF-8 bytes of the project's.
+     */
+    ObjectNode tree(Project project, byte[] document) {
         ObjectNode node = json.valueToTree(summary(project));
-        node.set("projectData", json.readTree(project.projectData()));
+        node.set("projectData", json.readTree(document));
         return node;
     }
 }

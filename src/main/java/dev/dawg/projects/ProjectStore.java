@@ -193,6 +193,18 @@ class ProjectStore {
      */
     Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label, DocumentDelta delta,
             boolean documentChecked) {
+        if (delta == null || label != null) {
+            return update(id, expectedVersion, content, authorId, label, delta, documentChecked, true);
+        }
+        // Most patches are stored as deltas: first without the document, and again with it in the rare case (once a
+        // chain) where the statement finds the version must be a snapshot and refuses (YD001, nothing kept).
+        return update(id, expectedVersion, content, authorId, label, delta, documentChecked, false)
+                .onErrorResume(ProjectStore::documentNeeded,
+                        needed -> update(id, expectedVersion, content, authorId, label, delta, documentChecked, true));
+    }
+
+    private Mono<Project> update(UUID id, int expectedVersion, ProjectInput content, UUID authorId, String label, DocumentDelta delta,
+            boolean documentChecked, boolean withDocument) {
         // The decision (delta or snapshot) comes first, from the history and the row as they are when the statement starts;
         // the UPDATE then matches only if the project is still at the expected version, so nothing it read has changed.
         // A delta leaves the row's document as it is (PostgreSQL keeps the stored value, nothing of it is written again)
@@ -208,18 +220,19 @@ class ProjectStore {
                         + "AND v.version >= chain.first AND v.version <= :expected GROUP BY chain.first), ")
                 + "updated AS (UPDATE projects p SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, p.visibility), "
-                + "project_data = CASE WHEN d.yes THEN p.project_data ELSE " + (documentChecked ? CHECKED_DOCUMENT : DOCUMENT) + " END, "
+                + "project_data = CASE WHEN d.yes THEN p.project_data ELSE "
+                + (withDocument ? (documentChecked ? CHECKED_DOCUMENT : DOCUMENT) : "dawg_document_needed()") + " END, "
                 + "data_version = CASE WHEN d.yes THEN coalesce(p.data_version, p.version) END, version = p.version + 1, updated_at = now() "
                 + "FROM as_delta d WHERE p.id = :id AND p.version = :expected AND p.deleted_at IS NULL AND " + STATES_LIMITS
                 + " RETURNING p.*), "
                 + "snapshot AS (INSERT INTO project_versions (" + SNAPSHOT_COLUMNS + ", delta, delta_kind, document_crc32c) "
                 + "SELECT id, version, title, description, tags, bpm, key_signature, time_signature, "
                 + "CASE WHEN as_delta.yes THEN NULL ELSE project_data END, :author, :size, :label, "
-                + (delta == null ? "NULL, NULL, NULL" : "CASE WHEN as_delta.yes THEN :delta::json END, "
+                + (delta == null ? "NULL, NULL, NULL" : "CASE WHEN as_delta.yes THEN " + DELTA + " END, "
                         + "CASE WHEN as_delta.yes THEN :deltaKind END, CASE WHEN as_delta.yes THEN :crc END")
                 + " FROM updated, as_delta) "
                 + "SELECT " + Project.columns("") + " FROM updated";
-        GenericExecuteSpec spec = bindContent(db.sql(sql), content, label)
+        GenericExecuteSpec spec = bindContent(db.sql(sql), content, label, withDocument)
                 .bind("id", id)
                 .bind("expected", expectedVersion)
                 .bind("author", authorId);
@@ -413,11 +426,18 @@ class ProjectStore {
 
     /** The members of {@code content}, its snapshot's size and label, and the limits the write states. */
     private GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectInput content, String label) {
+        return bindContent(spec, content, label, true);
+    }
+
+    /** The same, without the document when {@code withDocument} is false (a write that stores a delta). */
+    private GenericExecuteSpec bindContent(GenericExecuteSpec spec, ProjectInput content, String label, boolean withDocument) {
         spec = bindLimits(spec).bind("title", content.title())
                 .bind("size", content.sizeBytes())
                 .bind("description", content.description())
-                .bind("tags", content.tags().toArray(String[]::new))
-                .bind("data", content.projectData());
+                .bind("tags", content.tags().toArray(String[]::new));
+        if (withDocument) {
+            spec = spec.bind("data", content.projectData());
+        }
         spec = nullable(spec, "bpm", content.bpm(), Integer.class);
         spec = nullable(spec, "key", content.keySignature(), String.class);
         spec = nullable(spec, "label", label, String.class);
@@ -434,6 +454,23 @@ class ProjectStore {
      * syntax, without the second parse as jsonb.
      */
     private static final String CHECKED_DOCUMENT = "(:data)::json";
+
+    /**
+     * A delta as the SQL stores it: checked as a document is (dawg_document), since every value it brings into the
+     * document is in it; the document itself, left as it was, is not sent.
+     */
+    private static final String DELTA = "dawg_document(:delta)";
+    /** The statement found that the version must be stored as a snapshot, and was sent without its document (V31). */
+    private static final String DOCUMENT_NEEDED = "YD001";
+
+    private static boolean documentNeeded(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PostgresqlException postgres) {
+                return DOCUMENT_NEEDED.equals(postgres.getErrorDetails().getCode());
+            }
+        }
+        return false;
+    }
 
     /** The SQL condition by which a write states its limits to the V15 triggers (always true). */
     private static final String STATES_LIMITS = "dawg_project_limits(:historyQuota, :maxLabelled, :maxProjects)";

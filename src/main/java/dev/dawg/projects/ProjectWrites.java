@@ -139,7 +139,10 @@ public class ProjectWrites {
         return current(grant.projectId())
                 .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                 .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
-                        : PatchWork.run(patch.cost(current), () -> patch.applyTo(responses.tree(current), maxDataBytes, json))
+                        : PatchWork.run(patch.cost(current), () -> {
+                            byte[] document = current.projectData().getBytes(StandardCharsets.UTF_8);
+                            return patch.applyTo(responses.tree(current, document), document.length, maxDataBytes, json);
+                        })
                                 // A patch that leaves the document keeps the stored text, which was checked when written.
                                 .map(patched -> patch.touchesDocument() ? patched
                                         : new ProjectPatch.Patched(patched.input().withData(current.projectData()), true)))

@@ -33,6 +33,17 @@ public final class JsonMergePatch {
         return result;
     }
 
+    /**
+     * Merges {@code patch} into {@code target} itself, which the caller gives up (no copy of a large document for a
+     * small patch): the patch's values are copied in, so the result shares no nodes with the patch. {@code target}
+     * must be an object, as a project is.
+     */
+    public static ObjectNode mergeInPlace(ObjectNode target, ObjectNode patch) {
+        Objects.requireNonNull(target, "target");
+        mergeInto(target, patch, 1);
+        return target;
+    }
+
     private static void mergeInto(ObjectNode target, JsonNode patch, int depth) {
         if (depth > MAX_DEPTH) {
             throw new PatchException(Reason.MALFORMED_PATCH, null,

@@ -74,7 +74,23 @@ public record JsonPatch(List<PatchOperation> operations) {
     public JsonNode apply(JsonNode document, long maxBytes, long maxWork) {
         Objects.requireNonNull(document, "document");
         // One copy up front, then in-place edits: per-operation copies would be quadratic on large projects.
-        Working working = new Working(document.deepCopy(), maxBytes, maxWork);
+        JsonNode copy = document.deepCopy();
+        return applyTo(new Working(copy, maxBytes, maxWork, maxBytes != Long.MAX_VALUE ? JsonSize.of(copy) : 0));
+    }
+
+    /**
+     * Like {@link #apply(JsonNode, long)}, editing {@code document} itself rather than a copy (it is the caller's to
+     * give up: after a failure it may be half-patched), and starting from {@code documentBytes}, an upper bound of its
+     * compact size that the caller knows (the length of the text it was parsed from), rather than measuring it. Both
+     * walks of the whole document are what a small patch of a large document spent most of its time on.
+     */
+    public JsonNode applyInPlace(JsonNode document, long maxBytes, long documentBytes) {
+        Objects.requireNonNull(document, "document");
+        return applyTo(new Working(document, maxBytes, maxBytes > Long.MAX_VALUE / WORK_PER_BYTE ? Long.MAX_VALUE : maxBytes * WORK_PER_BYTE,
+                documentBytes));
+    }
+
+    private JsonNode applyTo(Working working) {
         for (int i = 0; i < operations.size(); i++) {
             PatchOperation operation = operations.get(i);
             try {
@@ -146,11 +162,11 @@ public record JsonPatch(List<PatchOperation> operations) {
         private long size;
         private long work;
 
-        Working(JsonNode root, long maxBytes, long maxWork) {
+        Working(JsonNode root, long maxBytes, long maxWork, long size) {
             this.root = root;
             this.maxBytes = maxBytes;
             this.maxWork = maxWork;
-            this.size = bounded() ? JsonSize.of(root) : 0;
+            this.size = size;
         }
 
         void apply(PatchOperation operation) {

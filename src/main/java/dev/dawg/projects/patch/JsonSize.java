@@ -11,13 +11,13 @@ import tools.jackson.databind.JsonNode;
  * control characters (counted as six bytes, their longest escape) and non-integral numbers (their Java text), so
  * never below the size of what Jackson writes.
  */
-final class JsonSize {
+public final class JsonSize {
 
     private JsonSize() {
     }
 
     /** The bytes {@code node} takes (iteratively: a deeply nested value must not exhaust the stack). */
-    static long of(JsonNode node) {
+    public static long of(JsonNode node) {
         long total = 0;
         Deque<JsonNode> pending = new ArrayDeque<>();
         pending.push(node);

@@ -284,6 +284,53 @@ class JsonPatchTest {
     }
 
     @Nested
+    class InPlace {
+
+        private static final String EDIT = """
+                [{"op": "replace", "path": "/projectData/tracks/0/volume", "value": 0.5},
+                 {"op": "add", "path": "/projectData/tracks/1/clips/-", "value": {"id": "c9", "start": 0}},
+                 {"op": "copy", "from": "/projectData/tracks/2/clips/0", "path": "/projectData/tracks/0/clips/-"},
+                 {"op": "remove", "path": "/projectData/tracks/2/name"}]""";
+
+        @Test
+        void shouldGiveWhatACopyingApplicationGivesEditingTheDocumentItself() {
+            JsonPatch patch = JsonPatch.parse(Json.parse(EDIT));
+            JsonNode document = Json.parse(PROJECT);
+
+            JsonNode result = patch.applyInPlace(document, 1_000_000, PROJECT.length());
+
+            assertThat(result).isSameAs(document).isEqualTo(patch.apply(Json.parse(PROJECT)));
+        }
+
+        @Test
+        void shouldBoundTheDocumentFromTheSizeTheCallerKnows() {
+            JsonPatch grow = JsonPatch.parse(Json.parse("[{\"op\": \"add\", \"path\": \"/projectData/pad\", \"value\": \"" + "x".repeat(100) + "\"}]"));
+            long size = JsonSize.of(Json.parse(PROJECT));
+
+            assertThat(grow.applyInPlace(Json.parse(PROJECT), size + 120, size).at("/projectData/pad").stringValue()).hasSize(100);
+            // The same patch of a document the caller says is 100 bytes larger (text with spacing) passes the limit.
+            PatchException error = catchThrowableOfType(PatchException.class, () -> grow.applyInPlace(Json.parse(PROJECT), size + 120, size + 100));
+            assertThat(error.reason()).isEqualTo(Reason.TOO_LARGE);
+        }
+    }
+
+    @Nested
+    class MergeInPlace {
+
+        @Test
+        void shouldGiveWhatACopyingMergeGivesAndShareNoNodesWithThePatch() {
+            ObjectNode patch = (ObjectNode) Json.parse("{\"name\": null, \"projectData\": {\"tracks\": [{\"id\": \"t9\"}], \"tempo\": 90}}");
+            ObjectNode document = (ObjectNode) Json.parse(PROJECT);
+
+            ObjectNode result = JsonMergePatch.mergeInPlace(document, patch);
+
+            assertThat(result).isSameAs(document).isEqualTo(JsonMergePatch.apply(Json.parse(PROJECT), patch));
+            ((ObjectNode) result.at("/projectData/tracks/0")).put("id", "changed");
+            assertThat(patch.at("/projectData/tracks/0/id").stringValue()).isEqualTo("t9");
+        }
+    }
+
+    @Nested
     class AtomicityAndImmutability {
 
         @Test
