@@ -2,9 +2,15 @@
 -- and owns one project. MODE=patch sends a small JSON Patch; MODE=put the whole ~50 KB project. Each 200
 -- answer's ETag is the version the next save is based on; a 409 (a previous run's versions) resyncs from its
 -- ETag; anything else is counted as an error.
-local ids = {}
-for line in io.lines(os.getenv("IDS") or "owned.txt") do ids[#ids + 1] = line end
-local token = os.getenv("TOKEN")
+-- WRITERS_FILE=writers.txt: one "project-id token" line per writer, each an account of its own (as autosaving musicians
+-- are); else every writer is the TOKEN's account, on the projects of IDS.
+local ids, tokens = {}, {}
+local writers = os.getenv("WRITERS_FILE")
+for line in io.lines(writers or os.getenv("IDS") or "owned.txt") do
+  local id, writer_token = string.match(line, "^(%S+)%s*(%S*)$")
+  ids[#ids + 1] = id
+  tokens[#tokens + 1] = writer_token ~= "" and writer_token or os.getenv("TOKEN")
+end
 local mode = os.getenv("MODE") or "patch"
 local body_file = os.getenv("BODY") or "put-body.json"
 local threads = {}
@@ -12,6 +18,7 @@ local next_index = 1
 
 setup = function(thread)
   thread:set("project", ids[next_index])
+  thread:set("token", tokens[next_index])
   next_index = next_index + 1
   table.insert(threads, thread)
 end

@@ -119,11 +119,11 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
     }
 
     /**
-     * A project after a patch, and whether its document is plainly storable ({@link DocumentCheck}): then, when it is
+     * A project after a patch, its document as a tree, and whether that is plainly storable ({@link DocumentCheck}): then, when it is
      * stored whole, it is stored as json without PostgreSQL parsing it a second time as jsonb. A patched document is
      * not checked here: most are stored as deltas ({@link DocumentDelta}), checked by the database as every document is.
      */
-    record Patched(ProjectInput input, boolean documentChecked) {
+    record Patched(ProjectInput input, boolean documentChecked, JsonNode document) {
     }
 
     /**
@@ -162,7 +162,7 @@ record ProjectPatch(JsonNode body, JsonPatch operations, int expectedVersion, lo
         if (!changed.isEmpty()) {
             throw ApiProblem.validation(changed);
         }
-        return new Patched(ProjectInput.read(result, ProjectInput.Data.REQUIRED, maxDataBytes, json), false);
+        return new Patched(ProjectInput.read(result, ProjectInput.Data.REQUIRED, maxDataBytes, json), false, result.get("projectData"));
     }
 
     /**

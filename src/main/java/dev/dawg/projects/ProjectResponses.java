@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -154,13 +155,10 @@ public class ProjectResponses {
         return out.toByteArray();
     }
 
-    /**
-     * The full project as a tree, for patching (the only place a document is parsed on the server), its document parsed
-     * from {@code document}, the UTF-8 bytes of the project's.
-     */
-    ObjectNode tree(Project project, byte[] document) {
+    /** The full project as a tree, for patching: its metadata, then {@code document}, the project's parsed (and given up). */
+    ObjectNode tree(Project project, JsonNode document) {
         ObjectNode node = json.valueToTree(summary(project));
-        node.set("projectData", json.readTree(document));
+        node.set("projectData", document);
         return node;
     }
 }

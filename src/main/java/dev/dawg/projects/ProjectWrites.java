@@ -48,6 +48,7 @@ public class ProjectWrites {
     private final ProjectDocumentCache documents;
     private final ProjectResponses responses;
     private final HistoryPruner pruner;
+    private final PatchBases bases;
     private final ProjectEventPublisher events;
     private final ActivityNotifier notifier;
     private final ApplicationEventPublisher localEvents;
@@ -55,13 +56,14 @@ public class ProjectWrites {
     private final long maxDataBytes;
 
     ProjectWrites(ProjectStore store, ProjectMetadataCache metadata, ProjectDocumentCache documents, ProjectResponses responses,
-            HistoryPruner pruner, ProjectEventPublisher events, ActivityNotifier notifier,
+            HistoryPruner pruner, PatchBases bases, ProjectEventPublisher events, ActivityNotifier notifier,
             ApplicationEventPublisher localEvents, JsonMapper json, DawgProperties properties) {
         this.store = store;
         this.metadata = metadata;
         this.documents = documents;
         this.responses = responses;
         this.pruner = pruner;
+        this.bases = bases;
         this.events = events;
         this.notifier = notifier;
         this.localEvents = localEvents;
@@ -133,21 +135,42 @@ public class ProjectWrites {
 
     /**
      * Applies {@code patch} to the project as it is now and saves the result like a PUT. Reading the document, patching
-     * it and checking the result run off the event loop when large ({@link PatchWork}).
+     * it and checking the result run off the event loop when large ({@link PatchWork}). When this node wrote the
+     * version patched, it patches what it kept of it ({@link PatchBases}): nothing is read or parsed first.
      */
     Mono<Written> patch(Grant grant, ProjectPatch patch, String label) {
-        return current(grant.projectId())
-                .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
-                        : PatchWork.run(patch.cost(current), () -> {
-                            byte[] document = current.projectData().getBytes(StandardCharsets.UTF_8);
-                            return patch.applyTo(responses.tree(current, document), document.length, maxDataBytes, json);
-                        })
-                                // A patch that leaves the document keeps the stored text, which was checked when written.
-                                .map(patched -> patch.touchesDocument() ? patched
-                                        : new ProjectPatch.Patched(patched.input().withData(current.projectData()), true)))
-                .flatMap(patched -> save(grant, patch.expectedVersion(), patched.input(), label, patch,
-                        DocumentDelta.of(patch, patched.input().projectData(), json), patched.documentChecked()));
+        PatchBases.Base base = bases.take(grant.projectId(), patch.expectedVersion());
+        Mono<ProjectPatch.Patched> patched = base != null
+                ? PatchWork.run(patch.cost(base.head().withData(base.document())),
+                        () -> applied(patch, base.head().withData(base.document()), responses.tree(base.head(), base.tree())))
+                : current(grant.projectId())
+                        .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                        .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
+                                : PatchWork.run(patch.cost(current), () -> applied(patch, current,
+                                        responses.tree(current, json.readTree(current.projectData().getBytes(StandardCharsets.UTF_8))))));
+        return patched.flatMap(result -> save(grant, patch.expectedVersion(), result.input(), label, patch,
+                        DocumentDelta.of(patch, result.input().projectData(), json), result.documentChecked())
+                .doOnNext(written -> bases.keep(written.project(), result.input().projectData(), result.document())));
+    }
+
+    /** {@code patch} applied to {@code tree}, the whole of {@code current} (whose document it holds parsed), given up to it. */
+    private ProjectPatch.Patched applied(ProjectPatch patch, Project current, ObjectNode tree) {
+        ProjectPatch.Patched patched = patch.applyTo(tree, utf8Length(current.projectData()), maxDataBytes, json);
+        // A patch that leaves the document keeps the stored text, which was checked when written.
+        return patch.touchesDocument() ? patched
+                : new ProjectPatch.Patched(patched.input().withData(current.projectData()), true, patched.document());
+    }
+
+    /** The length of {@code text} in UTF-8, at most (a lone surrogate counts two bytes), without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return bytes;
     }
 
     /**

@@ -53,6 +53,9 @@ class DeltaHistoryIntegrationTests {
     ProjectMetadataCache heads;
 
     @Autowired
+    PatchBases bases;
+
+    @Autowired
     DatabaseClient db;
 
     User owner;
@@ -212,12 +215,39 @@ class DeltaHistoryIntegrationTests {
         for (int base = 1; base <= 12; base++) {
             String fromMemory = patchChainFrom(warm, base, 1).get(base + 1);
             documents.forgetAll();
+            bases.forgetAll();
             heads.changed(UUID.fromString(cold));
             String rebuilt = patchChainFrom(cold, base, 1).get(base + 1);
             assertThat(rebuilt).as("version %d", base + 1).isEqualTo(fromMemory);
         }
         assertThat(storedRow(cold).get("data_version")).isEqualTo(1);
         assertThat(coldRead(cold)).isEqualTo(coldRead(warm));
+    }
+
+    @Test
+    void shouldPatchWhatThisNodeWroteLastOnlyAtThatVersion() {
+        String id = create();
+        patchChainFrom(id, 1, 3);
+        // Another node's write (a PUT here, which keeps no base) moves the project on: the base of version 4 is not used
+        // for version 5, and the patch reads the project as it is.
+        api.http().put().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).header(HttpHeaders.IF_MATCH, "\"4\"")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\":\"Put\",\"projectData\":{\"tracks\":[{\"volume\":0.5}],\"from\":\"put\"}}")
+                .exchange().expectStatus().isOk();
+        String fifthToSixth = patch(id, 5, "[{\"op\":\"replace\",\"path\":\"/projectData/tracks/0/volume\",\"value\":0.25}]",
+                ProjectIntegrationTests.JSON_PATCH);
+        assertThat(fifthToSixth).isEqualTo("{\"tracks\":[{\"volume\":0.25}],\"from\":\"put\"}");
+        // A patch of a version already overtaken finds no base for it and is refused: nothing is patched twice.
+        api.http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).header(HttpHeaders.IF_MATCH, "\"5\"")
+                .contentType(ProjectIntegrationTests.JSON_PATCH).bodyValue("[{\"op\":\"add\",\"path\":\"/projectData/late\",\"value\":1}]")
+                .exchange().expectStatus().isEqualTo(409);
+        // A failed patch (its test fails after an edit) gives up the base it edited, and the next patch starts clean.
+        api.http().patch().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).header(HttpHeaders.IF_MATCH, "\"6\"")
+                .contentType(ProjectIntegrationTests.JSON_PATCH)
+                .bodyValue("[{\"op\":\"add\",\"path\":\"/projectData/half\",\"value\":1},{\"op\":\"test\",\"path\":\"/title\",\"value\":\"no\"}]")
+                .exchange().expectStatus().isEqualTo(409);
+        String seventh = patch(id, 6, "[{\"op\":\"add\",\"path\":\"/projectData/whole\",\"value\":true}]", ProjectIntegrationTests.JSON_PATCH);
+        assertThat(seventh).isEqualTo("{\"tracks\":[{\"volume\":0.25}],\"from\":\"put\",\"whole\":true}");
+        assertThat(coldRead(id)).isEqualTo(seventh);
     }
 
     @Test
@@ -261,6 +291,7 @@ class DeltaHistoryIntegrationTests {
     /** The current version's document as a node that holds nothing of the project in memory reads it. */
     private String coldRead(String id) {
         documents.forgetAll();
+        bases.forgetAll();
         heads.changed(UUID.fromString(id));
         return projectData(api.http().get().uri("/api/projects/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
