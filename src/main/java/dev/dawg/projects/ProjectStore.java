@@ -31,8 +31,10 @@ import dev.dawg.sharing.ProjectAccess.ShareFacts;
 
 /**
  * The projects and project_versions tables. Every write is one SQL statement that changes the project and
- * stores its snapshot together, so a version is never acknowledged without its history entry, and the version
- * check is part of the UPDATE itself: of writers racing on one version exactly one matches a row.
+ * stores its version in history together (a snapshot, or a PATCH's delta), so a version is never acknowledged without
+ * its history entry, and the version check is part of the UPDATE itself: of writers racing on one version exactly one
+ * matches a row. A version stored as a delta leaves the project row's document as it was: the row keeps its chain's
+ * snapshot, and the head is rebuilt from it and the deltas after it by any read that does not find it in memory (V31).
  * <p>
  * Each write also states the account limits ({@link ProjectLimits}) that the V15 triggers enforce in the same
  * statement: live projects per owner, labelled versions per project, and the owner's history bytes (pruning the
@@ -367,13 +369,19 @@ class ProjectStore {
      * that no writer needs, so it never holds up a write to the project.
      */
     Mono<Long> prune(UUID id, int newestVersion, int keep) {
-        // A version stays while a kept delta (newer than the retention, or labelled) is rebuilt from it: no snapshot
-        // lies between them (V30).
-        return db.sql("DELETE FROM project_versions v WHERE v.project_id = :id AND v.label IS NULL AND v.version <= :oldest "
-                        + "AND NOT EXISTS (SELECT 1 FROM project_versions k WHERE k.project_id = :id AND k.version > v.version "
-                        + "AND k.project_data IS NULL AND (k.version > :oldest OR k.label IS NOT NULL) "
-                        + "AND NOT EXISTS (SELECT 1 FROM project_versions s WHERE s.project_id = :id AND s.project_data IS NOT NULL "
-                        + "AND s.version > v.version AND s.version <= k.version)) "
+        // A version stays while a kept delta (newer than the retention, or labelled) is rebuilt from it: it lies between
+        // that delta's snapshot (the newest at or before it) and the delta (V30). Such ranges come from two kinds of
+        // kept delta only: the first version past the retention, whose chain may begin before it, and labelled deltas
+        // within it; chains wholly past the retention protect nothing the statement could delete. Found once, not
+        // asked again for every version it looks at.
+        return db.sql("WITH first_kept AS (SELECT version FROM project_versions WHERE project_id = :id AND version > :oldest "
+                        + "ORDER BY version LIMIT 1), "
+                        + "kept_deltas AS (SELECT version FROM project_versions WHERE project_id = :id AND project_data IS NULL "
+                        + "AND (version = (SELECT version FROM first_kept) OR (version <= :oldest AND label IS NOT NULL))), "
+                        + "kept_ranges AS (SELECT (SELECT max(s.version) FROM project_versions s WHERE s.project_id = :id "
+                        + "AND s.project_data IS NOT NULL AND s.version <= k.version) AS first, k.version AS last FROM kept_deltas k) "
+                        + "DELETE FROM project_versions v WHERE v.project_id = :id AND v.label IS NULL AND v.version <= :oldest "
+                        + "AND NOT EXISTS (SELECT 1 FROM kept_ranges r WHERE v.version >= r.first AND v.version < r.last) "
                         // Nor the snapshot the project's row keeps, nor anything after it: the head is rebuilt from them (V31).
                         + "AND v.version < (SELECT coalesce(data_version, version) FROM projects WHERE id = :id)")
                 .bind("id", id)
