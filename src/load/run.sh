@@ -7,6 +7,7 @@
 #   src/load/run.sh ceiling-netty get-anon get-framework   # the GETs beside a bare Reactor Netty in the same run
 #   src/load/run.sh ceiling-webflux ceiling-webflux-security get-framework   # the framework path beside bare Spring
 #   JAR=/tmp/before.jar src/load/run.sh autosave-patch autosave-put ceiling-update   # a given build; the PUT's ceiling
+#   src/load/run.sh autosave-patch autosave-patch-one-account   # 16 writers of their own accounts, then of one account
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="-Xmx256m ..." src/load/run.sh get-anon get-anon-gzip
 #   S3=external JAR=target/production/dawg-server-0.1.0-SNAPSHOT.jar src/load/run.sh get-anon   # as a production node:
 #       the jar without embedded servers, S3 in a process of its own (src/load/external-s3.sh)
@@ -35,7 +36,7 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=${LOAD_DB:-dawg_load}
 WORK=target/load
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ceiling-netty ceiling-webflux ceiling-webflux-security get-anon get-anon-gzip get-framework get-auth get-auth-framework revalidate search comment autosave-patch autosave-put ceiling-update)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ceiling-netty ceiling-webflux ceiling-webflux-security get-anon get-anon-gzip get-framework get-auth get-auth-framework revalidate search comment autosave-patch autosave-patch-one-account autosave-put ceiling-update)
 # Issue 20's targets, printed beside each figure; the ceilings are measured in the same run (ceiling-netty: a bare
 # Reactor Netty server answering a fixed 50 KB body, src/load/BareNetty.java; ceiling-webflux and
 # ceiling-webflux-security: the same body from Spring WebFlux's functional router alone, then behind Spring Security's
@@ -122,6 +123,9 @@ done > "$WORK/writers.txt"
 echo "document size: $(wc -c < "$WORK/put-body.json") bytes; public projects: $(wc -l < "$WORK/ids.txt")"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
+# The same for every PostgreSQL process of the machine (backends, WAL writer, checkpointer, autovacuum): what a request
+# costs the database, which shares the cores. Processes that end meanwhile drop out, so it is a lower bound.
+postgres_ticks() { for pid in $(pgrep -x postgres); do cat "/proc/$pid/stat" 2>/dev/null; done | awk '{s += $14 + $15} END {print s + 0}'; }
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
 run_wrk() { # name, wrk args...; MEASURED_PID: whose CPU is counted (the server's by default)
@@ -146,10 +150,12 @@ run_wrk() { # name, wrk args...; MEASURED_PID: whose CPU is counted (the server'
   printf '(warm after %s windows of %s: %s us/request) ' "$window" "$WARMUP" "$current"
   for run in $(seq 1 "$RUNS"); do
     local before; before=$(cpu_ticks $pid)
+    local database_before; database_before=$(postgres_ticks)
     (cd "$WORK" && wrk --latency -d "$DURATION" "$@") > "$WORK/$name.$run.txt" 2>&1
     # The server's CPU per request answered: what a request costs, whatever else the machine is doing.
     local requests; requests=$(grep -E "requests in" "$WORK/$name.$run.txt" | awk '{print $1}')
     echo "server CPU per request: $(( ($(cpu_ticks $pid) - before) * TICK_US / (requests > 0 ? requests : 1) )) us" >> "$WORK/$name.$run.txt"
+    echo "PostgreSQL CPU per request: $(( ($(postgres_ticks) - database_before) * TICK_US / (requests > 0 ? requests : 1) )) us" >> "$WORK/$name.$run.txt"
     grep -E "Requests/sec|99%|Non-2xx|autosave|CPU per" "$WORK/$name.$run.txt" | tr '\n' ' '; echo
   done
 }
@@ -159,8 +165,8 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms
 
 RESULTS=$WORK/results.md
 {
-  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | server CPU µs/request | errors (non-2xx/3xx) | target |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| scenario | req/s (median of $RUNS) | p50 ms | p99 ms | server CPU µs/request | PostgreSQL CPU µs/request | errors (non-2xx/3xx) | target |"
+  echo "|---|---|---|---|---|---|---|---|"
 } > "$RESULTS"
 # The JIT compiles the hot paths before anything is counted; otherwise the first scenario of a run measures it.
 say "Warming up ($JIT_WARMUP of anonymous GETs, either coding)"
@@ -206,9 +212,10 @@ for scenario in "${SCENARIOS[@]}"; do
   rps=$(cat "$WORK/$scenario".[0-9]*.txt | grep "Requests/sec" | awk '{print $2}' | median)
   p50=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +50%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
   p99=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "^ +99%" "$f" || true) | awk '{print $2}' | to_ms; done | median)
-  cpu=$(cat "$WORK/$scenario".[0-9]*.txt | (grep "CPU per request" || true) | awk '{print $5}' | median)
+  cpu=$(cat "$WORK/$scenario".[0-9]*.txt | (grep "server CPU per request" || true) | awk '{print $5}' | median)
+  database_cpu=$(cat "$WORK/$scenario".[0-9]*.txt | (grep "PostgreSQL CPU per request" || true) | awk '{print $5}' | median)
   errors=$(for f in "$WORK/$scenario".[0-9]*.txt; do (grep -E "Non-2xx" "$f" || echo "x 0") | awk '{print $NF}'; done | median)
-  echo "| $scenario | $rps | $p50 | $p99 | $cpu | $errors | ${TARGETS[$scenario]:-} |" >> "$RESULTS"
+  echo "| $scenario | $rps | $p50 | $p99 | $cpu | $database_cpu | $errors | ${TARGETS[$scenario]:-} |" >> "$RESULTS"
 done
 rss=$(ps -o rss= -p $SERVER | awk '{printf "%d", $1/1024}')
 # Where the RSS goes, when the JVM was started with -XX:NativeMemoryTracking=summary.
