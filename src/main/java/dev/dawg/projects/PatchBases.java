@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
 
+import dev.dawg.platform.config.DawgProperties;
+
 /**
  * What the next patch of a project most likely starts from: the version this node wrote last, as its metadata, its
  * document's text and that document already parsed. An autosaving client patches the version it wrote a moment ago,
@@ -26,14 +28,13 @@ class PatchBases {
     record Base(Project head, String document, JsonNode tree) {
     }
 
-    /** What the parsed trees may take: about 8 bytes of heap per byte of JSON text, so some 80 projects of 50 KB. */
-    static final long MAX_WEIGHT = 32L * 1024 * 1024;
-
     private final Cache<UUID, Base> bases;
 
-    PatchBases(MeterRegistry meters) {
+    PatchBases(DawgProperties properties, MeterRegistry meters) {
         this.bases = Caffeine.newBuilder()
-                .maximumWeight(MAX_WEIGHT)
+                // DAWG_PROJECT_PATCH_BASES_SIZE: a parsed tree takes about 8 bytes of heap per byte of its JSON text, and
+                // the text is kept too, so 32 MB holds some 60 projects of 50 KB being autosaved on this node.
+                .maximumWeight(properties.projects().patchBasesSize().toBytes())
                 .weigher((UUID id, Base base) -> 10 * base.document().length() + 64)
                 .expireAfterAccess(java.time.Duration.ofMinutes(10))
                 .recordStats()

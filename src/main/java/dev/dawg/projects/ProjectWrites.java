@@ -139,15 +139,18 @@ public class ProjectWrites {
      * version patched, it patches what it kept of it ({@link PatchBases}): nothing is read or parsed first.
      */
     Mono<Written> patch(Grant grant, ProjectPatch patch, String label) {
-        PatchBases.Base base = bases.take(grant.projectId(), patch.expectedVersion());
-        Mono<ProjectPatch.Patched> patched = base != null
-                ? PatchWork.run(patch.cost(base.head().withData(base.document())),
-                        () -> applied(patch, base.head().withData(base.document()), responses.tree(base.head(), base.tree())))
-                : current(grant.projectId())
-                        .switchIfEmpty(Mono.error(ProjectAccess::notFound))
-                        .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
-                                : PatchWork.run(patch.cost(current), () -> applied(patch, current,
-                                        responses.tree(current, json.readTree(current.projectData().getBytes(StandardCharsets.UTF_8))))));
+        Mono<ProjectPatch.Patched> patched = Mono.defer(() -> {
+            PatchBases.Base base = bases.take(grant.projectId(), patch.expectedVersion());
+            if (base != null) {
+                Project current = base.head().withData(base.document());
+                return PatchWork.run(patch.cost(current), () -> applied(patch, current, responses.tree(base.head(), base.tree())));
+            }
+            return current(grant.projectId())
+                    .switchIfEmpty(Mono.error(ProjectAccess::notFound))
+                    .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
+                            : PatchWork.run(patch.cost(current), () -> applied(patch, current,
+                                    responses.tree(current, json.readTree(current.projectData().getBytes(StandardCharsets.UTF_8))))));
+        });
         return patched.flatMap(result -> save(grant, patch.expectedVersion(), result.input(), label, patch,
                         DocumentDelta.of(patch, result.input().projectData(), json), result.documentChecked())
                 .doOnNext(written -> bases.keep(written.project(), result.input().projectData(), result.document())));

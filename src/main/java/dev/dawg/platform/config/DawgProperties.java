@@ -88,7 +88,7 @@ public record DawgProperties(
     /** Project documents and their history. */
     public record Projects(@DefaultValue("10MB") DataSize maxDataSize, @DefaultValue("100") int versionRetention,
             @DefaultValue("256MB") DataSize documentCacheSize, @DefaultValue("100000") long headCacheEntries,
-            @DefaultValue("30s") Duration headTtl) {
+            @DefaultValue("30s") Duration headTtl, @DefaultValue("32MB") DataSize patchBasesSize) {
     }
 
     /**
