@@ -1,7 +1,7 @@
 package dev.dawg.projects;
 
-import java.util.Optional;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
 
 import reactor.core.publisher.Mono;
@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.sharing.ProjectAccess;
-import dev.dawg.sharing.ProjectDocuments;
 import dev.dawg.sharing.ProjectAccess.ShareFacts;
+import dev.dawg.sharing.ProjectDocuments;
 
 /**
  * Reads of one whole project. One light query for the version and the access facts (none at all when the metadata

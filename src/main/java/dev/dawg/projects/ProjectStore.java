@@ -213,13 +213,14 @@ class ProjectStore {
         // and records which version that document is of (V31).
         String sql = "WITH "
                 + (delta == null ? "as_delta AS (SELECT false AS yes), "
-                        : "chain AS (SELECT max(version) AS first FROM project_versions WHERE project_id = :id AND version <= :expected "
-                        + "AND project_data IS NOT NULL), "
-                        + "as_delta AS (SELECT coalesce(count(v.version) = :expected - chain.first + 1 AND count(v.version) < :chainVersions "
+                        // Both look at the newest chain only (at most CHAIN_VERSIONS rows), not at the whole history kept.
+                        : "chain AS (SELECT version AS first FROM project_versions WHERE project_id = :id AND version <= :expected "
+                        + "AND project_data IS NOT NULL ORDER BY version DESC LIMIT 1), "
+                        + "as_delta AS (SELECT coalesce(count(v.version) = :expected - c.first + 1 AND count(v.version) < :chainVersions "
                         + "AND sum(coalesce(octet_length(v.delta::text), 0)) + coalesce(octet_length(:delta::text), 0) <= :chainBytes "
-                        + "AND :label::text IS NULL AND chain.first = (SELECT coalesce(data_version, version) FROM projects WHERE id = :id), "
-                        + "false) AS yes FROM chain LEFT JOIN project_versions v ON v.project_id = :id "
-                        + "AND v.version >= chain.first AND v.version <= :expected GROUP BY chain.first), ")
+                        + "AND :label::text IS NULL AND c.first = (SELECT coalesce(data_version, version) FROM projects WHERE id = :id), "
+                        + "false) AS yes FROM (SELECT (SELECT first FROM chain) AS first) c LEFT JOIN project_versions v "
+                        + "ON v.project_id = :id AND v.version >= (SELECT first FROM chain) AND v.version <= :expected GROUP BY c.first), ")
                 + "updated AS (UPDATE projects p SET title = :title, description = :description, tags = :tags, bpm = :bpm, "
                 + "key_signature = :key, time_signature = :timeSignature, visibility = COALESCE(:visibility, p.visibility), "
                 + "project_data = CASE WHEN d.yes THEN p.project_data ELSE "
