@@ -149,7 +149,7 @@ public class ProjectWrites {
                     .switchIfEmpty(Mono.error(ProjectAccess::notFound))
                     .flatMap(current -> current.version() != patch.expectedVersion() ? Mono.error(Preconditions.conflict(current.version()))
                             : PatchWork.run(patch.cost(current), () -> applied(patch, current,
-                                    responses.tree(current, json.readTree(current.projectData().getBytes(StandardCharsets.UTF_8))))));
+                                    responses.tree(current, json.readTree(current.projectData())))));
         });
         return patched.flatMap(result -> save(grant, patch.expectedVersion(), result.input(), label, patch,
                         DocumentDelta.of(patch, result.input().projectData(), json), result.documentChecked())
@@ -164,7 +164,10 @@ public class ProjectWrites {
                 : new ProjectPatch.Patched(patched.input().withData(current.projectData()), true, patched.document());
     }
 
-    /** The length of {@code text} in UTF-8, at most (a lone surrogate counts two bytes), without encoding it. */
+    /**
+     * The length of {@code text} in UTF-8, at most (a lone surrogate counts two bytes), without encoding it. Our own:
+     * Guava's {@code Utf8.encodedLength} throws on a lone surrogate, and Guava is here only through MinIO.
+     */
     static long utf8Length(String text) {
         long bytes = text.length();
         for (int i = 0; i < text.length(); i++) {

@@ -100,8 +100,9 @@ class ShareLinkHandler {
     Mono<ServerResponse> open(ServerRequest request) {
         String token = request.pathVariable("token");
         return links.open(token)
-                .flatMap(opened -> documents.documentAt(opened.link().projectId(), (Integer) opened.project().get("version"))
-                        .map(document -> new ShareLinks.Opened(opened.link(), SharedProject.withDocument(opened.project(), document))))
+                .flatMap(opened -> documents.documentAt(opened.link().projectId(), opened.version())
+                        .map(document -> new ShareLinks.Opened(opened.link(), SharedProject.withDocument(opened.project(), document),
+                                opened.version())))
                 .flatMap(opened -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("accessLevel", opened.link().accessLevel().wireName());

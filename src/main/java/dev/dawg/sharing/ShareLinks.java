@@ -94,13 +94,13 @@ class ShareLinks {
                             AccessLevel.ofShareLevel(row.get("access_level", String.class)).orElseThrow(),
                             expires == null ? null : expires.toInstant(), row.get("view_count", Long.class),
                             row.get("share_created_at", OffsetDateTime.class).toInstant());
-                    return new Opened(link, SharedProject.from(row));
+                    return new Opened(link, SharedProject.from(row), row.get("version", Integer.class));
                 })
                 .one();
     }
 
-    /** A link as opened: the link after counting the view, and the project in full. */
-    record Opened(ShareLink link, Map<String, Object> project) {
+    /** A link as opened: the link after counting the view, the project in full, and the version it is at. */
+    record Opened(ShareLink link, Map<String, Object> project, int version) {
     }
 
     /**
