@@ -240,6 +240,16 @@ class AssetStorageFaultIntegrationTests {
         assertStillOpenAndCompletesOnceStorageIsBack(scene, upload);
     }
 
+    @Test
+    void shouldNotAskTheStoreForTheBucketAgainOnceItExists() {
+        storage.ready().block(Duration.ofSeconds(30));
+        // Asked again, every write would pay a round trip, and one made after an outage could join a call sent
+        // into it and fail with it (seen: a SocketTimeoutException in a call made once the link was back).
+        link.refuse();
+
+        storage.ready().block(Duration.ofSeconds(1));
+    }
+
     // ---- the scene and its checks
 
     /** A user with a project, and what the store and the table held before the fault. */

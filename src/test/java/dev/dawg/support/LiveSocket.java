@@ -98,6 +98,23 @@ public final class LiveSocket implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends unless the server has closed the connection (the client then closes its output, and a send fails with
+     * "closed output"); false when it had. For tests that send until the server gives up on them.
+     */
+    public boolean sendUnlessClosed(Map<String, Object> message) {
+        try {
+            send(message);
+            return true;
+        }
+        catch (java.util.concurrent.CompletionException ex) {
+            if (socket.isOutputClosed()) {
+                return false;
+            }
+            throw ex;
+        }
+    }
+
     /** Subscribes and waits for {@code subscribed}; fails on anything else. */
     public LiveSocket subscribe(UUID projectId) {
         return subscribe(projectId, null);

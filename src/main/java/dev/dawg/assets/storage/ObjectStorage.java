@@ -80,8 +80,10 @@ public class ObjectStorage {
         this.client = minio(properties.s3());
         this.http = downloads(properties.s3());
         this.bucket = properties.s3().bucket();
-        // Created once on first use; a failure is not cached, so the next call tries again.
-        this.bucketReady = Mono.defer(this::createBucketIfMissing).cache(ok -> Duration.ofDays(36500), error -> Duration.ZERO, () -> Duration.ZERO);
+        // Created once on first use; a failure is not cached, so the next call tries again. The success is kept for
+        // good: it completes empty, so the TTL that keeps it is the empty one (kept at zero, every write paid a
+        // HEAD of the bucket, and a call made after an outage could join one sent into it and fail with it).
+        this.bucketReady = Mono.defer(this::createBucketIfMissing).cache(ok -> Duration.ofDays(36500), error -> Duration.ZERO, () -> Duration.ofDays(36500));
     }
 
     /** MinIO's asynchronous client for every call but downloads. */
