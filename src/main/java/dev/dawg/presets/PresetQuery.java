@@ -9,14 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.MatchResult;
-import java.util.regex.Pattern;
 
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 import dev.dawg.auth.CurrentUser;
 import dev.dawg.auth.RouteAccess;
+import dev.dawg.platform.persistence.SearchText;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.Pages;
 
@@ -26,10 +25,6 @@ import dev.dawg.platform.web.Pages;
  * pages stay correct while presets are added.
  */
 final class PresetQuery {
-
-    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
-    private static final Pattern EXCLUDED_WORD = Pattern.compile("(^|\\s)-\\S");
-    private static final int MAX_PREFIX_WORDS = 16;
 
     /** How the list is ordered, and the keyset condition that continues after a cursor. */
     enum Sort {
@@ -146,9 +141,8 @@ final class PresetQuery {
 
     private void search(String q) {
         if (q != null) {
-            String prefix = prefixQuery(q);
-            and(prefix == null ? "p.search @@ websearch_to_tsquery('english', :q)"
-                    : "p.search @@ (websearch_to_tsquery('english', :q) || to_tsquery('english', :qPrefix))", "q", q);
+            String prefix = SearchText.prefixQuery(q);
+            and("p.search @@ " + SearchText.tsquery(prefix != null), "q", q);
             parameters.put("qPrefix", prefix);
         }
     }
@@ -223,16 +217,6 @@ final class PresetQuery {
             throw new IllegalArgumentException("not a rating");
         }
         return value;
-    }
-
-    /** {@code night & dri:*} for "Night dri" (the last word a prefix, for a client searching as the user types). */
-    private static String prefixQuery(String text) {
-        // OR-ed with the web-search reading, it would bring back what a quoted phrase or an excluded -word leaves out.
-        if (text.indexOf('"') >= 0 || EXCLUDED_WORD.matcher(text).find()) {
-            return null;
-        }
-        List<String> words = WORD.matcher(text.toLowerCase(Locale.ROOT)).results().map(MatchResult::group).limit(MAX_PREFIX_WORDS).toList();
-        return words.isEmpty() ? null : String.join(" & ", words) + ":*";
     }
 
     private static String text(ServerRequest request, String name, int max) {

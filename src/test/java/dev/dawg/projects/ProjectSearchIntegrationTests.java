@@ -133,6 +133,30 @@ public class ProjectSearchIntegrationTests {
      * half public, with fresh statistics. The rows exist only inside a transaction that is rolled back, so no
      * other test ever sees them.
      */
+    @Test
+    void shouldKeepEvenAWellCompressedDocumentOutOfTheRowSearchesRead() {
+        String toastTable = db.sql("SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = 'projects'::regclass")
+                .map(row -> row.get("t", String.class)).one().block();
+        long chunksBefore = rows(toastTable);
+        // ~60 KB that compresses to a few hundred bytes: PostgreSQL moves nothing out of a row under ~2 KB by itself.
+        List<Map<String, Object>> clips = java.util.stream.IntStream.range(0, 600)
+                .mapToObj(i -> Map.<String, Object>of("start", 0, "length", 4, "name", "Clip of the same loop")).toList();
+        Object id = api.createProject(api.signUp(), Map.of("title", "Repetitive " + uniqueWord(), "visibility", "public",
+                "projectData", Map.of("clips", clips))).get("id");
+
+        assertThat(db.sql("SELECT pg_column_size(project_data) AS n FROM projects WHERE id = :id").bind("id", java.util.UUID.fromString((String) id))
+                .map(row -> row.get("n", Integer.class)).one().block()).as("the stored document, compressed").isLessThan(2_000);
+        assertThat(rows(toastTable)).as("chunks of the projects' TOAST table").isGreaterThan(chunksBefore);
+        assertThat(db.sql("SELECT attname FROM pg_attribute WHERE attrelid = 'projects'::regclass AND attnum > 0 "
+                        + "AND NOT attisdropped AND attstorage NOT IN ('p', 'm')")
+                .map(row -> row.get("attname", String.class)).all().collectList().block())
+                .as("columns that toasting may move out of the row").containsExactly("project_data");
+    }
+
+    private long rows(String table) {
+        return db.sql("SELECT count(*) AS n FROM " + table).map(row -> row.get("n", Long.class)).one().block();
+    }
+
     private Map<String, List<String>> explainOnAFullTable(User filler, Map<String, ProjectQuery> queries) {
         return transactions.execute(transaction -> {
             transaction.setRollbackOnly();
