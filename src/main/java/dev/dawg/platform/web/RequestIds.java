@@ -3,7 +3,6 @@ package dev.dawg.platform.web;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import io.micrometer.context.ContextRegistry;
 import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
@@ -17,19 +16,14 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * <p>The MDC is filled only where a line is written ({@link #logged}, the access log, the error handler), not on
  * every hop of every request: Reactor's automatic context propagation, which did that, restored the thread locals
- * around each signal of each operator and cost about a fifth of a request's CPU (issue 20).
+ * around each signal of each operator and cost about a fifth of a request's CPU (issue 20); nor by the operators that
+ * restore thread locals by themselves ({@link ReactorThreadLocals}).
  */
 public final class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
     public static final String CONTEXT_KEY = "requestId";
     private static final String ATTRIBUTE = RequestIds.class.getName();
-
-    static {
-        // For the operators that restore thread locals by themselves (handle, tap, contextCapture).
-        ContextRegistry.getInstance().registerThreadLocalAccessor(CONTEXT_KEY,
-                () -> MDC.get(CONTEXT_KEY), value -> MDC.put(CONTEXT_KEY, value), () -> MDC.remove(CONTEXT_KEY));
-    }
 
     private RequestIds() {
     }
