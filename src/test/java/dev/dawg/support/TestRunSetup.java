@@ -51,6 +51,12 @@ public class TestRunSetup implements LauncherSessionListener {
                 // The MinIO client hands each request to OkHttp's dispatcher, whose thread pool takes its short in-memory
                 // lock when it adds a worker; seen once from the storage health check (ManagementPortIntegrationTests).
                 .allowBlockingCallsInside("okhttp3.Dispatcher", "promoteAndExecute")
+                // Cancelling a periodic task (Flux.interval) removes it from the scheduler's queue under that queue's short
+                // in-memory lock. Reactor's own BlockHound integration allows this for SchedulerTask and WorkerTask but
+                // not for their periodic kinds; seen once when a processing job's heartbeat stopped on a Lettuce loop.
+                .allowBlockingCallsInside("reactor.core.scheduler.PeriodicWorkerTask", "dispose")
+                .allowBlockingCallsInside("reactor.core.scheduler.InstantPeriodicWorkerTask", "dispose")
+                .allowBlockingCallsInside("reactor.core.scheduler.PeriodicSchedulerTask", "dispose")
                 // Recorded, not thrown (see BlockingCalls); NoBlockingCallsExtension fails the test that made it.
                 .blockingMethodCallback(method -> BlockingCalls.record(method.toString())));
     }
