@@ -1,6 +1,7 @@
 package dev.dawg.projects;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -23,8 +24,7 @@ public record Project(UUID id, UUID ownerId, String title, String description, L
         String p = alias.isEmpty() ? "" : alias + ".";
         return String.join(", ", p + "id", p + "owner_id", p + "title", p + "description", p + "tags", p + "bpm",
                 p + "key_signature", p + "time_signature", p + "visibility", p + "version", p + "remixed_from",
-                p + "like_count", p + "comment_count", p + "play_count", p + "remix_count", micros(p + "created_at") + " AS created_at_us",
-                micros(p + "updated_at") + " AS updated_at_us",
+                p + "like_count", p + "comment_count", p + "play_count", p + "remix_count", p + "created_at", p + "updated_at",
                 p + "remix_summary", p + "remix_credits");
     }
 
@@ -37,7 +37,7 @@ public record Project(UUID id, UUID ownerId, String title, String description, L
                 Visibility.parse(row.get("visibility", String.class)).orElseThrow(), row.get("version", Integer.class),
                 row.get("remixed_from", UUID.class), number(row, "like_count"), number(row, "comment_count"),
                 number(row, "play_count"), number(row, "remix_count"),
-                instant(row, "created_at_us"), instant(row, "updated_at_us"),
+                row.get("created_at", OffsetDateTime.class).toInstant(), row.get("updated_at", OffsetDateTime.class).toInstant(),
                 new RemixNote(row.get("remix_summary", String.class), row.get("remix_credits", String.class)),
                 withData ? row.get("project_data_text", String.class) : null);
     }
@@ -54,20 +54,6 @@ public record Project(UUID id, UUID ownerId, String title, String description, L
 
     String etag() {
         return "\"" + version + "\"";
-    }
-
-    /**
-     * A timestamp as whole microseconds since the epoch (exact: extract gives a numeric since PostgreSQL 14). The
-     * driver reads timestamps as text and parses each with a DateTimeFormatter: the two of each row were a fifth of
-     * a search's server CPU (JFR), where a bigint is a plain number.
-     */
-    private static String micros(String column) {
-        return "(extract(epoch FROM " + column + ") * 1000000)::bigint";
-    }
-
-    private static Instant instant(Readable row, String column) {
-        long micros = row.get(column, Long.class);
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
     private static long number(Readable row, String column) {
