@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -128,23 +130,18 @@ public class ProjectSearchIntegrationTests {
         assertProblem(api.http().get().uri("/api/search/projects?q=" + word + "&cursor=" + notARank).exchange(), 400, "VALIDATION_FAILED");
     }
 
-    /**
-     * The plans of search statements (by name, or the statement itself) on a table of a few thousand projects,
-     * half public, with fresh statistics. The rows exist only inside a transaction that is rolled back, so no
-     * other test ever sees them.
-     */
     @Test
     void shouldKeepEvenAWellCompressedDocumentOutOfTheRowSearchesRead() {
         String toastTable = db.sql("SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = 'projects'::regclass")
                 .map(row -> row.get("t", String.class)).one().block();
         long chunksBefore = rows(toastTable);
         // ~60 KB that compresses to a few hundred bytes: PostgreSQL moves nothing out of a row under ~2 KB by itself.
-        List<Map<String, Object>> clips = java.util.stream.IntStream.range(0, 600)
+        List<Map<String, Object>> clips = IntStream.range(0, 600)
                 .mapToObj(i -> Map.<String, Object>of("start", 0, "length", 4, "name", "Clip of the same loop")).toList();
         Object id = api.createProject(api.signUp(), Map.of("title", "Repetitive " + uniqueWord(), "visibility", "public",
                 "projectData", Map.of("clips", clips))).get("id");
 
-        assertThat(db.sql("SELECT pg_column_size(project_data) AS n FROM projects WHERE id = :id").bind("id", java.util.UUID.fromString((String) id))
+        assertThat(db.sql("SELECT pg_column_size(project_data) AS n FROM projects WHERE id = :id").bind("id", UUID.fromString((String) id))
                 .map(row -> row.get("n", Integer.class)).one().block()).as("the stored document, compressed").isLessThan(2_000);
         assertThat(rows(toastTable)).as("chunks of the projects' TOAST table").isGreaterThan(chunksBefore);
         assertThat(db.sql("SELECT attname FROM pg_attribute WHERE attrelid = 'projects'::regclass AND attnum > 0 "
@@ -157,6 +154,11 @@ public class ProjectSearchIntegrationTests {
         return db.sql("SELECT count(*) AS n FROM " + table).map(row -> row.get("n", Long.class)).one().block();
     }
 
+    /**
+     * The plans of search statements (by name, or the statement itself) on a table of a few thousand projects,
+     * half public, with fresh statistics. The rows exist only inside a transaction that is rolled back, so no
+     * other test ever sees them.
+     */
     private Map<String, List<String>> explainOnAFullTable(User filler, Map<String, ProjectQuery> queries) {
         return transactions.execute(transaction -> {
             transaction.setRollbackOnly();

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * end to end, and the request id reaches the MDC where a line is written ({@link RequestIds#logged}).
  */
 @Component
-public class ReactorThreadLocals {
+class ReactorThreadLocals {
 
     ReactorThreadLocals() {
         removeAll(ContextRegistry.getInstance());
