@@ -8,7 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.actuate.endpoint.web.WebFluxEndpointHandlerMapping;
 import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.DispatcherHandler;
+import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 
 import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
@@ -27,6 +30,18 @@ class ActuatorExposureIntegrationTests {
 
     @Autowired
     Api api;
+
+    @Autowired
+    DispatcherHandler dispatcher;
+
+    /** The API's routes are matched first (a request to them no longer walks the actuator's patterns), the actuator's after. */
+    @Test
+    void shouldLookUpTheApiRoutesBeforeTheActuatorsMappings() {
+        List<Class<?>> order = dispatcher.getHandlerMappings().stream().<Class<?>>map(Object::getClass).toList();
+        assertThat(order).contains(RouterFunctionMapping.class, WebFluxEndpointHandlerMapping.class);
+        assertThat(order.indexOf(RouterFunctionMapping.class)).isLessThan(order.indexOf(WebFluxEndpointHandlerMapping.class));
+        api.http().get().uri("/actuator/health").exchange().expectStatus().isOk();
+    }
 
     @ParameterizedTest
     @ValueSource(strings = { "/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/jvm.memory.used", "/actuator",
