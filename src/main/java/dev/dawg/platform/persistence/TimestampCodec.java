@@ -27,12 +27,12 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reads a {@code timestamptz} sent as text by reading its digits where PostgreSQL's ISO output puts them. Our own,
- * for speed: the driver's codec goes through a {@link DateTimeFormatter} for each value, an eighth to a fifth of the
- * server's CPU for a search (JFR), whose 21 rows carry two timestamps each. Anything the fast path does not recognise (years past
- * 9999, BC, infinity) goes to a formatter of the same output. Parameters are encoded by the driver's own codec: the
- * driver's lookup, which this codec must join as {@link CodecMetadata} to be asked first, picks one codec per type
- * for both directions. Registered on every connection through the driver's extension service
- * ({@code META-INF/services}).
+ * for speed: the driver's codec goes through a {@link DateTimeFormatter} for each value, an eighth to a fifth of
+ * the server's CPU for a search (JFR), whose 21 rows carry two timestamps each. Anything the fast path does not
+ * recognise (years past 9999, BC, infinity) goes to a formatter of the same output. Parameters are encoded by the
+ * driver's own codec: the driver's lookup, which this codec must join as {@link CodecMetadata} to be asked first,
+ * picks one codec per type for both directions. Registered on every connection through the driver's extension
+ * service ({@code META-INF/services}).
  */
 public final class TimestampCodec implements Codec<OffsetDateTime>, CodecMetadata {
 
