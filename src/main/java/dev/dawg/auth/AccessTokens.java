@@ -29,6 +29,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -59,9 +60,9 @@ public class AccessTokens {
         SecretKey key = JwtSigningKey.load(settings.jwtSecret(), properties.dataDir());
         this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
         NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
-        OAuth2TokenValidator<Jwt> validator = validator(settings);
-        nimbus.setJwtValidator(validator);
-        this.decoder = new VerifiedTokens(nimbus, validator, settings.maxAccessTokenTtl(), revocations);
+        nimbus.setJwtValidator(validator(settings));
+        // Once the signature is verified, only the token's time limits can change: issuer, audience and subject are signed.
+        this.decoder = new VerifiedTokens(nimbus, new JwtTimestampValidator(), settings.maxAccessTokenTtl(), revocations);
     }
 
     static OAuth2TokenValidator<Jwt> validator(DawgProperties.Auth settings) {
@@ -115,16 +116,14 @@ public class AccessTokens {
      * empty when the token must go through the full check (unknown, expired or malformed).
      */
     public Optional<CurrentUser> rememberedCaller(String token) {
-        Jwt jwt = decoder.remembered(token);
-        if (jwt == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(toCurrentUser(jwt));
-        }
-        catch (IllegalArgumentException malformed) {
-            return Optional.empty();
-        }
+        Verified known = decoder.remembered(token);
+        return known == null ? Optional.empty() : Optional.ofNullable(known.caller());
+    }
+
+    /** The caller a token verified by {@link #decoder()} names: read from its claims when it was verified, not on each use. */
+    CurrentUser callerOf(Jwt jwt) {
+        CurrentUser caller = decoder.callerOf(jwt);
+        return caller != null ? caller : toCurrentUser(jwt);
     }
 
     /** The caller a verified access token names (the realtime hub authenticates its WebSockets with this too). */
@@ -166,19 +165,32 @@ public class AccessTokens {
         Mono<Boolean> revoked(String tokenId);
     }
 
+    /** A verified token's claims and the caller they name (null when its subject is no user id). */
+    record Verified(Jwt jwt, CurrentUser caller) {
+
+        static Verified of(Jwt jwt) {
+            try {
+                return new Verified(jwt, toCurrentUser(jwt));
+            }
+            catch (IllegalArgumentException malformed) {
+                return new Verified(jwt, null);
+            }
+        }
+    }
+
     /**
-     * Remembers the tokens already verified: a client sends the same access token on every request for its
-     * whole life, and checking its signature (Base64, JSON, HMAC) was a tenth of a cached read's CPU. A remembered
-     * token is validated again on every use (expiry, not-before, issuer, audience), so it stops working exactly
-     * when it would have; only tokens whose signature was verified are ever remembered. A revoked token is
-     * refused on every use too, remembered or not: by this node's memory of revocations where nothing may wait (the
-     * fast path), and by the shared list too on every {@link #decode}.
+     * Remembers the tokens already verified, with the caller each names: a client sends the same access token on
+     * every request for its whole life, and checking its signature (Base64, JSON, HMAC) was a tenth of a cached read's
+     * CPU. A remembered token is validated again on every use ({@code validator}: its expiry and not-before), so it
+     * stops working exactly when it would have; only tokens whose signature was verified are ever remembered. A
+     * revoked token is refused on every use too, remembered or not: by this node's memory of revocations where
+     * nothing may wait (the fast path), and by the shared list too on every {@link #decode}.
      */
     static final class VerifiedTokens implements ReactiveJwtDecoder {
 
         private final ReactiveJwtDecoder verifier;
         private final OAuth2TokenValidator<Jwt> validator;
-        private final Cache<String, Jwt> verified;
+        private final Cache<String, Verified> verified;
         private final RevocationCheck revocations;
 
         VerifiedTokens(ReactiveJwtDecoder verifier, OAuth2TokenValidator<Jwt> validator, Duration lifetime) {
@@ -193,17 +205,23 @@ public class AccessTokens {
             this.verified = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(lifetime).build();
         }
 
-        /** The token's claims if it is remembered, still valid and not revoked as far as this node knows, else null. */
-        Jwt remembered(String token) {
-            Jwt known = verified.getIfPresent(token);
-            return known != null && !validator.validate(known).hasErrors() && !revocations.revokedHere(known.getId()) ? known : null;
+        /** The token as verified if it is remembered, still valid and not revoked as far as this node knows, else null. */
+        Verified remembered(String token) {
+            Verified known = verified.getIfPresent(token);
+            return known != null && !validator.validate(known.jwt()).hasErrors() && !revocations.revokedHere(known.jwt().getId()) ? known : null;
+        }
+
+        /** The caller of a token this decoder answered with, as read when it was verified; null if it is no longer remembered. */
+        CurrentUser callerOf(Jwt jwt) {
+            Verified known = verified.getIfPresent(jwt.getTokenValue());
+            return known != null && known.jwt() == jwt ? known.caller() : null;
         }
 
         @Override
         public Mono<Jwt> decode(String token) {
-            Jwt known = remembered(token);
+            Verified known = remembered(token);
             // Unknown, or no longer valid (then the full check says why, in its own words).
-            Mono<Jwt> valid = known != null ? Mono.just(known) : verifier.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+            Mono<Jwt> valid = known != null ? Mono.just(known.jwt()) : verifier.decode(token).doOnNext(jwt -> verified.put(token, Verified.of(jwt)));
             return valid.flatMap(jwt -> revocations.revoked(jwt.getId())
                     .flatMap(revoked -> revoked ? Mono.error(new BadJwtException("The access token was revoked")) : Mono.just(jwt)));
         }

@@ -25,9 +25,9 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.pattern.PathPattern;
@@ -65,7 +65,7 @@ public class SecurityConfiguration {
         apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
         apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
         List<TokenlessPaths> tokenless = tokenlessPaths.orderedStream().toList();
-        ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+        BearerTokenConverter bearer = new BearerTokenConverter();
         return http
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .authenticationEntryPoint(unauthorized)
@@ -74,7 +74,7 @@ public class SecurityConfiguration {
                         .jwt(jwt -> jwt.jwtDecoder(accessTokens.decoder())
                                 .jwtAuthenticationConverter(token -> {
                                     try {
-                                        return Mono.just(new CallerAuthentication(AccessTokens.toCurrentUser(token)));
+                                        return Mono.just(new CallerAuthentication(accessTokens.callerOf(token)));
                                     }
                                     catch (IllegalArgumentException ex) {
                                         return Mono.error(new org.springframework.security.oauth2.server.resource.InvalidBearerTokenException("Malformed subject"));
@@ -191,6 +191,12 @@ public class SecurityConfiguration {
     @Bean
     SecurityObservationSettings noPerFilterObservations() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /** Spring's strict firewall, its character checks without its regexes ({@link FirewallCharacters}). */
+    @Bean
+    ServerWebExchangeFirewall exchangeFirewall() {
+        return FirewallCharacters.firewall();
     }
 
     /**

@@ -88,7 +88,7 @@ class VerifiedTokensTest {
         };
         AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(verifier, validator, Duration.ofMinutes(15), revocations);
         StepVerifier.create(tokens.decode("token")).expectNext(jwt).verifyComplete();
-        assertThat(tokens.remembered("token")).isEqualTo(jwt);
+        assertThat(tokens.remembered("token").jwt()).isEqualTo(jwt);
 
         // Revoked on another node, not yet heard of here: the shared list refuses it on every decode.
         revokedShared.add("token-id");
@@ -98,5 +98,44 @@ class VerifiedTokensTest {
         revokedHere.add("token-id");
         assertThat(tokens.remembered("token")).isNull();
         StepVerifier.create(tokens.decode("token")).expectError(BadJwtException.class).verify();
+    }
+
+    @Test
+    void shouldReadTheCallerOnceWhenTheTokenIsVerified() {
+        java.util.UUID id = java.util.UUID.randomUUID();
+        Jwt named = Jwt.withTokenValue("named").header("alg", "HS256").subject(id.toString()).claim(AccessTokens.USERNAME_CLAIM, "ana")
+                .claim(AccessTokens.ROLES_CLAIM, java.util.List.of("USER")).jti("named-id")
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(900)).build();
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(token -> Mono.just(named), validator, Duration.ofMinutes(15));
+
+        Jwt decoded = tokens.decode("named").block();
+
+        CurrentUser caller = tokens.callerOf(decoded);
+        assertThat(caller).isEqualTo(CurrentUser.fromAccessToken(id, "ana", java.util.Set.of(dev.dawg.users.Role.USER)));
+        assertThat(tokens.callerOf(tokens.decode("named").block())).as("the same reading, not a new one").isSameAs(caller);
+        assertThat(tokens.remembered("named").caller()).isSameAs(caller);
+        // Claims this decoder did not answer with are not taken for the remembered ones.
+        assertThat(tokens.callerOf(Jwt.withTokenValue("named").header("alg", "HS256").subject(id.toString()).build())).isNull();
+    }
+
+    @Test
+    void shouldCheckTheTimeLimitsOfARememberedTokenOnEveryUse() {
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+        Jwt shortLived = Jwt.withTokenValue("token").header("alg", "HS256").subject("someone").jti("token-id")
+                .issuedAt(now).notBefore(now).expiresAt(now.plusSeconds(60)).build();
+        org.springframework.security.oauth2.jwt.JwtTimestampValidator timestamps = new org.springframework.security.oauth2.jwt.JwtTimestampValidator(Duration.ZERO);
+        timestamps.setClock(java.time.Clock.fixed(now.plusSeconds(30), java.time.ZoneOffset.UTC));
+        AccessTokens.VerifiedTokens tokens = new AccessTokens.VerifiedTokens(token -> {
+            verifications.incrementAndGet();
+            return Mono.just(shortLived);
+        }, timestamps, Duration.ofMinutes(15));
+        StepVerifier.create(tokens.decode("token")).expectNext(shortLived).verifyComplete();
+        assertThat(tokens.remembered("token")).isNotNull();
+
+        timestamps.setClock(java.time.Clock.fixed(now.plusSeconds(61), java.time.ZoneOffset.UTC));
+
+        assertThat(tokens.remembered("token")).as("expired a second ago").isNull();
+        timestamps.setClock(java.time.Clock.fixed(now.minusSeconds(1), java.time.ZoneOffset.UTC));
+        assertThat(tokens.remembered("token")).as("not valid yet").isNull();
     }
 }
