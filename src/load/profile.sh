@@ -35,13 +35,8 @@ psql -qAt -d "$DB" -c "SELECT id FROM projects WHERE visibility = 'public'" > "$
 TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
   -d '{"login":"loadtemplate","password":"load test password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 export TOKEN
-# The autosave writers, as run.sh makes them: each an account of its own saving one of its projects (fresh tokens).
-for writer in $(seq 1 "${WRITERS:-16}"); do
-  writer_token=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"login\":\"load$writer\",\"password\":\"load test password\"}" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
-  echo "$(psql -qAt -d "$DB" -c "SELECT p.id FROM projects p JOIN users u ON u.id = p.owner_id WHERE u.username = 'load$writer' \
-    ORDER BY p.title LIMIT 1") $writer_token"
-done > "$WORK/writers.txt"
+source src/load/writers.sh
+autosave_writers "$BASE" "$DB" "${WRITERS:-16}" > "$WORK/writers.txt"
 export WRITERS_FILE=writers.txt
 case $SCENARIO in
   get-anon) export TOKEN=; args=(-t2 -c64 -s ../../src/load/get.lua) ;;

@@ -112,14 +112,10 @@ psql -qAt -d "$DB" -c "SELECT id FROM projects WHERE visibility = 'public'" > "$
 psql -qAt -d "$DB" -c "SELECT p.id FROM projects p JOIN users u ON u.id = p.owner_id WHERE u.username = 'loadtemplate' ORDER BY p.title" > "$WORK/owned.txt"
 TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
   -d '{"login":"loadtemplate","password":"load test password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
-# The autosave writers: musicians of their own (load1..loadN), each saving one of their projects, as autosaving
-# clients are. Writes of one account's projects take turns on its history counter (autosave-patch-one-account).
-for writer in $(seq 1 "$WRITERS"); do
-  writer_token=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"login\":\"load$writer\",\"password\":\"load test password\"}" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
-  echo "$(psql -qAt -d "$DB" -c "SELECT p.id FROM projects p JOIN users u ON u.id = p.owner_id WHERE u.username = 'load$writer' \
-    ORDER BY p.title LIMIT 1") $writer_token"
-done > "$WORK/writers.txt"
+# The autosave writers (src/load/writers.sh). Writes of one account's projects take turns on its history counter
+# (autosave-patch-one-account).
+source src/load/writers.sh
+autosave_writers "$BASE" "$DB" "$WRITERS" > "$WORK/writers.txt"
 echo "document size: $(wc -c < "$WORK/put-body.json") bytes; public projects: $(wc -l < "$WORK/ids.txt")"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
