@@ -24,6 +24,7 @@ WARMUP=${WARMUP:-10s}          # one warm-up window; windows repeat until CPU/re
 WARMUP_WINDOWS=${WARMUP_WINDOWS:-15}
 WARMUP_MIN_WINDOWS=${WARMUP_MIN_WINDOWS:-5}
 STEADY_PERCENT=${STEADY_PERCENT:-7}
+JIT_SETTLED_COMPILES=${JIT_SETTLED_COMPILES:-30}   # and at most this many methods compiled by the JIT in the last window
 JIT_WARMUP=${JIT_WARMUP:-20s}
 RUNS=${RUNS:-3}
 USERS=${USERS:-1000}
@@ -124,26 +125,35 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of
 postgres_ticks() { for pid in $(pgrep -x postgres); do cat "/proc/$pid/stat" 2>/dev/null; done | awk '{s += $14 + $15} END {print s + 0}'; }
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
+# Methods the JIT has compiled in a JVM so far (empty for a process that is not one).
+jit_compiles() { jcmd "$1" PerfCounter.print 2>/dev/null | awk -F= '/^sun.ci.totalCompiles=/ {print $2}'; }
+
 run_wrk() { # name, wrk args...; MEASURED_PID: whose CPU is counted (the server's by default)
   local name=$1 pid=${MEASURED_PID:-$SERVER}; shift
-  # Discarded warm-up windows first, until the server's CPU per request settles: this code takes the JIT 60-100 s to
-  # compile (a fixed 5 s warm-up measured the comment POST at 5.7 ms of CPU; steady, it costs 1.8 ms).
-  local window=0 previous=0 current
+  # Discarded warm-up windows first, until the server's CPU per request settles and its JIT has nearly stopped
+  # compiling: this code takes the JIT 60-100 s to compile on a quiet machine (a fixed 5 s warm-up measured the comment
+  # POST at 5.7 ms of CPU; steady, it costs 1.8 ms), and on a busy one CPU per request looked steady while a fifth of
+  # the server's CPU was still the JIT's (an autosave PATCH profile after 90 s).
+  local window=0 previous=0 current compiled=0
   : > "$WORK/$name.warmup.txt"
   while :; do
     window=$((window + 1))
     local start; start=$(cpu_ticks $pid)
+    local compiles_before; compiles_before=$(jit_compiles $pid)
     (cd "$WORK" && wrk -d "$WARMUP" "$@") > "$WORK/$name.warmup.$window.txt" 2>&1
     local answered; answered=$(grep -E "requests in" "$WORK/$name.warmup.$window.txt" | awk '{print $1}')
     current=$(( ($(cpu_ticks $pid) - start) * TICK_US / (answered > 0 ? answered : 1) ))
-    echo "warm-up window $window: $current us of CPU per request" >> "$WORK/$name.warmup.txt"
+    local compiles_after; compiles_after=$(jit_compiles $pid)
+    compiled=$(( ${compiles_after:-0} - ${compiles_before:-0} ))
+    echo "warm-up window $window: $current us of CPU per request, $compiled methods compiled" >> "$WORK/$name.warmup.txt"
     local change=$(( current > previous ? current - previous : previous - current ))
     # A cold server can look steady between two early windows: at least WARMUP_MIN_WINDOWS before judging.
-    if [ "$window" -ge "$WARMUP_MIN_WINDOWS" ] && [ "$previous" -gt 0 ] && [ $(( 100 * change / previous )) -le "$STEADY_PERCENT" ]; then break; fi
+    if [ "$window" -ge "$WARMUP_MIN_WINDOWS" ] && [ "$previous" -gt 0 ] && [ $(( 100 * change / previous )) -le "$STEADY_PERCENT" ] \
+        && [ "$compiled" -le "$JIT_SETTLED_COMPILES" ]; then break; fi
     [ "$window" -ge "$WARMUP_WINDOWS" ] && break
     previous=$current
   done
-  printf '(warm after %s windows of %s: %s us/request) ' "$window" "$WARMUP" "$current"
+  printf '(warm after %s windows of %s: %s us/request, %s methods compiled in the last) ' "$window" "$WARMUP" "$current" "$compiled"
   for run in $(seq 1 "$RUNS"); do
     local before; before=$(cpu_ticks $pid)
     local database_before; database_before=$(postgres_ticks)
