@@ -170,6 +170,12 @@ public class AssetApi {
         return db.sql("SELECT count(*) FROM orphaned_objects").map(row -> row.get(0, Long.class)).one().block();
     }
 
+    /** Whether {@code key} waits in the queue of objects to remove (other tests' objects may be waiting meanwhile). */
+    public long orphanRows(String key) {
+        return db.sql("SELECT count(*) FROM orphaned_objects WHERE object_key = :key").bind("key", key)
+                .map(row -> row.get(0, Long.class)).one().block();
+    }
+
     public long usedBytes(UUID owner) {
         return db.sql("SELECT coalesce(sum(used_bytes + reserved_bytes), 0) FROM storage_usage WHERE user_id = :id").bind("id", owner)
                 .map(row -> ((Number) row.get(0)).longValue()).one().block();
