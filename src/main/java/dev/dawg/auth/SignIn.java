@@ -122,11 +122,10 @@ public class SignIn {
         return access.then(refreshToken == null ? Mono.empty() : refreshTokens.revokeFamilyOf(refreshToken));
     }
 
-    /** The bearer token of a request, or null; the security filters already refused one that is not valid. */
+    /** The bearer token of a request ({@link BearerTokenConverter}), or null; the security filters already refused one that is not valid. */
     public static String bearerTokenOf(ServerRequest request) {
         String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
+        return authorization == null ? null : BearerTokenConverter.token(authorization);
     }
 
     /** A new account, counted per address before the form is read and per account name after. */
