@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
@@ -24,7 +23,6 @@ import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.dawg.DawgApplication;
 import dev.dawg.auth.Tokens;
 import dev.dawg.events.Activity;
 import dev.dawg.events.UserEventPublisher;
@@ -32,6 +30,7 @@ import dev.dawg.support.Api;
 import dev.dawg.support.Api.User;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
+import dev.dawg.support.TestNodes;
 
 import static dev.dawg.support.Api.MAP;
 import static dev.dawg.support.Api.assertProblem;
@@ -499,7 +498,7 @@ class NotificationIntegrationTests {
         User owner = api.signUp();
         User fan = api.signUp();
         UUID projectId = project(owner, "public", "Live one");
-        try (ConfigurableApplicationContext secondNode = startSecondNode();
+        try (ConfigurableApplicationContext secondNode = TestNodes.startBeside(environment);
                 LiveSocket here = LiveSocket.open(port, owner.accessToken());
                 LiveSocket fansSession = LiveSocket.open(port, fan.accessToken())) {
             int secondPort = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
@@ -524,15 +523,5 @@ class NotificationIntegrationTests {
                 assertThat(fansSession.drain(Duration.ofMillis(500))).extracting(m -> m.get("type")).doesNotContain("notification:new");
             }
         }
-    }
-
-    /** Another node on the same database, Redis and storage (as the realtime tests start one). */
-    private ConfigurableApplicationContext startSecondNode() {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--dawg.auth.jwt-secret=" + IntegrationTest.JWT_SECRET));
-        for (String name : List.of("dawg.redis.url", "dawg.data-dir", "dawg.db.url", "dawg.db.user", "dawg.db.password",
-                "dawg.s3.endpoint", "dawg.s3.access-key", "dawg.s3.secret-key", "dawg.s3.bucket", "dawg.s3.region")) {
-            args.add("--" + name + "=" + environment.getProperty(name, ""));
-        }
-        return new SpringApplicationBuilder(DawgApplication.class).run(args.toArray(String[]::new));
     }
 }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
@@ -28,12 +27,12 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.dawg.events.ProjectEventPublisher;
-import dev.dawg.DawgApplication;
 import dev.dawg.auth.Tokens;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
 import dev.dawg.support.TcpProxy;
+import dev.dawg.support.TestNodes;
 import dev.dawg.events.ProjectEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -386,7 +385,7 @@ class RealtimeIntegrationTests {
         Api.User fan = api.signUp();
         UUID projectId = UUID.fromString((String) api.createProject(owner, Map.of("visibility", "public")).get("id"));
         String channel = RedisProjectEventPublisher.projectChannel(projectId);
-        try (ConfigurableApplicationContext secondNode = startSecondNode()) {
+        try (ConfigurableApplicationContext secondNode = TestNodes.startBeside(environment)) {
             int secondPort = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             WebTestClient secondNodeHttp = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + secondPort).build();
             ChannelRegistry secondChannels = secondNode.getBean(ChannelRegistry.class);
@@ -432,7 +431,7 @@ class RealtimeIntegrationTests {
         UUID projectId = UUID.fromString((String) api.createProject(owner, Map.of("visibility", "public")).get("id"));
         URI redisUri = URI.create(environment.getRequiredProperty("dawg.redis.url"));
         try (TcpProxy link = new TcpProxy(redisUri.getHost(), redisUri.getPort() < 0 ? 6379 : redisUri.getPort());
-                ConfigurableApplicationContext secondNode = startSecondNode("redis://127.0.0.1:" + link.port())) {
+                ConfigurableApplicationContext secondNode = TestNodes.startBeside(environment, Map.of("dawg.redis.url", "redis://127.0.0.1:" + link.port()))) {
             int secondPort = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             try (LiveSocket subscriber = LiveSocket.open(secondPort, null).subscribe(projectId)) {
                 likeAsANewFan(projectId);
@@ -462,21 +461,6 @@ class RealtimeIntegrationTests {
     private long subscribers(String channel) {
         return redis.commands().flatMap(commands -> commands.pubsubNumsub(channel)).block(Duration.ofSeconds(5))
                 .getOrDefault(channel, 0L);
-    }
-
-    private ConfigurableApplicationContext startSecondNode() {
-        return startSecondNode(environment.getProperty("dawg.redis.url", ""));
-    }
-
-    /** Another node on the same database and storage, reaching Redis at {@code redisUrl}. */
-    private ConfigurableApplicationContext startSecondNode(String redisUrl) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--dawg.auth.jwt-secret=" + IntegrationTest.JWT_SECRET,
-                "--dawg.redis.url=" + redisUrl));
-        for (String name : List.of("dawg.data-dir", "dawg.db.url", "dawg.db.user", "dawg.db.password",
-                "dawg.s3.endpoint", "dawg.s3.access-key", "dawg.s3.secret-key", "dawg.s3.bucket", "dawg.s3.region")) {
-            args.add("--" + name + "=" + environment.getProperty(name, ""));
-        }
-        return new SpringApplicationBuilder(DawgApplication.class).run(args.toArray(String[]::new));
     }
 
     @Test

@@ -14,16 +14,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.dawg.events.ProjectEventPublisher;
-import dev.dawg.DawgApplication;
 import dev.dawg.support.Api;
 import dev.dawg.support.IntegrationTest;
 import dev.dawg.support.LiveSocket;
+import dev.dawg.support.TestNodes;
 import dev.dawg.events.ProjectEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +54,7 @@ class RealtimeRedisOutageIntegrationTests {
         int redisPort = freePort();
         redisDirectory = Files.createTempDirectory("dawg-outage-redis-");
         redis = startRedis(redisPort);
-        server = new SpringApplicationBuilder(DawgApplication.class).run("--server.port=0",
+        server = TestNodes.start("--server.port=0",
                 "--dawg.redis.url=redis://127.0.0.1:" + redisPort, "--dawg.auth.jwt-secret=" + IntegrationTest.JWT_SECRET);
         int port = server.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();

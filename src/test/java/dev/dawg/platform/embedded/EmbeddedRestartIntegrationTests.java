@@ -14,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ByteArrayResource;
@@ -23,8 +22,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.web.reactive.function.BodyInserters;
 
-import dev.dawg.DawgApplication;
 import dev.dawg.support.Api;
+import dev.dawg.support.TestNodes;
 
 import static dev.dawg.support.Api.MAP;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +76,7 @@ class EmbeddedRestartIntegrationTests {
 
     private static ConfigurableApplicationContext start(Path dataDir) {
         // Command-line arguments outrank the DAWG_* variables, so the embedded services start whatever is set.
-        return new SpringApplicationBuilder(DawgApplication.class).run("--server.port=0", "--dawg.data-dir=" + dataDir,
+        return TestNodes.start("--server.port=0", "--dawg.data-dir=" + dataDir,
                 "--dawg.db.url=", "--dawg.db.replica-url=", "--dawg.redis.url=", "--dawg.s3.endpoint=", "--dawg.auth.jwt-secret=");
     }
 
