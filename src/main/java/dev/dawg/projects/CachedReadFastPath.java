@@ -153,7 +153,8 @@ class CachedReadFastPath implements NettyServerCustomizer {
         }
         else {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    SplicedBody.direct(ctx.alloc(), gzip ? responses.gzipParts(project, document) : responses.fullParts(project, document.inflate())));
+                    gzip ? SplicedBody.direct(ctx.alloc(), responses.gzipParts(project, document))
+                            : responses.inflatedDirect(ctx.alloc(), project, document));
         }
         HttpHeaders out = response.headers();
         out.set(RequestIds.HEADER, UUID.randomUUID().toString());

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -96,7 +98,7 @@ public class ProjectResponses {
             return notModified(project);
         }
         if (!gzip) {
-            return ok(project, document.inflate());
+            return SplicedBody.json(headers(ServerResponse.ok(), project, "private, no-cache"), headParts(project), document, CLOSING_BRACE);
         }
         return send(ServerResponse.ok().header(HttpHeaders.CONTENT_ENCODING, ContentCodings.GZIP), project,
                 gzipParts(project, document), "private, no-cache");
@@ -104,7 +106,17 @@ public class ProjectResponses {
 
     /** The full project gzip-encoded, the document's compressed bytes sent as they are kept (the middle array). */
     byte[][] gzipParts(Project project, DeflatedDocument document) {
-        return document.gzip(new byte[][] { openHead(summary(project)), DATA_MEMBER }, CLOSING_BRACE);
+        return document.gzip(headParts(project), CLOSING_BRACE);
+    }
+
+    /** The full project in one direct buffer from {@code allocator}, the document inflated into it, for a writer below Spring. */
+    ByteBuf inflatedDirect(ByteBufAllocator allocator, Project project, DeflatedDocument document) {
+        return SplicedBody.direct(allocator, headParts(project), document, CLOSING_BRACE);
+    }
+
+    /** What comes before the document: the metadata without its closing brace, and the {@code projectData} member's name. */
+    private byte[][] headParts(Project project) {
+        return new byte[][] { openHead(summary(project)), DATA_MEMBER };
     }
 
     /**
@@ -112,24 +124,20 @@ public class ProjectResponses {
      * once into the answer's buffer), with its total length (so it is not sent chunked).
      */
     private Mono<ServerResponse> full(ServerResponse.BodyBuilder answer, Project project, byte[] document, String cacheControl) {
-        return send(answer, project, fullParts(project, document), cacheControl);
+        return send(answer, project, parts(summary(project), document), cacheControl);
     }
 
     /** The project's answer from {@code parts}, sent one after the other, with their total length. */
     private Mono<ServerResponse> send(ServerResponse.BodyBuilder answer, Project project, byte[][] parts, String cacheControl) {
+        return SplicedBody.json(headers(answer, project, cacheControl), parts);
+    }
+
+    private static ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder answer, Project project, String cacheControl) {
         answer.eTag(project.etag());
         if (cacheControl != null) {
             answer.header(HttpHeaders.CACHE_CONTROL, cacheControl);
         }
-        return SplicedBody.json(answer, parts);
-    }
-
-    /**
-     * The full project as byte arrays to send one after the other (the metadata without its closing brace, the
-     * {@code projectData} member's name, the document as it is, the closing brace), for a writer below Spring.
-     */
-    byte[][] fullParts(Project project, byte[] document) {
-        return parts(summary(project), document);
+        return answer;
     }
 
     /** {@code head}'s members followed by {@code "projectData"} with {@code document} as it is, as byte arrays to send in order. */

@@ -10,9 +10,14 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The compressed form of cached documents: exact after inflating, and a valid gzip stream around other bytes. */
 class DeflatedDocumentTests {
@@ -26,6 +31,37 @@ class DeflatedDocumentTests {
             assertThat(deflated.inflate()).isEqualTo(document);
             assertThat(deflated.length()).isEqualTo(document.length);
         }
+    }
+
+    @Test
+    void shouldInflateStraightIntoAnAnswersBufferAfterWhatIsAlreadyThere() {
+        byte[] document = bytes(project(50_000));
+        DeflatedDocument deflated = DeflatedDocument.of(document);
+        for (ByteBuf buffer : new ByteBuf[] { PooledByteBufAllocator.DEFAULT.directBuffer(16), Unpooled.buffer(16),
+                // Several parts hand out a copy to write into: the document must still land in the buffer itself.
+                Unpooled.compositeBuffer().addComponent(true, Unpooled.buffer(8).writeByte('[')).addComponent(true, Unpooled.buffer(4).writeByte(' ')) }) {
+            try {
+                int before = buffer.readableBytes();
+                deflated.writeTo(buffer);
+                assertThat(buffer.readableBytes()).isEqualTo(before + document.length);
+                assertThat(ByteBufUtil.getBytes(buffer, before, document.length)).isEqualTo(document);
+            }
+            finally {
+                buffer.release();
+            }
+        }
+    }
+
+    @Test
+    void shouldInflateEachDocumentWholeAfterAnotherOrABrokenOneOnTheSameThread() {
+        byte[] first = bytes(project(50_000));
+        byte[] second = random(70_000);
+        DeflatedDocument broken = new DeflatedDocument(new byte[] { 1, 2, 3, 4, 5 }, 0, 100);
+        assertThat(DeflatedDocument.of(first).inflate()).isEqualTo(first);
+        assertThatThrownBy(broken::inflate).isInstanceOf(IllegalStateException.class);
+        // The thread's inflater is reset whatever happened before: no state of the broken stream carries over.
+        assertThat(DeflatedDocument.of(second).inflate()).isEqualTo(second);
+        assertThat(DeflatedDocument.of(first).inflate()).isEqualTo(first);
     }
 
     @Test

@@ -22,25 +22,66 @@ public final class SplicedBody {
     private SplicedBody() {
     }
 
+    private static final byte[][] NOTHING = {};
+
+    /**
+     * A part that writes itself into the answer's buffer (a compressed document inflating straight into it) instead
+     * of being made as an array of its own and copied there.
+     */
+    public interface Part {
+
+        /** How many bytes {@link #writeTo} writes. */
+        int length();
+
+        /** Writes exactly {@link #length()} bytes at {@code buffer}'s writer index, which it moves past them. */
+        void writeTo(ByteBuf buffer);
+    }
+
     public static Mono<ServerResponse> json(ServerResponse.BodyBuilder answer, byte[]... parts) {
-        int length = length(parts);
+        return json(answer, parts, null, NOTHING);
+    }
+
+    /** {@code before}, then {@code middle}, then {@code after}, one after the other. */
+    public static Mono<ServerResponse> json(ServerResponse.BodyBuilder answer, byte[][] before, Part middle, byte[]... after) {
+        int length = length(before, middle, after);
         // Allocated when the answer is written, so an answer never written holds no pooled memory.
         return answer.contentType(MediaType.APPLICATION_JSON).contentLength(length)
-                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> BUFFERS.wrap(direct(BUFFERS.getByteBufAllocator(), parts)))));
+                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(
+                        () -> BUFFERS.wrap(direct(BUFFERS.getByteBufAllocator(), before, middle, after)))));
     }
 
     /** {@code parts} one after the other in one direct buffer from {@code allocator}, for a writer below Spring. */
     public static ByteBuf direct(ByteBufAllocator allocator, byte[]... parts) {
-        ByteBuf buffer = allocator.directBuffer(length(parts));
-        for (byte[] part : parts) {
-            buffer.writeBytes(part);
-        }
-        return buffer;
+        return direct(allocator, parts, null, NOTHING);
     }
 
-    private static int length(byte[][] parts) {
-        int length = 0;
-        for (byte[] part : parts) {
+    /** {@code before}, then {@code middle}, then {@code after} in one direct buffer from {@code allocator}. */
+    public static ByteBuf direct(ByteBufAllocator allocator, byte[][] before, Part middle, byte[]... after) {
+        ByteBuf buffer = allocator.directBuffer(length(before, middle, after));
+        try {
+            for (byte[] part : before) {
+                buffer.writeBytes(part);
+            }
+            if (middle != null) {
+                middle.writeTo(buffer);
+            }
+            for (byte[] part : after) {
+                buffer.writeBytes(part);
+            }
+            return buffer;
+        }
+        catch (RuntimeException failed) {
+            buffer.release();
+            throw failed;
+        }
+    }
+
+    private static int length(byte[][] before, Part middle, byte[][] after) {
+        int length = middle == null ? 0 : middle.length();
+        for (byte[] part : before) {
+            length += part.length;
+        }
+        for (byte[] part : after) {
             length += part.length;
         }
         return length;

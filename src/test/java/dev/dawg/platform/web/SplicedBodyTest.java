@@ -1,9 +1,12 @@
 package dev.dawg.platform.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.result.view.ViewResolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A spliced answer is its parts in order, with their length, and leaves as one buffer (one write, one flush). */
 class SplicedBodyTest {
@@ -49,6 +53,70 @@ class SplicedBodyTest {
         finally {
             buffer.release();
         }
+    }
+
+    @Test
+    void shouldWriteAPartThatWritesItselfBetweenTheArrays() {
+        SplicedBody.Part document = part("{\"b\": 1.0, \"a\":-0}");
+        ByteBuf buffer = SplicedBody.direct(UnpooledByteBufAllocator.DEFAULT, new byte[][] { PARTS[0], PARTS[1] }, document, PARTS[3]);
+        try {
+            assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo("{\"id\":1,\"projectData\":{\"b\": 1.0, \"a\":-0}}");
+        }
+        finally {
+            buffer.release();
+        }
+    }
+
+    @Test
+    void shouldGiveTheBufferBackWhenAPartCannotBeWritten() {
+        List<ByteBuf> allocated = new ArrayList<>();
+        AbstractByteBufAllocator allocator = new AbstractByteBufAllocator(true) {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                ByteBuf buffer = Unpooled.directBuffer(initialCapacity, maxCapacity);
+                allocated.add(buffer);
+                return buffer;
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        };
+        SplicedBody.Part broken = new SplicedBody.Part() {
+            @Override
+            public int length() {
+                return 10;
+            }
+
+            @Override
+            public void writeTo(ByteBuf buffer) {
+                throw new IllegalStateException("A cached document does not inflate");
+            }
+        };
+        assertThatThrownBy(() -> SplicedBody.direct(allocator, new byte[][] { PARTS[0] }, broken, PARTS[3]))
+                .hasMessage("A cached document does not inflate");
+        assertThat(allocated).singleElement().satisfies(buffer -> assertThat(buffer.refCnt()).isZero());
+    }
+
+    private static SplicedBody.Part part(String text) {
+        byte[] bytes = bytes(text);
+        return new SplicedBody.Part() {
+            @Override
+            public int length() {
+                return bytes.length;
+            }
+
+            @Override
+            public void writeTo(ByteBuf buffer) {
+                buffer.writeBytes(bytes);
+            }
+        };
     }
 
     private static byte[] bytes(String text) {
