@@ -53,7 +53,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 if [ -n "${ASYNC_PROFILER:-}" ]; then
   # async-profiler (ASYNC_PROFILER=/path/to/libasyncProfiler.so, from the tools.profiler:async-profiler jar): CPU time
   # sampled by interval timer, unlike JFR's samples of threads in Java code, which a busy machine's preemption inflates.
-  jcmd $SERVER JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=itimer,interval=1ms\"" > /dev/null
+  jcmd $SERVER JVMTI.agent_load "$ASYNC_PROFILER" "\"start,${AP_EVENT:-event=itimer,interval=1ms}\"" > /dev/null
 else
   jcmd $SERVER JFR.start name=profile settings=profile filename="$PWD/$WORK/profile/$SCENARIO.jfr" > /dev/null
 fi

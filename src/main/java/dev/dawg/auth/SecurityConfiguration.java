@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
@@ -17,6 +18,7 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -25,6 +27,7 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.WebFilterChainProxy.WebFilterChainDecorator;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
@@ -191,6 +194,23 @@ public class SecurityConfiguration {
     @Bean
     SecurityObservationSettings noPerFilterObservations() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * The security filters run through {@link DirectFilterChain}. Primary over Spring Security's own post-processor,
+     * which would only add the per-filter observations switched off above.
+     */
+    @Bean
+    @Primary
+    static ObjectPostProcessor<WebFilterChainDecorator> directFilterChain() {
+        return new ObjectPostProcessor<>() {
+            @Override
+            public <O extends WebFilterChainDecorator> O postProcess(O decorator) {
+                @SuppressWarnings("unchecked")
+                O direct = (O) new DirectFilterChain.Decorator();
+                return direct;
+            }
+        };
     }
 
     /** Spring's strict firewall, its character checks without its regexes ({@link FirewallCharacters}). */

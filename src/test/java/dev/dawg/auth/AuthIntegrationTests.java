@@ -25,6 +25,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.web.server.WebFilterChainProxy;
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -52,8 +54,19 @@ public class AuthIntegrationTests {
     @Autowired
     DatabaseClient db;
 
+    @Autowired
+    WebFilterChainProxy securityFilters;
+
     WebTestClient http() {
         return api.http();
+    }
+
+    @Test
+    void shouldRunTheSecurityFiltersThroughTheDirectChain() {
+        assertThat(ReflectionTestUtils.getField(securityFilters, "filterChainDecorator")).isInstanceOf(DirectFilterChain.Decorator.class);
+        // Through it, a refusal and a pass as before.
+        http().get().uri("/api/auth/me").exchange().expectStatus().isUnauthorized();
+        http().get().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, api.signUp().bearer()).exchange().expectStatus().isOk();
     }
 
     WebTestClient.ResponseSpec register(Object body) {
