@@ -8,6 +8,7 @@
 #   ASYNC_PROFILER=/tmp/ap/linux-x64/libasyncProfiler.so src/load/profile.sh get-auth-framework
 #       # async-profiler instead of JFR (unzip tools.profiler:async-profiler:4.2:jar:linux-x64 from Maven Central);
 #       # also writes <scenario>.collapsed, the stacks with their sample counts, for flame graphs
+#   AP_EVENT="event=alloc,alloc=64k" ASYNC_PROFILER=... src/load/profile.sh get-framework   # where allocations come from
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SCENARIO=${1:-get-framework}
