@@ -18,11 +18,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public final class SplicedBody {
 
     private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(ByteBufAllocator.DEFAULT);
+    private static final byte[][] NOTHING = {};
 
     private SplicedBody() {
     }
-
-    private static final byte[][] NOTHING = {};
 
     /**
      * A part that writes itself into the answer's buffer (a compressed document inflating straight into it) instead
