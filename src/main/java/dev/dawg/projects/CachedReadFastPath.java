@@ -170,7 +170,7 @@ class CachedReadFastPath implements NettyServerCustomizer {
             }
         }
         out.set(HttpHeaderNames.ETAG, etag);
-        out.set(HttpHeaderNames.CACHE_CONTROL, "private, no-cache");
+        out.set(HttpHeaderNames.CACHE_CONTROL, ProjectResponses.CACHE_CONTROL);
         ResponseHeaders.API.forEach(out::set);
         served.increment();
         return response;

@@ -33,6 +33,8 @@ public class ProjectResponses {
 
     private static final byte[] DATA_MEMBER = ",\"projectData\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CLOSING_BRACE = { '}' };
+    /** A project's answers may be kept by the caller's own cache only, and checked with its ETag before each use. */
+    static final String CACHE_CONTROL = "private, no-cache";
 
     private final JsonMapper json;
     /**
@@ -77,13 +79,9 @@ public class ProjectResponses {
         return view;
     }
 
-    /** 200 with the full project, {@code document} being the bytes of its document. */
-    Mono<ServerResponse> ok(Project project, byte[] document) {
-        return full(ServerResponse.ok(), project, document, "private, no-cache");
-    }
-
+    /** 200 with the full project just written. */
     Mono<ServerResponse> ok(ProjectWrites.Written written) {
-        return ok(written.project(), written.document());
+        return full(ServerResponse.ok(), written.project(), written.document(), CACHE_CONTROL);
     }
 
     /** 201 with the full project just made. */
@@ -95,7 +93,7 @@ public class ProjectResponses {
     /** 304: the client holds the project's version already. */
     Mono<ServerResponse> notModified(Project project) {
         return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(project.etag())
-                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache").build();
+                .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL).build();
     }
 
     /**
@@ -108,10 +106,10 @@ public class ProjectResponses {
             return notModified(project);
         }
         if (!gzip) {
-            return SplicedBody.json(headers(ServerResponse.ok(), project, "private, no-cache"), headParts(project), document, CLOSING_BRACE);
+            return SplicedBody.json(headers(ServerResponse.ok(), project, CACHE_CONTROL), headParts(project), document, CLOSING_BRACE);
         }
         return send(ServerResponse.ok().header(HttpHeaders.CONTENT_ENCODING, ContentCodings.GZIP), project,
-                gzipParts(project, document), "private, no-cache");
+                gzipParts(project, document), CACHE_CONTROL);
     }
 
     /** The full project gzip-encoded, the document's compressed bytes sent as they are kept (the middle array). */
