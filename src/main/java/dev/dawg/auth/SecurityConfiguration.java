@@ -197,8 +197,9 @@ public class SecurityConfiguration {
     }
 
     /**
-     * The security filters run through {@link DirectFilterChain}. Primary over Spring Security's own post-processor,
-     * which would only add the per-filter observations switched off above.
+     * The security filters run through a {@link dev.dawg.platform.web.DirectFilterChain} ({@link DirectSecurityFilters}).
+     * Primary over Spring Security's own post-processor, which would only add the per-filter observations switched off
+     * above.
      */
     @Bean
     @Primary
@@ -207,7 +208,7 @@ public class SecurityConfiguration {
             @Override
             public <O extends WebFilterChainDecorator> O postProcess(O decorator) {
                 @SuppressWarnings("unchecked")
-                O direct = (O) new DirectFilterChain.Decorator();
+                O direct = (O) new DirectSecurityFilters();
                 return direct;
             }
         };

@@ -63,7 +63,7 @@ public class AuthIntegrationTests {
 
     @Test
     void shouldRunTheSecurityFiltersThroughTheDirectChain() {
-        assertThat(ReflectionTestUtils.getField(securityFilters, "filterChainDecorator")).isInstanceOf(DirectFilterChain.Decorator.class);
+        assertThat(ReflectionTestUtils.getField(securityFilters, "filterChainDecorator")).isInstanceOf(DirectSecurityFilters.class);
         // Through it, a refusal and a pass as before.
         http().get().uri("/api/auth/me").exchange().expectStatus().isUnauthorized();
         http().get().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, api.signUp().bearer()).exchange().expectStatus().isOk();

@@ -1,4 +1,4 @@
-package dev.dawg.auth;
+package dev.dawg.platform.web;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.springframework.web.server.WebFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The security filters' chain: each filter once, in order, then the rest of the application's chain. */
+/** Each filter once, in order, then the rest of the chain. */
 class DirectFilterChainTest {
 
     private final List<String> calls = new ArrayList<>();
@@ -23,7 +23,7 @@ class DirectFilterChainTest {
 
     @Test
     void shouldCallEachFilterOnceInOrderThenTheRest() {
-        WebFilterChain chain = new DirectFilterChain.Decorator().decorate(rest, List.of(passing("a"), passing("b"), passing("c")));
+        WebFilterChain chain = DirectFilterChain.of(List.of(passing("a"), passing("b"), passing("c")), rest);
         StepVerifier.create(chain.filter(exchange)).verifyComplete();
         assertThat(calls).containsExactly("a", "b", "c", "rest");
     }
@@ -31,7 +31,7 @@ class DirectFilterChainTest {
     @Test
     void shouldStopWhereAFilterAnswersWithoutTheChain() {
         WebFilter refusing = (exchange, chain) -> Mono.fromRunnable(() -> calls.add("refused"));
-        WebFilterChain chain = new DirectFilterChain.Decorator().decorate(rest, List.of(passing("a"), refusing, passing("c")));
+        WebFilterChain chain = DirectFilterChain.of(List.of(passing("a"), refusing, passing("c")), rest);
         StepVerifier.create(chain.filter(exchange)).verifyComplete();
         assertThat(calls).containsExactly("a", "refused");
     }
@@ -41,17 +41,16 @@ class DirectFilterChainTest {
         WebFilter throwing = (exchange, chain) -> {
             throw new IllegalStateException("broken filter");
         };
-        Mono<Void> filtered = new DirectFilterChain.Decorator().decorate(rest, List.of(passing("a"), throwing)).filter(exchange);
+        Mono<Void> filtered = DirectFilterChain.of(List.of(passing("a"), throwing), rest).filter(exchange);
         assertThat(calls).as("nothing runs before subscription").isEmpty();
         StepVerifier.create(filtered).expectErrorMessage("broken filter").verify();
         assertThat(calls).containsExactly("a");
     }
 
     @Test
-    void shouldRunTheRestAloneWhenNoChainMatched() {
-        StepVerifier.create(new DirectFilterChain.Decorator().decorate(rest).filter(exchange)).verifyComplete();
-        StepVerifier.create(new DirectFilterChain.Decorator().decorate(rest, List.of()).filter(exchange)).verifyComplete();
-        assertThat(calls).containsExactly("rest", "rest");
+    void shouldRunTheRestAloneWithoutFilters() {
+        StepVerifier.create(DirectFilterChain.of(List.of(), rest).filter(exchange)).verifyComplete();
+        assertThat(calls).containsExactly("rest");
     }
 
     private WebFilter passing(String name) {
