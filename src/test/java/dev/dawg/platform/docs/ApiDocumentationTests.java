@@ -99,13 +99,13 @@ class ApiDocumentationTests {
     void shouldFailOnRoutersAndPredicatesItCannotRead() {
         RouterFunction<ServerResponse> opaqueRouter = request -> Mono.empty();
         assertThatThrownBy(() -> RouteScopes.of(opaqueRouter))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("router of a kind RouteScopes cannot read");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("router of a kind RouteTable cannot read");
 
         RequestPredicate opaquePredicate = request -> true;
         RouterFunction<ServerResponse> opaqueRoute = RouterFunctions.route(opaquePredicate,
                 OpenRoute.anyCaller(request -> ServerResponse.ok().build()));
         assertThatThrownBy(() -> RouteScopes.of(opaqueRoute))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("route predicate of a kind RouteScopes cannot read");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("route predicate of a kind RouteTable cannot read");
 
         RouterFunction<ServerResponse> eitherPath = RouterFunctions.route(
                 RequestPredicates.GET("/api/a").or(RequestPredicates.GET("/api/b")), OpenRoute.anyCaller(request -> ServerResponse.ok().build()));

@@ -1,0 +1,94 @@
+package dev.dawg.platform.web;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * Every router bean asks, before its routes are tried, whether the request's path can match any of them at all: it
+ * must start with the literal beginning of one of its route patterns (up to the first variable or wildcard). Spring
+ * tries the routers one after the other, and each route's try builds path-matching state and operators; a framework
+ * GET went through some 20 routers that could never match it (a quarter of its allocations, 7 % of its CPU in an
+ * async-profiler profile, issue 20). The routers themselves are untouched (filters, attributes, order), and a path
+ * the literal test cannot judge (percent-encoded, or with {@code ;} parameters, which Spring's matching decodes or
+ * strips) tries every router as before. A router {@link RouteTable} cannot read is left unguarded.
+ */
+@Configuration(proxyBeanMethods = false)
+class RoutePathGuards {
+
+    @Bean
+    static BeanPostProcessor routerPathGuards() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof RouterFunction<?> router ? guard(router) : bean;
+            }
+        };
+    }
+
+    /** The router behind a test of its routes' literal path prefixes; the router itself when it cannot be read. */
+    static RouterFunction<?> guard(RouterFunction<?> router) {
+        if (router instanceof Guarded<?>) {
+            return router;
+        }
+        List<String> prefixes;
+        try {
+            prefixes = RouteTable.of(router).stream().map(entry -> literalPrefix(entry.path())).distinct().toList();
+        }
+        catch (IllegalStateException unreadable) {
+            return router;
+        }
+        return new Guarded<>(router, prefixes.toArray(String[]::new));
+    }
+
+    /** What every path a pattern matches starts with: the pattern up to its first variable or wildcard. */
+    static String literalPrefix(String pattern) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '{' || c == '*' || c == '?') {
+                return pattern.substring(0, i);
+            }
+        }
+        return pattern;
+    }
+
+    /** A router tried only for paths that start with one of its prefixes. */
+    record Guarded<T extends ServerResponse>(RouterFunction<T> router, String[] prefixes) implements RouterFunction<T> {
+
+        @Override
+        public Mono<HandlerFunction<T>> route(ServerRequest request) {
+            return mayMatch(request.requestPath().pathWithinApplication().value()) ? router.route(request) : Mono.empty();
+        }
+
+        boolean mayMatch(String path) {
+            if (path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
+                return true; // matched by Spring on the decoded segments without their parameters: let it judge
+            }
+            for (String prefix : prefixes) {
+                if (path.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void accept(RouterFunctions.Visitor visitor) {
+            router.accept(visitor);
+        }
+
+        @Override
+        public String toString() {
+            return router.toString();
+        }
+    }
+}
