@@ -95,6 +95,39 @@ class RoutePathGuardsTest {
                 .containsExactly("/api/projects/{id}", "/api/projects/{id}/history", "/health");
     }
 
+    @Test
+    void shouldJoinGuardedRoutersSoThatTheFirstMatchInOrderAnswers() {
+        HandlerFunction<ServerResponse> shadowed = request -> ServerResponse.ok().build();
+        HandlerFunction<ServerResponse> assets = request -> ServerResponse.ok().build();
+        AtomicInteger assetsTried = new AtomicInteger();
+        RouterFunction<?> joined = RoutePathGuards.guard(projects)
+                .andOther(RoutePathGuards.guard(new CountingRouter(RouterFunctions.route().GET("/api/assets/{id}", assets).build(), assetsTried)))
+                .andOther(RoutePathGuards.guard(RouterFunctions.route().GET("/api/projects/{id}", shadowed).build()));
+        assertThat(joined).isInstanceOfSatisfying(RoutePathGuards.GuardedRouters.class, routers -> assertThat(routers.routers()).hasSize(3));
+
+        assertThat(joined.route(get("/api/projects/7")).block()).as("the first router that matches").isSameAs(project);
+        assertThat(joined.route(get("/api/assets/7")).block()).isSameAs(assets);
+        assertThat(joined.route(get("/api/presets/7")).block()).isNull();
+        assertThat(assetsTried).as("tried for its own path only").hasValue(1);
+    }
+
+    @Test
+    void shouldTryARouterThatCannotBeReadForEveryPathInItsPlace() {
+        HandlerFunction<ServerResponse> anything = request -> ServerResponse.ok().build();
+        RouterFunction<ServerResponse> opaque = request -> Mono.just(anything);
+        RouterFunction<?> joined = RoutePathGuards.guard(projects).andOther(opaque);
+        assertThat(joined.route(get("/api/projects/7")).block()).isSameAs(project);
+        assertThat(joined.route(get("/somewhere/else")).block()).isSameAs(anything);
+    }
+
+    @Test
+    void shouldShowEveryJoinedRoutersRoutesToVisitorsInOrder() {
+        RouterFunction<?> joined = RoutePathGuards.guard(RouterFunctions.route().GET("/b", health).build())
+                .andOther(RoutePathGuards.guard(projects));
+        assertThat(RouteTable.of(joined)).extracting(RouteTable.Entry::path)
+                .containsExactly("/b", "/api/projects/{id}", "/api/projects/{id}/history", "/health");
+    }
+
     private static ServerRequest get(String path) {
         return ServerRequest.create(MockServerWebExchange.from(MockServerHttpRequest.method(HttpMethod.GET, path)),
                 HandlerStrategies.withDefaults().messageReaders());
