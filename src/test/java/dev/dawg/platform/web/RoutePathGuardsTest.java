@@ -81,6 +81,9 @@ class RoutePathGuardsTest {
             assertThat(guarded.mayMatch(path)).as(path).isTrue();
             assertThat(guarded.route(get(path)).block()).as(path).isSameAs(projects.route(get(path)).block());
         }
+        // Spring's patterns are case-sensitive, as the literal test is: neither routes this.
+        assertThat(guarded.route(get("/API/projects/7")).block()).isNull();
+        assertThat(projects.route(get("/API/projects/7")).block()).isNull();
     }
 
     @Test
