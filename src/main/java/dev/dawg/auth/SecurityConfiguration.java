@@ -31,6 +31,7 @@ import org.springframework.security.web.server.WebFilterChainProxy.WebFilterChai
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.pattern.PathPattern;
@@ -42,7 +43,6 @@ import dev.dawg.platform.config.DawgProperties;
 import dev.dawg.platform.web.ApiProblem;
 import dev.dawg.platform.web.ProblemWriter;
 import dev.dawg.platform.web.RequestIds;
-import dev.dawg.platform.web.ResponseHeaders;
 
 /**
  * The one security filter chain: stateless, no sessions or CSRF tokens (clients authenticate every request
@@ -93,16 +93,9 @@ public class SecurityConfiguration {
                 // Spring's CORS filter in all but its refusal, which answers in the problem shape.
                 .cors(ServerHttpSecurity.CorsSpec::disable)
                 .addFilterAt(new AllowlistCorsFilter(cors, problems), SecurityWebFiltersOrder.CORS)
-                .headers(headers -> headers
-                        // Written as a whole by the last writer, from the constants the cached reads write too.
-                        .contentTypeOptions(ServerHttpSecurity.HeaderSpec.ContentTypeOptionsSpec::disable)
-                        .frameOptions(ServerHttpSecurity.HeaderSpec.FrameOptionsSpec::disable)
-                        .xssProtection(ServerHttpSecurity.HeaderSpec.XssProtectionSpec::disable)
-                        .hsts(hsts -> hsts.maxAge(Duration.ofDays(365)).includeSubdomains(true))
-                        .writer(exchange -> {
-                            ResponseHeaders.forPath(exchange.getRequest().getPath().value()).forEach(exchange.getResponse().getHeaders()::set);
-                            return Mono.empty();
-                        }))
+                // Spring's header writers replaced by one (AnswerHeaders), in their place in the chain.
+                .headers(ServerHttpSecurity.HeaderSpec::disable)
+                .addFilterAt(new HttpHeaderWriterWebFilter(new AnswerHeaders()), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler((exchange, ex) -> problems.write(exchange,

@@ -1,5 +1,6 @@
 package dev.dawg.platform;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -41,6 +45,9 @@ public class PlatformIntegrationTests {
                             .flatMap(body -> ServerResponse.ok().bodyValue(body))))
                     .GET("/platform-test/boom", anyCaller(request -> Mono.error(new IllegalStateException("secret internals at /work/x.sql"))))
                     .GET("/platform-test/client-gone", anyCaller(request -> Mono.error(new AbortedException("Connection has been closed"))))
+                    .GET("/platform-test/cacheable", anyCaller(request -> ServerResponse.ok().cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)))
+                            .bodyValue("{}")))
+                    .GET("/platform-test/not-modified", anyCaller(request -> ServerResponse.status(HttpStatus.NOT_MODIFIED).build()))
                     .build();
         }
     }
@@ -126,6 +133,26 @@ public class PlatformIntegrationTests {
                 .expectHeader().valueEquals("X-Frame-Options", "DENY")
                 .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
                 .expectHeader().value("Content-Security-Policy", csp -> assertThat(csp).startsWith("default-src 'none'"));
+    }
+
+    @Test
+    void shouldForbidCachingOfAnswersThatDoNotAllowItThemselves() {
+        EntityExchangeResult<byte[]> answer = http().get().uri("/actuator/health/liveness").exchange().expectBody().returnResult();
+        assertThat(answer.getResponseHeaders().get(HttpHeaders.CACHE_CONTROL)).containsExactly("no-cache, no-store, max-age=0, must-revalidate");
+        assertThat(answer.getResponseHeaders().get(HttpHeaders.PRAGMA)).containsExactly("no-cache");
+        assertThat(answer.getResponseHeaders().get(HttpHeaders.EXPIRES)).containsExactly("0");
+        assertThat(answer.getResponseHeaders().get("Referrer-Policy")).containsExactly("no-referrer");
+
+        EntityExchangeResult<byte[]> cacheable = http().get().uri("/platform-test/cacheable").exchange().expectBody().returnResult();
+        assertThat(cacheable.getResponseHeaders().get(HttpHeaders.CACHE_CONTROL)).as("its own, alone").containsExactly("max-age=60");
+        assertThat(cacheable.getResponseHeaders().containsHeader(HttpHeaders.PRAGMA)).isFalse();
+        assertThat(cacheable.getResponseHeaders().containsHeader(HttpHeaders.EXPIRES)).isFalse();
+
+        EntityExchangeResult<byte[]> notModified = http().get().uri("/platform-test/not-modified").exchange().expectBody().returnResult();
+        assertThat(notModified.getStatus()).isEqualTo(HttpStatus.NOT_MODIFIED);
+        assertThat(notModified.getResponseHeaders().containsHeader(HttpHeaders.CACHE_CONTROL)).isFalse();
+        assertThat(notModified.getResponseHeaders().containsHeader(HttpHeaders.PRAGMA)).isFalse();
+        assertThat(notModified.getResponseHeaders().get("X-Content-Type-Options")).containsExactly("nosniff");
     }
 
     @Test

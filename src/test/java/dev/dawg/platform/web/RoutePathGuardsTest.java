@@ -1,5 +1,6 @@
 package dev.dawg.platform.web;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,16 @@ class RoutePathGuardsTest {
     }
 
     @Test
+    void shouldKeepOnlyThePrefixesNoShorterOneBegins() {
+        assertThat(RoutePathGuards.shortest(List.of("/api/projects/import", "/api/projects", "/api/projects/", "/api/search/projects",
+                "/api/projects"))).containsExactlyInAnyOrder("/api/projects", "/api/search/projects");
+        assertThat(RoutePathGuards.shortest(List.of("/api/assets/", "/api/asset-folders"))).containsExactlyInAnyOrder("/api/assets/", "/api/asset-folders");
+    }
+
+    @Test
     void shouldGuardWithTheLiteralPrefixesOfItsRoutesNestsIncluded() {
         RoutePathGuards.Guarded<?> guarded = (RoutePathGuards.Guarded<?>) RoutePathGuards.guard(projects);
-        assertThat(guarded.prefixes()).containsExactly("/api/projects/", "/health");
+        assertThat(guarded.prefixes()).containsExactlyInAnyOrder("/api/projects/", "/health");
         assertThat(RoutePathGuards.guard(guarded)).as("guarded once").isSameAs(guarded);
     }
 
