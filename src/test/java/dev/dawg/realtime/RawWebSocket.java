@@ -11,6 +11,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket client written against the bare socket, for the clients a browser library would never be: one
@@ -126,6 +127,21 @@ final class RawWebSocket implements AutoCloseable {
 
     /** One fragment of a message: {@code fin} false on all but the last, which (like the middle ones) is a CONTINUATION. */
     void send(int opcode, byte[] payload, boolean fin) throws IOException {
+        out.write(frame(opcode, payload, fin));
+        out.flush();
+    }
+
+    /** Text messages written at once, in one write: the server reads them together, with no time passing between them. */
+    void sendTexts(List<String> texts) throws IOException {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (String text : texts) {
+            frames.writeBytes(frame(TEXT, text.getBytes(StandardCharsets.UTF_8), true));
+        }
+        out.write(frames.toByteArray());
+        out.flush();
+    }
+
+    private static byte[] frame(int opcode, byte[] payload, boolean fin) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
@@ -144,12 +160,11 @@ final class RawWebSocket implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
-        frame.write(mask);
+        frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
     }
 
     /** The next frame from the server; EOFException when the connection has ended. */

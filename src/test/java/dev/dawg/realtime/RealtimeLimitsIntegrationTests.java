@@ -3,6 +3,7 @@ package dev.dawg.realtime;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -150,18 +151,29 @@ class RealtimeLimitsIntegrationTests {
     }
 
     @Test
-    void shouldRefuseMessagesPastTheRateThenClose() {
-        try (LiveSocket session = LiveSocket.open(port, null)) {
-            // The server may close before the last of them is sent (a loaded machine delays this thread, not it).
-            int sent = 0;
-            while (sent < 20 && session.sendUnlessClosed(Map.of("type", "ping"))) {
-                sent++;
+    void shouldRefuseMessagesPastTheRateThenClose() throws IOException {
+        try (RawWebSocket socket = RawWebSocket.open(port, "/ws", 0)) {
+            // Twenty pings in one write: the server takes them in together, so its budget does not refill between them,
+            // and the client sends nothing after them (a client still sending when the server cuts the connection can
+            // lose what was on its way to it: the JDK client did, in CI).
+            socket.sendTexts(Collections.nCopies(20, "{\"type\":\"ping\"}"));
+            List<String> answers = new ArrayList<>();
+            socket.setReadTimeout(10_000);
+            int closeCode;
+            while (true) {
+                RawWebSocket.Frame frame = socket.read();
+                if (frame.opcode() == RawWebSocket.CLOSE) {
+                    closeCode = frame.closeCode();
+                    break;
+                }
+                if (frame.opcode() == RawWebSocket.TEXT) {
+                    answers.add(frame.text());
+                }
             }
-            List<Map<String, Object>> answers = session.drain(QUIET);
-            // The burst passes, a few more as the budget refills; then refusals, then the connection is closed.
-            assertThat(answers.stream().filter(answer -> "pong".equals(answer.get("type"))).count()).isBetween(5L, 14L);
-            assertThat(answers).anySatisfy(answer -> assertThat(answer).containsEntry("code", "RATE_LIMITED"));
-            assertThat(session.awaitClose().code()).isEqualTo(1008);
+            // The burst of five passes (a sixth if the budget refilled meanwhile); five refusals, then the close.
+            assertThat(answers.stream().filter(answer -> answer.contains("\"pong\"")).count()).isBetween(5L, 7L);
+            assertThat(answers).anySatisfy(answer -> assertThat(answer).contains("\"RATE_LIMITED\""));
+            assertThat(closeCode).isEqualTo(1008);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.dawg.support;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -98,25 +96,6 @@ public final class LiveSocket implements AutoCloseable {
     public LiveSocket sendText(String text) {
         socket.sendText(text, true).join();
         return this;
-    }
-
-    /**
-     * Sends unless the server has closed the connection; false when it had. For tests that send until the server gives
-     * up on them. A send after the server's close fails one of two ways: the client has answered the close and shut its
-     * output, or the server, answered, has already cut the connection under the send (an {@link IOException}
-     * "closed output" while the client's own flag is not yet set, seen on a loaded machine).
-     */
-    public boolean sendUnlessClosed(Map<String, Object> message) {
-        try {
-            send(message);
-            return true;
-        }
-        catch (CompletionException ex) {
-            if (socket.isOutputClosed() || ex.getCause() instanceof IOException) {
-                return false;
-            }
-            throw ex;
-        }
     }
 
     /** Subscribes and waits for {@code subscribed}; fails on anything else. */
