@@ -3,7 +3,6 @@ package dev.dawg.auth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationContext;
@@ -88,11 +87,11 @@ public class RouteScopes implements SmartInitializingSingleton {
                 access = ANY_CALLER;
             }
             else {
-                throw new IllegalStateException("The route " + new TreeSet<>(entry.methods()) + " " + entry.path() + " does not declare what an "
+                throw new IllegalStateException("The route " + entry.methods() + " " + entry.path() + " does not declare what an "
                         + "API key needs to call it: wrap its handler in RouteAccess.anyone(scope, ...), RouteAccess.signedIn(scope, ...), "
                         + "RouteAccess.account(...) or OpenRoute.anyCaller(...) in its router");
             }
-            for (String method : new TreeSet<>(entry.methods())) {
+            for (String method : entry.methods()) {
                 found.add(new Route(method, entry.path(), access));
             }
         }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A WebSocket client written against the bare socket, for the clients a browser library would never be: one
@@ -198,6 +199,11 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Reads (up to 10 s between frames) until the server's close frame: its code, or -1 when the connection was cut. */
     int readUntilClosed() throws IOException {
+        return readUntilClosed(frame -> { });
+    }
+
+    /** The same, handing each frame before the close to {@code each}. */
+    int readUntilClosed(Consumer<Frame> each) throws IOException {
         setReadTimeout(10_000);
         try {
             while (true) {
@@ -205,6 +211,7 @@ final class RawWebSocket implements AutoCloseable {
                 if (frame.opcode() == CLOSE) {
                     return frame.closeCode();
                 }
+                each.accept(frame);
             }
         }
         catch (EOFException | SocketException ex) {

@@ -158,18 +158,11 @@ class RealtimeLimitsIntegrationTests {
             // lose what was on its way to it: the JDK client did, in CI).
             socket.sendTexts(Collections.nCopies(20, "{\"type\":\"ping\"}"));
             List<String> answers = new ArrayList<>();
-            socket.setReadTimeout(10_000);
-            int closeCode;
-            while (true) {
-                RawWebSocket.Frame frame = socket.read();
-                if (frame.opcode() == RawWebSocket.CLOSE) {
-                    closeCode = frame.closeCode();
-                    break;
-                }
+            int closeCode = socket.readUntilClosed(frame -> {
                 if (frame.opcode() == RawWebSocket.TEXT) {
                     answers.add(frame.text());
                 }
-            }
+            });
             // The burst of five passes (a sixth if the budget refilled meanwhile); five refusals, then the close.
             assertThat(answers.stream().filter(answer -> answer.contains("\"pong\"")).count()).isBetween(5L, 7L);
             assertThat(answers).anySatisfy(answer -> assertThat(answer).contains("\"RATE_LIMITED\""));

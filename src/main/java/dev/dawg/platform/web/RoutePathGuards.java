@@ -67,6 +67,11 @@ class RoutePathGuards {
         return kept.toArray(String[]::new);
     }
 
+    /** The path route patterns are matched against. */
+    private static String guardedPath(ServerRequest request) {
+        return request.requestPath().pathWithinApplication().value();
+    }
+
     /** What every path a pattern matches starts with: the pattern up to its first variable or wildcard. */
     static String literalPrefix(String pattern) {
         for (int i = 0; i < pattern.length(); i++) {
@@ -83,7 +88,7 @@ class RoutePathGuards {
 
         @Override
         public Mono<HandlerFunction<T>> route(ServerRequest request) {
-            return mayMatch(request.requestPath().pathWithinApplication().value()) ? router.route(request) : Mono.empty();
+            return mayMatch(guardedPath(request)) ? router.route(request) : Mono.empty();
         }
 
         boolean mayMatch(String path) {
@@ -122,7 +127,7 @@ class RoutePathGuards {
 
         @Override
         public Mono<HandlerFunction<ServerResponse>> route(ServerRequest request) {
-            return routeFrom(0, request, request.requestPath().pathWithinApplication().value());
+            return routeFrom(0, request, guardedPath(request));
         }
 
         private Mono<HandlerFunction<ServerResponse>> routeFrom(int first, ServerRequest request, String path) {
@@ -131,7 +136,8 @@ class RoutePathGuards {
                 return Mono.empty();
             }
             @SuppressWarnings("unchecked")
-            Mono<HandlerFunction<ServerResponse>> routed = (Mono<HandlerFunction<ServerResponse>>) (Mono<?>) routers[candidate].router().route(request);
+            Mono<HandlerFunction<ServerResponse>> routed =
+                    (Mono<HandlerFunction<ServerResponse>>) (Mono<?>) routers[candidate].router().route(request);
             int after = nextCandidate(candidate + 1, path);
             return after < 0 ? routed : routed.switchIfEmpty(Mono.defer(() -> routeFrom(after, request, path)));
         }

@@ -28,8 +28,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
  */
 public final class RouteTable {
 
-    /** One route as its router declares it; {@code methods} is empty when its predicate names none. */
-    public record Entry(Set<String> methods, String path, HandlerFunction<?> handler) {
+    /** One route as its router declares it; {@code methods} (sorted) is empty when its predicate names none. */
+    public record Entry(List<String> methods, String path, HandlerFunction<?> handler) {
     }
 
     private RouteTable() {
@@ -64,7 +64,7 @@ public final class RouteTable {
         public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
             PredicateReader reader = PredicateReader.read(predicate);
             String path = currentPrefix() + reader.path;
-            routes.add(new Entry(Set.copyOf(reader.methods), path.isEmpty() ? "/" : path, handlerFunction));
+            routes.add(new Entry(List.copyOf(reader.methods), path.isEmpty() ? "/" : path, handlerFunction));
         }
 
         @Override
