@@ -7,9 +7,9 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
@@ -18,7 +18,6 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
-import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -27,10 +26,12 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.WebFilterChainProxy.WebFilterChainDecorator;
+import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.HttpStatusExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.server.ServerWebExchange;
@@ -190,19 +191,25 @@ public class SecurityConfiguration {
     }
 
     /**
-     * The security filters run through a {@link dev.dawg.platform.web.DirectFilterChain} ({@link DirectSecurityFilters}).
-     * Primary over Spring Security's own post-processor, which would only add the per-filter observations switched off
-     * above.
+     * Spring Security's filter chain proxy, replaced by {@link DirectSecurityChainProxy}: the same steps without a
+     * {@code Flux} per request, its chains' filters run through a {@link dev.dawg.platform.web.DirectFilterChain}
+     * ({@link DirectSecurityFilters}). Replaced as a bean rather than configured: the proxy's steps are private.
      */
     @Bean
-    @Primary
-    static ObjectPostProcessor<WebFilterChainDecorator> directFilterChain() {
-        return new ObjectPostProcessor<>() {
+    static BeanPostProcessor directSecurityChainProxy(ObjectProvider<SecurityWebFilterChain> chains,
+            ObjectProvider<ServerWebExchangeFirewall> firewall, ObjectProvider<ServerExchangeRejectedHandler> rejected) {
+        return new BeanPostProcessor() {
             @Override
-            public <O extends WebFilterChainDecorator> O postProcess(O decorator) {
-                @SuppressWarnings("unchecked")
-                O direct = (O) new DirectSecurityFilters();
-                return direct;
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                List<SecurityWebFilterChain> declared;
+                // No chain declared: Spring's proxy runs its default chain, which is not a bean; left as it is.
+                if (bean instanceof WebFilterChainProxy && !(bean instanceof DirectSecurityChainProxy)
+                        && !(declared = chains.orderedStream().toList()).isEmpty()) {
+                    return new DirectSecurityChainProxy(declared,
+                            firewall.getIfUnique(StrictServerWebExchangeFirewall::new),
+                            rejected.getIfUnique(HttpStatusExchangeRejectedHandler::new), new DirectSecurityFilters());
+                }
+                return bean;
             }
         };
     }
