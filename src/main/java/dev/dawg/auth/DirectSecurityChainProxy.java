@@ -49,10 +49,6 @@ final class DirectSecurityChainProxy extends WebFilterChainProxy {
         this.firewall = firewall;
         this.rejectedHandler = rejectedHandler;
         this.decorator = decorator;
-        // What the superclass would use if it were ever asked (it is not: filter is ours).
-        setFirewall(firewall);
-        setExchangeRejectedHandler(rejectedHandler);
-        setFilterChainDecorator(decorator);
     }
 
     @Override

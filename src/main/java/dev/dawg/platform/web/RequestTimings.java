@@ -1,7 +1,6 @@
 package dev.dawg.platform.web;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -77,27 +76,24 @@ class RequestTimings implements WebHttpHandlerBuilderCustomizer {
 
         @Override
         public void onStart(ServerRequestObservationContext context) {
-            context.put(Started.class, new Started(System.nanoTime()));
+            context.put(Timer.Sample.class, Timer.start(meters));
         }
 
         @Override
         public void onStop(ServerRequestObservationContext context) {
-            Started started = context.get(Started.class);
+            Timer.Sample started = context.get(Timer.Sample.class);
             if (started == null) {
                 return;
             }
             Throwable error = context.getError();
             KeyValues tags = SPRINGS_TAGS.getLowCardinalityKeyValues(context)
                     .and(KeyValue.of("error", error == null ? KeyValue.NONE_VALUE : error.getClass().getSimpleName()));
-            timers.computeIfAbsent(tags, this::register).record(System.nanoTime() - started.nanos(), TimeUnit.NANOSECONDS);
+            started.stop(timers.computeIfAbsent(tags, this::register));
         }
 
         private Timer register(KeyValues tags) {
             return Timer.builder(METER).tags(Tags.of(tags.stream().map(tag -> Tag.of(tag.getKey(), tag.getValue())).toList()))
                     .register(meters);
-        }
-
-        private record Started(long nanos) {
         }
     }
 }

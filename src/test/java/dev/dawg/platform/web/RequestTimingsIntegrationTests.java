@@ -2,6 +2,7 @@ package dev.dawg.platform.web;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -56,7 +57,7 @@ class RequestTimingsIntegrationTests {
         assertThat(read.getId().getTags()).extracting(tag -> tag.getKey())
                 .contains("application", "error", "exception", "method", "outcome", "status", "uri");
         assertThat(read.getId().getTag("error")).isEqualTo("none");
-        assertThat(read.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(read.totalTime(TimeUnit.NANOSECONDS)).isPositive();
         assertThat(meters.find(RequestTimings.METER + ".active").longTaskTimers()).isEmpty();
     }
 
