@@ -49,6 +49,11 @@ final class DirectSecurityChainProxy extends WebFilterChainProxy {
         this.firewall = firewall;
         this.rejectedHandler = rejectedHandler;
         this.decorator = decorator;
+        // The superclass's fields hold the same parts, for whatever inspects the proxy (AuthIntegrationTests reads its
+        // decorator); its filter, which would use them, is replaced.
+        setFirewall(firewall);
+        setExchangeRejectedHandler(rejectedHandler);
+        setFilterChainDecorator(decorator);
     }
 
     @Override
